@@ -1,0 +1,90 @@
+"""Readers of the official file formats. `read_file` recognises a file's format from
+its header row, never from its name, because staff rename downloads."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from data.problems import InputError, Problem, ReadResult
+from data.readers import census, crime_dashboard, homicide, lookup, recorded_crime, survey
+from data.readers.tables import RawTable, open_table
+
+READERS: tuple[ModuleType, ...] = (
+    recorded_crime,
+    crime_dashboard,
+    homicide,
+    survey,
+    census,
+    lookup,
+)
+
+KIND_LABELS = {
+    "recorded_crime_ward": "MPS recorded crime, ward level",
+    "recorded_crime_borough": "MPS recorded crime, borough level",
+    "recorded_crime_lsoa": "MPS recorded crime, small-area (LSOA) level",
+    "crime_dashboard": "MPS Monthly Crime Dashboard (knife or gun)",
+    "homicide_victims": "MPS homicide victims",
+    "survey": "MOPAC Public Attitude Survey",
+    "census_age": "ONS Census 2021 age bands (TS007A)",
+    "lsoa_ward_lookup": "ONS LSOA to ward best-fit lookup",
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file as received: kept byte for byte so any version can be rebuilt."""
+
+    name: str
+    content: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+    @classmethod
+    def from_path(cls, path: Path) -> SourceFile:
+        return cls(path.name, path.read_bytes())
+
+
+def recognise(table: RawTable) -> tuple[ModuleType, str] | None:
+    columns = [str(c) for c in table.frame.columns]
+    for module in READERS:
+        kind = module.recognise(columns)
+        if kind is not None:
+            return module, kind
+    return None
+
+
+def read_source(source: SourceFile) -> ReadResult:
+    """Read one file of any supported format; problems are returned, not raised."""
+    try:
+        table = open_table(source.name, raw=source.content, name=source.name)
+    except InputError as exc:
+        return ReadResult(kind="unrecognised", frame=_nothing(), problems=exc.problems)
+    found = recognise(table)
+    if found is None:
+        header = ", ".join(str(c) for c in list(table.frame.columns)[:8])
+        reason = (
+            f"the header row ({header}) matches none of the supported formats: "
+            + "; ".join(KIND_LABELS.values())
+        )
+        return ReadResult(
+            kind="unrecognised", frame=_nothing(), problems=[Problem(source.name, reason, 1)]
+        )
+    module, kind = found
+    result = module.read(table, kind)
+    result.problems = [*table.problems, *result.problems]
+    return result
+
+
+def read_file(path: Path) -> ReadResult:
+    return read_source(SourceFile.from_path(path))
+
+
+def _nothing():
+    import pandas as pd
+
+    return pd.DataFrame()

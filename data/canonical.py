@@ -1,0 +1,248 @@
+"""Assembling the canonical tables of one data version from the files read.
+
+The MPS publishes a historical file and a "most recent 24 months" file that overlap,
+and refreshes the recent one every month. Series are stitched so that no month is
+counted twice: for each measure and level, a file that reaches later months replaces
+the older files' figures for every month it covers (a newer file carries the MPS's
+revisions). Borough and ward rows of one file are kept as separate levels and never
+added together; London is the sum of the borough level, unallocated rows included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import pandas as pd
+
+from data import frames
+from data.areas import LONDON_CODE, MPS_BOROUGHS, UNALLOCATED_CODE
+from data.catalogue import MEASURES
+from data.problems import Problem, ReadResult
+
+COUNT_KINDS = {
+    "recorded_crime_ward",
+    "recorded_crime_borough",
+    "recorded_crime_lsoa",
+    "crime_dashboard",
+    "homicide_victims",
+}
+
+
+@dataclass
+class Tables:
+    """Everything one data version holds, as frames."""
+
+    areas: pd.DataFrame
+    measures: pd.DataFrame
+    counts: pd.DataFrame
+    coverage: pd.DataFrame
+    population: pd.DataFrame
+    lookup: pd.DataFrame
+    survey: pd.DataFrame
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    def row_counts(self) -> dict[str, int]:
+        return {name: len(getattr(self, name)) for name in self.names()}
+
+
+def measures_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "id": m.id,
+                "grp": m.group,
+                "label": m.label,
+                "definition": m.definition,
+                "unit": m.unit,
+                "levels": ",".join(m.levels),
+                "source": m.source,
+                "young": m.young,
+                "outcome_of": m.outcome_of,
+                "arrival": m.arrival,
+            }
+            for m in MEASURES.values()
+        ]
+    )
+
+
+def stitch_counts(
+    parts: list[tuple[pd.DataFrame, pd.DataFrame]],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Combine (counts, coverage) pairs so each month of each series comes from one file.
+
+    Parts are ranked per series by the last month they cover; a higher-ranked part
+    owns every month inside its coverage.
+    """
+    series: dict[tuple[str, str], list[tuple[pd.Timestamp, int, pd.DataFrame, pd.Series]]] = {}
+    for order, (counts, coverage) in enumerate(parts):
+        if coverage is None or coverage.empty:
+            continue
+        for cov in coverage.itertuples(index=False):
+            key = (cov.measure, cov.level)
+            rows = counts[(counts["measure"] == cov.measure) & (counts["level"] == cov.level)]
+            span = pd.Series({"first": cov.first_month, "last": cov.last_month})
+            series.setdefault(key, []).append((cov.last_month, order, rows, span))
+
+    kept: list[pd.DataFrame] = []
+    coverage_rows = []
+    for (measure, level), candidates in series.items():
+        candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
+        claimed: list[pd.Series] = []
+        for _, _, rows, span in candidates:
+            month = rows["month"]
+            mask = (month >= span["first"]) & (month <= span["last"])
+            for other in claimed:
+                mask &= ~((month >= other["first"]) & (month <= other["last"]))
+            kept.append(rows[mask])
+            claimed.append(span)
+        coverage_rows.append(
+            (
+                measure,
+                level,
+                min(s["first"] for s in claimed),
+                max(s["last"] for s in claimed),
+            )
+        )
+    counts = frames.counts_frame(pd.concat(kept)) if kept else frames.counts_frame(pd.DataFrame())
+    return counts, frames.coverage_frame(coverage_rows)
+
+
+def coverage_gaps(coverage_parts: list[pd.DataFrame]) -> list[str]:
+    """Series whose files leave months uncovered between them."""
+    if not coverage_parts:
+        return []
+    cov = pd.concat(coverage_parts)
+    gaps = []
+    for (measure, level), group in cov.groupby(["measure", "level"]):
+        spans = sorted(zip(group["first_month"], group["last_month"], strict=True))
+        reach = spans[0][1]
+        for first, last in spans[1:]:
+            if first > reach + pd.offsets.MonthBegin(1):
+                gaps.append(
+                    f"{measure} at {level} level has no data from "
+                    f"{(reach + pd.offsets.MonthBegin(1)):%Y-%m} to "
+                    f"{(first - pd.offsets.MonthBegin(1)):%Y-%m}"
+                )
+            reach = max(reach, last)
+    return gaps
+
+
+def london_counts(counts: pd.DataFrame, coverage: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """London = all borough-level rows, unallocated included; never borough + ward."""
+    borough = counts[counts["level"] == "borough"]
+    london = borough.groupby(["measure", "month"], as_index=False)["value"].sum()
+    london["level"] = "london"
+    london["area_code"] = LONDON_CODE
+    cov = coverage[coverage["level"] == "borough"].assign(level="london")
+    return frames.counts_frame(london), cov
+
+
+def ward_population(lsoa_population: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
+    """Ward residents by age band, from whole LSOAs assigned by the best-fit lookup."""
+    joined = lsoa_population.merge(lookup, left_on="area_code", right_on="lsoa_code")
+    wards = joined.groupby(["ward_code", "age_band"], as_index=False)["value"].sum()
+    wards = wards.rename(columns={"ward_code": "area_code"}).assign(level="ward")
+    return wards[frames.POPULATION_COLUMNS]
+
+
+def with_young_band(population: pd.DataFrame) -> pd.DataFrame:
+    """Add the 0-24 band (the denominator for young-victim rates)."""
+    young = population[population["age_band"].isin(frames.YOUNG_BANDS)]
+    summed = young.groupby(["area_code", "level"], as_index=False)["value"].sum()
+    summed["age_band"] = "0-24"
+    return pd.concat([population, summed[frames.POPULATION_COLUMNS]], ignore_index=True)
+
+
+def check_area_codes(result: ReadResult, file: str, register: pd.DataFrame) -> list[Problem]:
+    """Every mapped code a file uses must be a known area of its level."""
+    if result.frame.empty or "area_code" not in result.frame.columns:
+        return []
+    problems = []
+    known = register.groupby("level")["code"].agg(set).to_dict()
+    used = result.frame[["level", "area_code"]].drop_duplicates()
+    for level, code in used.itertuples(index=False):
+        if code == UNALLOCATED_CODE or level not in known:
+            continue
+        if code not in known[level]:
+            problems.append(
+                Problem(file, f"{level} code {code} is not a known London {level}", None, None)
+            )
+    return problems
+
+
+def build_tables(
+    results: list[tuple[str, ReadResult]], register: pd.DataFrame
+) -> tuple[Tables, list[Problem]]:
+    """The canonical tables from read files, plus problems found in combining them.
+
+    `results` pairs each file name with what its reader returned; `register` lists
+    every area with a boundary (geo.area_register).
+    """
+    problems: list[Problem] = []
+    count_parts, survey_parts, population_parts, lookups = [], [], [], []
+    for name, result in results:
+        problems.extend(result.problems)
+        if result.kind in COUNT_KINDS:
+            problems.extend(check_area_codes(result, name, register))
+            count_parts.append((result.frame, result.coverage))
+        elif result.kind == "survey":
+            survey_parts.append(result.frame)
+        elif result.kind == "census_age":
+            population_parts.append(result.frame)
+        elif result.kind == "lsoa_ward_lookup":
+            lookups.append(result.frame)
+
+    for gap in coverage_gaps([c for _, c in count_parts if c is not None]):
+        problems.append(Problem("(all files)", gap, severity="warning"))
+
+    counts, coverage = stitch_counts(count_parts)
+    london, london_cov = london_counts(counts, coverage)
+    counts = pd.concat([counts, london], ignore_index=True)
+    coverage = pd.concat([coverage, london_cov], ignore_index=True)
+
+    lookup = (
+        lookups[-1].drop_duplicates("lsoa_code", keep="last")
+        if lookups
+        else frames.empty(frames.LOOKUP_COLUMNS)
+    )
+    population = (
+        pd.concat(population_parts, ignore_index=True)
+        .drop_duplicates(["area_code", "level", "age_band"], keep="last")
+        if population_parts
+        else frames.empty(frames.POPULATION_COLUMNS)
+    )
+    if not population.empty and not lookup.empty:
+        population = pd.concat(
+            [population, ward_population(population[population["level"] == "lsoa"], lookup)],
+            ignore_index=True,
+        )
+    if not population.empty:
+        mps = population[(population["level"] == "borough") & population["area_code"].isin(MPS_BOROUGHS)]
+        london_pop = mps.groupby("age_band", as_index=False)["value"].sum()
+        london_pop["area_code"] = LONDON_CODE
+        london_pop["level"] = "london"
+        population = pd.concat([population, london_pop[frames.POPULATION_COLUMNS]])
+        population = with_young_band(population[population["age_band"] != "0-24"])
+        population["value"] = population["value"].astype("int64")
+
+    survey = (
+        pd.concat(survey_parts, ignore_index=True).drop_duplicates(
+            ["quarter_end", "survey", "area_code", "measure"], keep="last"
+        )
+        if survey_parts
+        else frames.empty(frames.SURVEY_COLUMNS)
+    )
+    areas = register.copy()
+    tables = Tables(
+        areas=areas.reset_index(drop=True),
+        measures=measures_frame(),
+        counts=counts.reset_index(drop=True),
+        coverage=coverage.reset_index(drop=True),
+        population=population.reset_index(drop=True),
+        lookup=lookup.reset_index(drop=True),
+        survey=survey.reset_index(drop=True),
+    )
+    return tables, problems

@@ -1,0 +1,115 @@
+"""A published version held in memory, shaped for fast queries.
+
+Counts are stored sparsely; here each (measure, level) becomes a dense matrix of
+areas by months, with zeros filled inside the months the data covers and NaN outside
+it, so that "no offences" and "no data" stay different all the way to the map.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from data.areas import UNALLOCATED_CODE
+from data.canonical import Tables
+
+
+@dataclass
+class Series:
+    """One measure at one level: `values` is areas x months."""
+
+    areas: pd.Index
+    months: pd.DatetimeIndex
+    values: np.ndarray
+
+    def window(self, start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray:
+        cols = (self.months >= start) & (self.months <= end)
+        return self.values[:, cols]
+
+    def covers(self, start: pd.Timestamp, end: pd.Timestamp) -> bool:
+        return len(self.months) > 0 and self.months[0] <= start and end <= self.months[-1]
+
+
+@dataclass
+class Dataset:
+    version_id: int
+    tables: Tables
+    _series: dict[tuple[str, str], Series] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        t = self.tables
+        self.areas = t.areas.set_index("code", drop=False)
+        self.measures = t.measures.set_index("id", drop=False)
+        self.coverage = t.coverage.set_index(["measure", "level"])
+        pop = t.population.pivot_table(
+            index="area_code", columns="age_band", values="value", aggfunc="sum"
+        )
+        self.population = pop
+        self._counts = {key: g for key, g in t.counts.groupby(["measure", "level"], sort=False)}
+
+    # -- facts -----------------------------------------------------------------
+
+    def has_data(self, measure: str, level: str | None = None) -> bool:
+        if level is None:
+            return measure in self.coverage.index.get_level_values(0)
+        return (measure, level) in self.coverage.index
+
+    def months_covered(self, measure: str, level: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        if (measure, level) not in self.coverage.index:
+            return None
+        row = self.coverage.loc[(measure, level)]
+        return pd.Timestamp(row["first_month"]), pd.Timestamp(row["last_month"])
+
+    def latest_month(self, measure: str, level: str = "london") -> pd.Timestamp | None:
+        span = self.months_covered(measure, level)
+        return None if span is None else span[1]
+
+    @property
+    def latest_month_overall(self) -> pd.Timestamp | None:
+        if self.tables.coverage.empty:
+            return None
+        return pd.Timestamp(self.tables.coverage["last_month"].max())
+
+    def mapped_areas(self, level: str) -> pd.DataFrame:
+        """Areas with a boundary at a level, covered or not, in name order."""
+        areas = self.areas[self.areas["level"] == level]
+        return areas.sort_values("name")
+
+    # -- series ----------------------------------------------------------------
+
+    def series(self, measure: str, level: str) -> Series:
+        """Dense areas x months counts for every area of the level with data coverage.
+
+        Areas that the MPS does not cover (the City of London) are not rows here;
+        unallocated counts are a row of their own at each level.
+        """
+        key = (measure, level)
+        if key in self._series:
+            return self._series[key]
+        span = self.months_covered(measure, level)
+        if span is None:
+            result = Series(pd.Index([]), pd.DatetimeIndex([]), np.zeros((0, 0)))
+        else:
+            months = pd.date_range(span[0], span[1], freq="MS")
+            if level == "london":
+                codes = pd.Index(self.areas.index[self.areas["level"] == "london"])
+            else:
+                covered = self.areas[(self.areas["level"] == level) & self.areas["covered"]]
+                codes = pd.Index(covered.index).append(pd.Index([UNALLOCATED_CODE]))
+            rows = self._counts.get(key)
+            values = np.zeros((len(codes), len(months)))
+            if rows is not None and not rows.empty:
+                i = codes.get_indexer(rows["area_code"])
+                j = months.get_indexer(pd.to_datetime(rows["month"]))
+                ok = (i >= 0) & (j >= 0)
+                np.add.at(values, (i[ok], j[ok]), rows["value"].to_numpy()[ok])
+            result = Series(codes, months, values)
+        self._series[key] = result
+        return result
+
+    def population_of(self, codes, band: str = "all") -> np.ndarray:
+        if band not in self.population.columns:
+            return np.full(len(codes), np.nan)
+        return self.population[band].reindex(codes).to_numpy(dtype=float)

@@ -1,0 +1,176 @@
+"""The questions the pages ask of a data version.
+
+Each function returns a plain frame or dict, ready to draw, so callbacks stay thin
+and these answers can be tested without a browser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from data import stats
+from data.areas import LONDON_CODE, UNALLOCATED_CODE
+from data.dataset import Dataset
+from data.periods import Period, resolve
+
+VALUES = {
+    "count": "Count",
+    "rate": "Rate per 1,000 residents",
+    "young_rate": "Rate per 1,000 residents aged 0-24",
+    "change": "Change against the previous period",
+}
+
+# Status of an area on a map, beside its value.
+OK, NOT_COVERED, NO_DATA = "ok", "not covered", "no data"
+
+
+@dataclass(frozen=True)
+class MapValues:
+    """The values of one map view, and the facts needed to explain it."""
+
+    frame: pd.DataFrame
+    period: Period | None
+    measure: str
+    level: str
+    value: str
+    available: bool
+    message: str = ""
+
+
+def _window_sum(ds: Dataset, measure: str, level: str, period: Period) -> pd.Series | None:
+    series = ds.series(measure, level)
+    if not series.covers(period.start, period.end):
+        return None
+    return pd.Series(series.window(period.start, period.end).sum(axis=1), index=series.areas)
+
+
+def value_choices(ds: Dataset, measure: str) -> list[str]:
+    """Rates per young resident only make sense for the young-victim measures."""
+    young = bool(ds.measures.loc[measure, "young"]) if measure in ds.measures.index else False
+    return [v for v in VALUES if v != "young_rate" or young]
+
+
+def map_values(
+    ds: Dataset, *, measure: str, level: str, period: str, value: str = "count"
+) -> MapValues:
+    """Every area of a level with its count, rate, change and reliability for a period."""
+    areas = ds.mapped_areas(level)
+    base = pd.DataFrame(
+        {
+            "code": areas["code"].to_numpy(),
+            "name": areas["name"].to_numpy(),
+            "parent_code": areas["parent_code"].to_numpy(),
+            "covered": areas["covered"].to_numpy(dtype=bool),
+            "caveat": areas["caveat"].to_numpy(),
+        }
+    )
+    latest = ds.latest_month(measure, level)
+    if latest is None:
+        frame = base.assign(status=np.where(base["covered"], NO_DATA, NOT_COVERED), value=np.nan)
+        arrival = ds.measures.loc[measure, "arrival"] if measure in ds.measures.index else None
+        message = "There is no published data for this measure yet."
+        if isinstance(arrival, str) and arrival:
+            message += " " + arrival
+        return MapValues(frame, None, measure, level, value, False, message)
+
+    chosen = resolve(period, latest)
+    now = _window_sum(ds, measure, level, chosen)
+    if now is None:
+        first, last = ds.months_covered(measure, level)
+        frame = base.assign(status=np.where(base["covered"], NO_DATA, NOT_COVERED), value=np.nan)
+        message = (
+            f"This measure has data from {first:%B %Y} to {last:%B %Y}; "
+            f"{chosen.label} is outside that."
+        )
+        return MapValues(frame, chosen, measure, level, value, False, message)
+
+    before = _window_sum(ds, measure, level, chosen.previous())
+    frame = base.copy()
+    frame["count"] = now.reindex(frame["code"]).to_numpy()
+    frame["previous"] = (
+        before.reindex(frame["code"]).to_numpy() if before is not None else np.nan
+    )
+    frame["population"] = ds.population_of(frame["code"], "all")
+    frame["population_0_24"] = ds.population_of(frame["code"], "0-24")
+    frame["rate"] = frame["count"] / frame["population"] * 1000
+    frame["young_rate"] = frame["count"] / frame["population_0_24"] * 1000
+    frame["change_pct"] = np.where(
+        frame["previous"] > 0,
+        (frame["count"] - frame["previous"]) / frame["previous"] * 100,
+        np.nan,
+    )
+    p = np.array(
+        [
+            stats.poisson_change_test(int(a), int(b))
+            if not (np.isnan(a) or np.isnan(b))
+            else np.nan
+            for a, b in zip(frame["count"], frame["previous"], strict=True)
+        ]
+    )
+    frame["p_value"] = p
+    frame["q_value"] = stats.benjamini_hochberg(p)
+    frame["low_count"] = frame["count"] < stats.LOW_COUNT
+    frame["status"] = np.where(frame["covered"], OK, NOT_COVERED)
+    column = {"count": "count", "rate": "rate", "young_rate": "young_rate",
+              "change": "change_pct"}[value]  # fmt: skip
+    frame["value"] = frame[column].where(frame["covered"])
+    ranked = frame["value"].where(frame["status"] == OK)
+    frame["rank"] = ranked.rank(ascending=False, method="min")
+    frame["of"] = int(ranked.notna().sum())
+    frame["verdict"] = [
+        stats.change_verdict(int(a), int(b), q) if ok and not np.isnan(b) else ""
+        for a, b, q, ok in zip(
+            frame["count"].fillna(0), frame["previous"], frame["q_value"],
+            frame["status"] == OK, strict=True,
+        )
+    ]  # fmt: skip
+    return MapValues(frame, chosen, measure, level, value, True)
+
+
+def unallocated(ds: Dataset, measure: str, level: str, period: Period) -> int:
+    """Offences the MPS could not place in an area of this level (in London's total)."""
+    counts = _window_sum(ds, measure, level, period)
+    if counts is None or UNALLOCATED_CODE not in counts.index:
+        return 0
+    return int(counts[UNALLOCATED_CODE])
+
+
+def london_headline(ds: Dataset, measure: str, period: str = "r12") -> dict | None:
+    """London's figure for a period against the previous one, with its verdict."""
+    latest = ds.latest_month(measure, "london")
+    if latest is None:
+        return None
+    chosen = resolve(period, latest)
+    now = _window_sum(ds, measure, "london", chosen)
+    before = _window_sum(ds, measure, "london", chosen.previous())
+    if now is None:
+        return None
+    count = int(now[LONDON_CODE])
+    previous = int(before[LONDON_CODE]) if before is not None else None
+    p = stats.poisson_change_test(count, previous) if previous is not None else None
+    return {
+        "measure": measure,
+        "period": chosen,
+        "count": count,
+        "previous": previous,
+        "p_value": p,
+        "verdict": stats.change_verdict(count, previous, p) if previous is not None else "",
+        "low_count": count < stats.LOW_COUNT,
+    }
+
+
+def area_series(ds: Dataset, code: str, measure: str) -> pd.DataFrame:
+    """Monthly counts for one area beside London's, for a trend chart."""
+    level = str(ds.areas.loc[code, "level"])
+    series = ds.series(measure, level)
+    out = pd.DataFrame({"month": series.months})
+    if code in series.areas:
+        out["count"] = series.values[series.areas.get_loc(code)]
+    else:
+        out["count"] = np.nan
+    london = ds.series(measure, "london")
+    out["london"] = pd.Series(london.values[0], index=london.months).reindex(series.months).values
+    return out

@@ -1,0 +1,329 @@
+"""The versioned store: SQLite by default, PostgreSQL when DATABASE_URL says so.
+
+A version is written in a single transaction, so a crash part-way leaves no trace of
+it; publishing moves one pointer, so the public switches between whole versions.
+Writers take a lock first (BEGIN IMMEDIATE on SQLite, an advisory lock on
+PostgreSQL), so two publishes at once are serialised and neither is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
+
+from data.canonical import Tables
+from data.store import schema
+
+_PG_LOCK_KEY = 604_2018  # any constant: the advisory lock id for writers
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """A source file of a version, with what its reader found."""
+
+    name: str
+    content: bytes
+    kind: str
+    rows_read: int
+    first_month: dt.date | None = None
+    last_month: dt.date | None = None
+    warnings: int = 0
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    id: int
+    created_at: dt.datetime
+    created_by: str
+    note: str
+    latest_month: dt.date | None
+    summary: dict
+    published: bool
+    files: list[dict]
+
+
+class VersionNotFound(LookupError):
+    pass
+
+
+def fingerprint(shas: list[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(shas)).encode()).hexdigest()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_connection, _record):
+            # Let SQLAlchemy, not the driver, decide when transactions begin, and
+            # use WAL so readers keep reading while a new version is written.
+            dbapi_connection.isolation_level = None
+            cur = dbapi_connection.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            immediate = conn.get_execution_options().get("writer", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = make_engine(url)
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        schema.metadata.create_all(self.engine)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(writer=True)
+            with conn.begin():
+                if self.is_postgres:
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})")
+                yield conn
+
+    # -- writing ---------------------------------------------------------------
+
+    def add_version(
+        self,
+        tables: Tables,
+        files: list[FileRecord],
+        *,
+        actor: str,
+        note: str = "",
+        summary: dict | None = None,
+    ) -> int:
+        """Write a complete new version (not yet published) and return its id."""
+        latest = _latest_month(tables)
+        with self._writing() as conn:
+            version_id = conn.execute(
+                schema.versions.insert().returning(schema.versions.c.id),
+                {
+                    "created_at": _now(),
+                    "created_by": actor,
+                    "note": note,
+                    "fingerprint": fingerprint([f.sha256 for f in files]),
+                    "latest_month": latest,
+                    "summary": json.loads(json.dumps(summary or {}, default=str)),
+                },
+            ).scalar_one()
+            known = set(
+                conn.execute(
+                    select(schema.source_files.c.sha256).where(
+                        schema.source_files.c.sha256.in_([f.sha256 for f in files])
+                    )
+                ).scalars()
+            )
+            for f in files:
+                if f.sha256 not in known:
+                    conn.execute(
+                        schema.source_files.insert(),
+                        {"sha256": f.sha256, "name": f.name, "bytes": len(f.content),
+                         "content": f.content},
+                    )  # fmt: skip
+                    known.add(f.sha256)
+            if files:
+                conn.execute(
+                    schema.version_files.insert(),
+                    [
+                        {
+                            "version_id": version_id,
+                            "sha256": f.sha256,
+                            "name": f.name,
+                            "kind": f.kind,
+                            "rows_read": f.rows_read,
+                            "first_month": f.first_month,
+                            "last_month": f.last_month,
+                            "warnings": f.warnings,
+                        }
+                        for f in {f.sha256: f for f in files}.values()
+                    ],
+                )
+            for name, table in schema.DATA_TABLES.items():
+                self._bulk_insert(conn, table, getattr(tables, name), version_id)
+            self._audit(conn, actor, "create", version_id, note or "new version")
+        return version_id
+
+    def _bulk_insert(self, conn: Connection, table, frame: pd.DataFrame, version_id: int) -> None:
+        columns = [c.name for c in table.columns if c.name != "version_id"]
+        if frame.empty:
+            return
+        data = frame[columns].copy()
+        for col in schema.DATE_COLUMNS.get(table.name, ()):
+            data[col] = pd.to_datetime(data[col]).dt.date
+        data = data.astype(object).where(data.notna(), None)
+        rows = [(version_id, *row) for row in data.itertuples(index=False, name=None)]
+        names = ", ".join(["version_id", *columns])
+        if self.is_postgres:
+            raw = conn.connection.driver_connection
+            with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in range(len(columns) + 1))
+            conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+
+    def publish(self, version_id: int, *, actor: str, action: str = "publish") -> None:
+        """Make a version the public one, in one step."""
+        with self._writing() as conn:
+            exists = conn.execute(
+                select(schema.versions.c.id).where(schema.versions.c.id == version_id)
+            ).scalar()
+            if exists is None:
+                raise VersionNotFound(f"there is no data version {version_id}")
+            row = {"version_id": version_id, "published_at": _now(), "published_by": actor}
+            updated = conn.execute(
+                schema.publication.update().where(schema.publication.c.id == 1), row
+            ).rowcount
+            if not updated:
+                conn.execute(schema.publication.insert(), {"id": 1, **row})
+            self._audit(conn, actor, action, version_id, f"{action}ed version {version_id}")
+
+    def rollback(self, version_id: int | None = None, *, actor: str) -> int:
+        """Publish an earlier version: the one given, or the one published before now."""
+        if version_id is None:
+            version_id = self.previously_published()
+            if version_id is None:
+                raise VersionNotFound("no earlier published version to roll back to")
+        self.publish(version_id, actor=actor, action="rollback")
+        return version_id
+
+    def _audit(self, conn: Connection, actor: str, action: str, version_id, detail: str) -> None:
+        conn.execute(
+            schema.audit.insert(),
+            {"at": _now(), "actor": actor, "action": action, "version_id": version_id,
+             "detail": detail},
+        )  # fmt: skip
+
+    # -- reading ---------------------------------------------------------------
+
+    def published_version_id(self) -> int | None:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(schema.publication.c.version_id).where(schema.publication.c.id == 1)
+            ).scalar()
+
+    def previously_published(self) -> int | None:
+        """The version that was public before the current one."""
+        current = self.published_version_id()
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(schema.audit.c.version_id)
+                .where(schema.audit.c.action.in_(["publish", "rollback"]))
+                .order_by(schema.audit.c.id.desc())
+            ).scalars()
+            for version_id in rows:
+                if version_id != current:
+                    return version_id
+        return None
+
+    def version_with_fingerprint(self, shas: list[str]) -> int | None:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(func.max(schema.versions.c.id)).where(
+                    schema.versions.c.fingerprint == fingerprint(shas)
+                )
+            ).scalar()
+
+    def versions(self) -> list[VersionInfo]:
+        current = self.published_version_id()
+        with self.engine.connect() as conn:
+            files: dict[int, list[dict]] = {}
+            for row in conn.execute(select(schema.version_files)).mappings():
+                files.setdefault(row["version_id"], []).append(dict(row))
+            rows = conn.execute(select(schema.versions).order_by(schema.versions.c.id)).mappings()
+            return [
+                VersionInfo(
+                    id=r["id"],
+                    created_at=r["created_at"],
+                    created_by=r["created_by"],
+                    note=r["note"],
+                    latest_month=r["latest_month"],
+                    summary=r["summary"],
+                    published=r["id"] == current,
+                    files=files.get(r["id"], []),
+                )
+                for r in rows
+            ]
+
+    def history(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [
+                dict(r)
+                for r in conn.execute(
+                    select(schema.audit).order_by(schema.audit.c.id.desc())
+                ).mappings()
+            ]
+
+    def source_file(self, sha256: str) -> bytes:
+        with self.engine.connect() as conn:
+            content = conn.execute(
+                select(schema.source_files.c.content).where(schema.source_files.c.sha256 == sha256)
+            ).scalar()
+        if content is None:
+            raise KeyError(f"no stored file with checksum {sha256}")
+        return bytes(content)
+
+    def load(self, version_id: int) -> Tables:
+        """Every table of one version, as frames."""
+        loaded = {}
+        with self.engine.connect() as conn:
+            if conn.execute(
+                select(schema.versions.c.id).where(schema.versions.c.id == version_id)
+            ).scalar() is None:
+                raise VersionNotFound(f"there is no data version {version_id}")
+            for name, table in schema.DATA_TABLES.items():
+                columns = [c for c in table.columns if c.name != "version_id"]
+                result = conn.execute(select(*columns).where(table.c.version_id == version_id))
+                frame = pd.DataFrame(result.fetchall(), columns=[c.name for c in columns])
+                for col in schema.DATE_COLUMNS.get(name, ()):
+                    frame[col] = pd.to_datetime(frame[col])
+                loaded[name] = frame
+        return Tables(**loaded)
+
+    def dump_csv(self, version_id: int, table: str) -> str:
+        frame = getattr(self.load(version_id), table)
+        buf = io.StringIO()
+        frame.to_csv(buf, index=False)
+        return buf.getvalue()
+
+
+def _latest_month(tables: Tables) -> dt.date | None:
+    if tables.counts.empty:
+        return None
+    return pd.Timestamp(tables.counts["month"].max()).date()
