@@ -1,0 +1,10 @@
+"""Entry point for gunicorn: `gunicorn -c gunicorn.conf.py app:server`."""
+
+from dashboard.app import create_app
+from dashboard.services import ensure_ready
+from dashboard.settings import Settings
+
+settings = Settings.from_env()
+ensure_ready(settings)
+app = create_app(settings)
+server = app.server

@@ -1,0 +1,93 @@
+"""Callbacks of the first page: read the published version, return the map and table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+from dash import Dash, Input, Output, html
+
+from callbacks.figures import choropleth
+from data import queries
+from data.dataset import Dataset
+from layouts import ids
+
+MEASURE = "knife_crime"
+LEVEL = "ward"
+PERIOD = "r12"
+
+
+def ward_map_view(ds: Dataset | None, geojson_url: str | None) -> dict:
+    """Everything the first page shows, from one dataset; a plain function for tests."""
+    if ds is None:
+        return {
+            "figure": {},
+            "headline": "No data has been published yet.",
+            "note": "",
+            "table": html.P("No data has been published yet."),
+            "version": "",
+        }
+    result = queries.map_values(ds, measure=MEASURE, level=LEVEL, period=PERIOD, value="count")
+    label = str(ds.measures.loc[MEASURE, "label"])
+    headline = queries.london_headline(ds, MEASURE, PERIOD)
+    if headline is None:
+        headline_text = f"No {label.lower()} figures have been published."
+    else:
+        headline_text = (
+            f"London: {headline['count']:,} {label.lower()} offences in the "
+            f"{headline['period'].label[0].lower()}{headline['period'].label[1:]}; "
+            f"{headline['verdict']} against the 12 months before ({headline['previous']:,})."
+        )
+    unallocated = queries.unallocated(ds, MEASURE, LEVEL, result.period) if result.available else 0
+    note = (
+        f"{unallocated:,} offences could not be placed in a ward; they count towards "
+        "London's total but are not on the map. The City of London is policed by the City "
+        "of London Police and is not covered."
+    )
+    figure = (
+        choropleth(result.frame, geojson_url, value_label="Offences") if geojson_url else {}
+    )
+    latest = ds.latest_month_overall
+    version = f"Data version {ds.version_id}" + (f"; latest month {latest:%B %Y}." if latest else ".")
+    return {
+        "figure": figure,
+        "headline": headline_text,
+        "note": note if result.available else result.message,
+        "table": ward_table(result.frame),
+        "version": version,
+    }
+
+
+def ward_table(frame: pd.DataFrame) -> html.Table:
+    rows = frame[frame["status"] == queries.OK].sort_values(["rank", "name"])
+    head = html.Thead(
+        html.Tr([html.Th(c, scope="col") for c in ("Rank", "Ward", "Offences", "Reliability")])
+    )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Td(int(r.rank)),
+                    html.Th(r.name, scope="row"),
+                    html.Td(f"{int(r.count):,}"),
+                    html.Td("Fewer than 10: unreliable" if r.low_count else ""),
+                ]
+            )
+            for r in rows.itertuples()
+        ]
+    )
+    return html.Table([html.Caption("Knife crime offences by ward"), head, body])
+
+
+def register(app: Dash, dataset: Callable[[], Dataset | None], geojson_url: Callable[[], str | None]):
+    @app.callback(
+        Output(ids.MAP, "figure"),
+        Output(ids.HEADLINE, "children"),
+        Output(ids.MAP_NOTE, "children"),
+        Output(ids.TABLE, "children"),
+        Output(ids.DATA_VERSION, "children"),
+        Input(ids.URL, "pathname"),
+    )
+    def _show(_pathname):
+        view = ward_map_view(dataset(), geojson_url())
+        return view["figure"], view["headline"], view["note"], view["table"], view["version"]

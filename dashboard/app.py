@@ -1,0 +1,67 @@
+"""The application factory: everything the running dashboard needs is built here."""
+
+from __future__ import annotations
+
+from dash import Dash
+from flask import abort, send_file
+from flask_caching import Cache
+
+from callbacks import map_page as map_page_callbacks
+from dashboard import logs
+from dashboard.services import DataService, web_file
+from dashboard.settings import Settings
+from data.store.store import Store
+from layouts.map_page import map_page
+
+# Boundary files carry a content hash in their names, so browsers may keep them a year.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> Dash:
+    settings = settings or Settings.from_env()
+    logs.configure(settings.log_level)
+    service = DataService(settings, store)
+
+    app = Dash(
+        __name__,
+        title="London Weapon-Enabled Crime Dashboard",
+        update_title=None,
+        suppress_callback_exceptions=False,
+        meta_tags=[
+            {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+            {"name": "description", "content": "Knife and gun crime in London's boroughs and wards"},
+        ],
+    )
+    app.server.config.update(SECRET_KEY=settings.secret_key)
+    app.server.extensions["wec"] = service
+    cache = Cache(
+        app.server,
+        config={
+            "CACHE_TYPE": settings.cache_type,
+            "CACHE_REDIS_URL": settings.redis_url,
+            "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout,
+        },
+    )
+    app.server.extensions["wec_cache"] = cache
+    app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
+    app.layout = map_page
+
+    @app.server.route("/geo/<path:name>")
+    def geo_file(name: str):
+        path = web_file(settings, name)
+        if path is None:
+            abort(404)
+        response = send_file(path, mimetype="application/geo+json", conditional=True)
+        response.headers["Cache-Control"] = IMMUTABLE
+        return response
+
+    @app.server.route("/healthz")
+    def health():
+        return {"published_version": service.published_version()}
+
+    def geojson_url(level: str = "ward") -> str | None:
+        name = service.geo_manifest().get(level)
+        return f"/geo/{name}" if name else None
+
+    map_page_callbacks.register(app, service.dataset, geojson_url)
+    return app

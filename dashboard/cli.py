@@ -1,0 +1,154 @@
+"""`wec`: the command-line tool for staff and operators."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from dashboard import logs
+from dashboard.settings import Settings
+
+
+def _settings() -> Settings:
+    settings = Settings.from_env()
+    logs.configure(settings.log_level)
+    return settings
+
+
+def _store(settings: Settings):
+    from data.store.store import Store
+
+    return Store(settings.database_url)
+
+
+def _actor() -> str:
+    return os.environ.get("WEC_ACTOR") or getpass.getuser()
+
+
+@click.group()
+def main() -> None:
+    """London Weapon-Enabled Crime Dashboard: data and server commands."""
+
+
+@main.command("ingest")
+@click.option("--raw-dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Folder laid out like ../shared/data/raw (default: WEC_RAW_DIR).")
+@click.option("--publish/--no-publish", default=True, show_default=True)
+@click.option("--note", default="", help="Why this version was made.")
+def ingest_command(raw_dir: Path | None, publish: bool, note: str) -> None:  # fmt: skip
+    """Read every data file of a raw-data folder into a new version."""
+    from data.ingest import ingest, raw_sources
+    from data.problems import InputError
+    from geo.register import area_register
+
+    settings = _settings()
+    raw_dir = raw_dir or settings.raw_dir
+    if raw_dir is None:
+        raise click.UsageError("no raw-data folder: pass --raw-dir or set WEC_RAW_DIR")
+    store = _store(settings)
+    try:
+        report = ingest(store, raw_sources(raw_dir), area_register(raw_dir), actor=_actor(),
+                        publish=publish, note=note)  # fmt: skip
+    except InputError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo("Nothing was published; the published version is unchanged.", err=True)
+        sys.exit(1)
+    if not report.created:
+        click.echo(f"These files already make version {report.version_id}; nothing new created.")
+    else:
+        for f in report.files:
+            months = f" {f.first_month:%Y-%m} to {f.last_month:%Y-%m}" if f.first_month else ""
+            click.echo(f"  {f.name}: {f.kind}, {f.rows_read:,} rows{months}, {f.warnings} warnings")
+        for w in report.warnings:
+            click.echo(f"  {w}")
+        click.echo(f"Created version {report.version_id} in {report.seconds:.1f} s: "
+                   + ", ".join(f"{k} {v:,}" for k, v in report.row_counts.items()))  # fmt: skip
+    if report.published:
+        click.echo(f"Published version {report.version_id}.")
+
+
+@main.command("versions")
+def versions_command() -> None:
+    """List data versions, marking the published one."""
+    store = _store(_settings())
+    for v in store.versions():
+        mark = "*" if v.published else " "
+        latest = f"{v.latest_month:%Y-%m}" if v.latest_month else "-"
+        files = len([f for f in v.files if f["kind"] != "revision"])
+        click.echo(f"{mark} {v.id:>4}  {v.created_at:%Y-%m-%d %H:%M}  {v.created_by:<16} "
+                   f"latest {latest}  {files} files  {v.note}")  # fmt: skip
+
+
+@main.command("publish")
+@click.argument("version", type=int)
+def publish_command(version: int) -> None:
+    """Make VERSION the public one."""
+    store = _store(_settings())
+    store.publish(version, actor=_actor())
+    click.echo(f"Published version {version}.")
+
+
+@main.command("rollback")
+@click.argument("version", type=int, required=False)
+def rollback_command(version: int | None) -> None:
+    """Publish VERSION again (default: the version published before the current one)."""
+    from data.store.store import VersionNotFound
+
+    store = _store(_settings())
+    try:
+        restored = store.rollback(version, actor=_actor())
+    except VersionNotFound as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Rolled back: version {restored} is published.")
+
+
+@main.command("history")
+def history_command() -> None:
+    """Who created, published and rolled back which version, newest first."""
+    store = _store(_settings())
+    for row in store.history():
+        click.echo(f"{row['at']:%Y-%m-%d %H:%M:%S}  {row['actor']:<16} {row['action']:<9} "
+                   f"v{row['version_id']}  {row['detail']}")  # fmt: skip
+
+
+@main.command("build-geo")
+def build_geo_command() -> None:
+    """Build the browser's boundary files (also done on first start)."""
+    from geo.web import build_web_layers
+
+    settings = _settings()
+    if settings.raw_dir is None:
+        raise click.UsageError("no raw-data folder: set WEC_RAW_DIR")
+    for level, path in build_web_layers(settings.raw_dir, settings.web_dir).items():
+        click.echo(f"{level}: {path} ({path.stat().st_size:,} bytes)")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8050, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--dev", is_flag=True, help="Flask's development server, with reloading.")
+def serve_command(host: str, port: int, workers: int, dev: bool) -> None:
+    """Ingest on first start if nothing is published, then serve the dashboard."""
+    from dashboard.services import ensure_ready
+
+    settings = _settings()
+    ensure_ready(settings)
+    if dev:
+        from dashboard.app import create_app
+
+        create_app(settings).run(host=host, port=port, debug=True)
+        return
+    repo = Path(__file__).resolve().parents[1]
+    os.environ["WEC_BIND"] = f"{host}:{port}"
+    os.environ["WEB_CONCURRENCY"] = str(workers)
+    os.chdir(repo)
+    os.execvp(  # noqa: S606 - replaces this process with gunicorn, arguments are fixed
+        sys.executable,
+        [sys.executable, "-m", "gunicorn", "-c", str(repo / "gunicorn.conf.py"), "app:server"],
+    )

@@ -1,0 +1,80 @@
+"""The running app's access to data: the store, the published dataset, the boundaries.
+
+The published version is looked up on every request (one indexed row), and the
+dataset for it is built once per process and kept, so every worker moves to a new
+version as soon as it is published and no worker mixes two versions in one answer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from pathlib import Path
+
+from data.dataset import Dataset
+from data.ingest import ingest, raw_sources
+from data.store.store import Store
+from dashboard.settings import Settings
+from geo.register import area_register
+from geo.web import build_web_layers
+
+log = logging.getLogger(__name__)
+
+
+class DataService:
+    def __init__(self, settings: Settings, store: Store | None = None):
+        self.settings = settings
+        self.store = store or Store(settings.database_url)
+        self._lock = threading.Lock()
+        self._datasets: dict[int, Dataset] = {}
+
+    def published_version(self) -> int | None:
+        return self.store.published_version_id()
+
+    def dataset(self) -> Dataset | None:
+        version = self.published_version()
+        if version is None:
+            return None
+        return self.dataset_for(version)
+
+    def dataset_for(self, version: int) -> Dataset:
+        with self._lock:
+            ds = self._datasets.get(version)
+            if ds is None:
+                ds = Dataset(version, self.store.load(version))
+                # Keep the current version and the one before it, for a rollback.
+                for old in sorted(self._datasets)[:-1]:
+                    del self._datasets[old]
+                self._datasets[version] = ds
+            return ds
+
+    def geo_manifest(self) -> dict[str, str]:
+        """File names of the browser's boundary layers, keyed by level."""
+        manifest = self.settings.web_dir / "manifest.json"
+        if not manifest.exists():
+            return {}
+        return json.loads(manifest.read_text())
+
+
+def ensure_ready(settings: Settings, store: Store | None = None) -> None:
+    """First start: ingest the raw data if nothing is published, build the boundary files."""
+    store = store or Store(settings.database_url)
+    raw = settings.raw_dir
+    if settings.ingest_on_start and store.published_version_id() is None:
+        if raw is None:
+            log.warning("nothing is published and no raw-data folder is configured (WEC_RAW_DIR)")
+        else:
+            log.info("nothing published yet: ingesting %s", raw)
+            report = ingest(store, raw_sources(raw), area_register(raw), actor="first start")
+            log.info("published version %s in %.1f s", report.version_id, report.seconds)
+    if raw is not None and not (settings.web_dir / "manifest.json").exists():
+        paths = build_web_layers(raw, settings.web_dir)
+        log.info("built boundary layers: %s", ", ".join(p.name for p in paths.values()))
+
+
+def web_file(settings: Settings, name: str) -> Path | None:
+    path = (settings.web_dir / name).resolve()
+    if path.parent != settings.web_dir.resolve() or not path.is_file():
+        return None
+    return path
