@@ -228,7 +228,14 @@ _CONTEXT = (
 )
 
 MEASURES: dict[str, Measure] = {
-    m.id: m for m in (*_KNIFE, *_GUN, *(_outcomes_of(m) for m in (*_KNIFE, *_GUN)), *_CONTEXT)
+    m.id: m
+    for m in (
+        *_KNIFE,
+        *_GUN,
+        # Positive outcomes are recorded against offences, not victims.
+        *(_outcomes_of(m) for m in (*_KNIFE, *_GUN) if m.unit == "offences"),
+        *_CONTEXT,
+    )
 }
 
 # Recorded-crime categories (major text) that become measures.
