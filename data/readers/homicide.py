@@ -1,0 +1,287 @@
+"""Reader of the MPS Homicide Dashboard victims file: one row per victim.
+
+Only knife and shooting victims become measures (`catalogue.HOMICIDE_METHODS`), but
+every row is validated and the coverage spans every month in the file: a month in
+which no one was killed with a knife is a true zero, not a gap. The file names
+boroughs, not codes, in its own spellings ("Barking & Dagenham", "Ealing ") and
+includes "Heathrow", which is not a borough. Age bands (with the publisher's typo
+"13 to19") are not used.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+
+import pandas as pd
+
+from data import areas
+from data.catalogue import HOMICIDE_METHODS
+from data.frames import counts_frame, coverage_frame
+from data.problems import Problem, ProblemLog, ReadResult
+from data.readers.tables import RawTable, normalise_header
+
+KIND = "homicide_victims"
+KINDS = (KIND,)
+
+# Header keys (see `column_key`) -> the headers as the MPS spells them.
+REQUIRED = {
+    "countofvictims": "Count of Victims",
+    "methodofkilling": "Method of Killing",
+    "recordeddate": "Recorded Date",
+    "borough": "Borough",
+}
+# Columns only the victims file has; with "Method of Killing" they identify it even
+# when one required column is missing, so the report can say which.
+_SIGNATURE = {"homicideoffencetype", "solvedstatus", "recordeddate", "countofvictims"}
+
+# Place labels that are not boroughs: their victims count towards London only.
+UNALLOCATED_LABELS = ("heathrow", "airport")
+
+_METHODS = {method.casefold(): measure for method, measure in HOMICIDE_METHODS.items()}
+
+_MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MON_YEAR = re.compile(r"^([A-Za-z]{3,9})\.?[-\s/]?(\d{2}|\d{4})$")
+_YEAR_MONTH = re.compile(r"^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?(?:[ T]00:00(?::00)?)?$")
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_WHOLE = re.compile(r"^\d+(\.0+)?$")
+
+DATE_FORMS = "Mon-YY (e.g. Jan-23), Mon-YYYY (Jan-2023), YYYY-MM (2023-01) or dd/mm/yyyy"
+
+
+def column_key(column: object) -> str:
+    return normalise_header(str(column)).replace("_", "")
+
+
+def recognise(columns: list[str]) -> str | None:
+    keys = {column_key(c) for c in columns}
+    if "methodofkilling" in keys and keys & _SIGNATURE:
+        return KIND
+    return None
+
+
+def _month_number(name: str) -> int | None:
+    """A month from its name or any abbreviation of it ("Sep", "Sept", "September")."""
+    text = name.lower()
+    for full, number in _MONTH_NAMES.items():
+        if len(text) >= 3 and full.startswith(text):
+            return number
+    return None
+
+
+def _year(text: str, today: datetime.date) -> int:
+    year = int(text)
+    if len(text) == 2:
+        # Two-digit years are this century unless that would be in the future.
+        year += 2000 if 2000 + year <= today.year else 1900
+    return year
+
+
+def parse_month(value: object, today: datetime.date | None = None) -> pd.Timestamp | None:
+    """The first of the month `value` names, or None if it is not a date we accept."""
+    today = today or datetime.date.today()
+    if isinstance(value, datetime.date | pd.Timestamp):
+        stamp = pd.Timestamp(value)
+        return None if pd.isna(stamp) else pd.Timestamp(stamp.year, stamp.month, 1)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    year = month = None
+    day = 1
+    if match := _MON_YEAR.match(text):
+        month = _month_number(match[1])
+        year = _year(match[2], today)
+    elif match := _YEAR_MONTH.match(text):
+        year, month = int(match[1]), int(match[2])
+        day = int(match[3]) if match[3] else 1
+    elif match := _DAY_MONTH_YEAR.match(text):
+        day, month, year = int(match[1]), int(match[2]), int(match[3])
+    if year is None or month is None or year < 1900:
+        return None
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return None
+    return pd.Timestamp(year, month, 1)
+
+
+def _whole(value: object) -> int | None:
+    """A non-negative whole number, or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and value >= 0 else None
+    text = "" if value is None else str(value).strip()
+    return int(float(text)) if _WHOLE.match(text) else None
+
+
+def _text(cells: pd.Series) -> pd.Series:
+    return cells.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
+
+
+def _label(month: pd.Timestamp) -> str:
+    return month.strftime("%Y-%m")
+
+
+def _empty(table: RawTable, reason: str) -> ReadResult:
+    return ReadResult(
+        kind=KIND,
+        frame=counts_frame(pd.DataFrame()),
+        problems=[Problem(table.name, reason, 1)],
+        rows_read=len(table.frame),
+        coverage=coverage_frame([]),
+    )
+
+
+def read(
+    table: RawTable, kind: str | None = None, *, today: datetime.date | None = None
+) -> ReadResult:
+    """Read the victims file into monthly borough counts; problems are returned."""
+    today = today or datetime.date.today()
+    frame = table.frame
+    columns = [str(c) for c in frame.columns]
+    keys = [column_key(c) for c in columns]
+    missing = [official for key, official in REQUIRED.items() if key not in keys]
+    if missing:
+        return _empty(
+            table,
+            f"the header row has no {', '.join(missing)} column"
+            f"{'s' if len(missing) > 1 else ''}; the MPS homicide victims file needs "
+            + ", ".join(REQUIRED.values()),
+        )
+    position = {key: keys.index(key) for key in REQUIRED}
+    header = {key: columns[i] for key, i in position.items()}
+    cell = {key: frame.iloc[:, i] for key, i in position.items()}
+    log = ProblemLog(table.name)
+    rows = frame.index
+
+    count = _counts(cell["countofvictims"], header["countofvictims"], log)
+    month = _months(cell["recordeddate"], header["recordeddate"], log, today)
+    method = _text(cell["methodofkilling"]).str.strip()
+    for row in rows[(method == "").to_numpy()]:
+        log.error(
+            "the method of killing is blank; write 'Not known/Not Recorded' if it is unknown",
+            row=int(row),
+            column=header["methodofkilling"],
+            group="blank method",
+        )
+    measure = method.str.casefold().map(_METHODS)
+    borough = _boroughs(cell["borough"], header["borough"], count.where(measure.notna()), log)
+
+    valid = count.notna() & month.notna() & (method != "") & borough.notna()
+    output = valid & measure.notna()
+    counts = counts_frame(
+        pd.DataFrame(
+            {
+                "measure": measure[output],
+                "level": "borough",
+                "area_code": borough[output],
+                "month": month[output],
+                "value": count[output].astype("int64"),
+            }
+        )
+    )
+    known = month.dropna()
+    coverage = coverage_frame(
+        [(m, "borough", known.min(), known.max()) for m in HOMICIDE_METHODS.values()]
+        if not known.empty
+        else []
+    )
+    victims = count[output].groupby(measure[output]).sum()
+    meta: dict[str, object] = {
+        "months": f"{_label(known.min())} to {_label(known.max())}" if not known.empty else "none",
+        "victims": {m: int(victims.get(m, 0)) for m in HOMICIDE_METHODS.values()},
+        "unallocated_victims": int(count[output & (borough == areas.UNALLOCATED_CODE)].sum()),
+        "victims_other_methods": int(count[valid & measure.isna()].sum()),
+        "methods_not_output": sorted(set(method[valid & measure.isna()])),
+    }
+    return ReadResult(
+        kind=KIND,
+        frame=counts,
+        problems=log.finish(),
+        rows_read=len(frame),
+        coverage=coverage,
+        meta=meta,
+    )
+
+
+def _counts(cells: pd.Series, column: str, log: ProblemLog) -> pd.Series:
+    lookup = {value: _whole(value) for value in cells.unique()}
+    count = cells.map(lookup)
+    for row in cells.index[count.isna().to_numpy()]:
+        value = cells.loc[row]
+        shown = "blank" if value is None or str(value).strip() == "" else repr(str(value).strip())
+        log.error(
+            f"the count of victims is {shown}; it must be a whole number of victims, 0 or more",
+            row=int(row),
+            column=column,
+            group="bad count",
+        )
+    return count.astype("Float64").astype("float64")
+
+
+def _months(cells: pd.Series, column: str, log: ProblemLog, today: datetime.date) -> pd.Series:
+    this_month = pd.Timestamp(today.year, today.month, 1)
+    lookup = {value: parse_month(value, today) for value in cells.unique()}
+    month = pd.to_datetime(cells.map(lookup))
+    for row in cells.index[month.isna().to_numpy()]:
+        value = cells.loc[row]
+        shown = "blank" if value is None or str(value).strip() == "" else repr(str(value).strip())
+        log.error(
+            f"the recorded date is {shown}; expected a month such as {DATE_FORMS}",
+            row=int(row),
+            column=column,
+            group="bad date",
+        )
+    future = month > this_month
+    for row in cells.index[future.to_numpy()]:
+        log.error(
+            f"the recorded date {_label(month.loc[row])} is after the current month "
+            f"{_label(this_month)}; check the year",
+            row=int(row),
+            column=column,
+            group="future date",
+        )
+    return month.where(~future)
+
+
+def _boroughs(cells: pd.Series, column: str, counted: pd.Series, log: ProblemLog) -> pd.Series:
+    """E09 codes; UNALLOCATED for airports; NaN (reported) for anything else.
+
+    `counted` is each row's victims if they are output (knife or shooting), else NaN.
+    """
+    name = _text(cells).str.strip()
+    lookup: dict[str, str | None] = {}
+    for value in name.unique():
+        code = areas.borough_code(value)
+        if code is None and any(label in value.lower() for label in UNALLOCATED_LABELS):
+            code = areas.UNALLOCATED_CODE
+        lookup[value] = code
+    code = name.map(lookup)
+    for value in sorted(v for v, c in lookup.items() if c == areas.UNALLOCATED_CODE):
+        which = (name == value).to_numpy()
+        victims = int(counted[which].fillna(0).sum())
+        rows = int(which.sum())
+        log.warning(
+            f"{value!r} is not a London borough: {rows:,} row{'' if rows == 1 else 's'} "
+            f"name it, with {victims:,} knife or shooting victim{'' if victims == 1 else 's'}; "
+            "these count towards London's total as unallocated and are not shown on the "
+            "borough map",
+            row=int(cells.index[which][0]),
+            column=column,
+        )
+    for row in cells.index[code.isna().to_numpy()]:
+        value = name.loc[row]
+        log.error(
+            "the borough is blank"
+            if value == ""
+            else f"{value!r} is not a London borough name; use the borough's name as the "
+            "MPS spells it, e.g. 'Barking & Dagenham' or 'Kingston Upon Thames'",
+            row=int(row),
+            column=column,
+            group="bad borough",
+        )
+    return code

@@ -1,0 +1,213 @@
+"""The statistics behind the dashboard's words "up", "down", "unusual" and "unreliable".
+
+Crime counts in one borough or ward are small and noisy, so a change is judged on the
+counts themselves (an exact test for two Poisson counts), many areas at once are
+corrected for false discoveries (Benjamini-Hochberg), and areas are compared on a
+funnel plot rather than a league table. Everything here works on plain numbers or
+numpy arrays so that it can be tested without a data version.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy import stats
+
+# Figures built on fewer events than this are marked as unreliable in pages and
+# downloads (see PRODUCT.md, "Low counts").
+LOW_COUNT = 10
+
+FUNNEL_LEVELS = (0.95, 0.998)
+
+
+def _count(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        if isinstance(value, float | np.floating) and float(value).is_integer():
+            value = int(value)
+        else:
+            raise ValueError(f"{name} must be a whole number of events, not {value!r}")
+    if value < 0:
+        raise ValueError(f"{name} must not be negative, not {value!r}")
+    return int(value)
+
+
+def _positive(value: float, name: str) -> float:
+    value = float(value)
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a positive number, not {value!r}")
+    return value
+
+
+def poisson_change_test(
+    count_now: int,
+    count_before: int,
+    exposure_now: float = 1.0,
+    exposure_before: float = 1.0,
+) -> float:
+    """Two-sided p-value for "the rate has not changed" between two periods.
+
+    Conditional on the total n = now + before, the count now is Binomial(n, share)
+    under the null, where share is the exposure now over the total exposure; this is
+    exact for any counts, unlike a normal approximation, which fails on the small
+    counts of single wards.
+    """
+    now = _count(count_now, "count_now")
+    before = _count(count_before, "count_before")
+    e_now = _positive(exposure_now, "exposure_now")
+    e_before = _positive(exposure_before, "exposure_before")
+    n = now + before
+    if n == 0:
+        return 1.0
+    share = e_now / (e_now + e_before)
+    p = stats.binomtest(now, n, share, alternative="two-sided").pvalue
+    return float(min(max(p, 0.0), 1.0))
+
+
+def benjamini_hochberg(pvalues: ArrayLike) -> np.ndarray:
+    """Benjamini-Hochberg q-values (adjusted p-values); NaN stays NaN.
+
+    Flagging 32 boroughs or 679 wards at p < 0.05 would mark one or more by chance
+    alone; a q-value below 0.05 keeps the expected share of false flags under 5%.
+    """
+    p = np.asarray(pvalues, dtype=float)
+    shape = p.shape
+    flat = p.ravel()
+    q = np.full(flat.shape, np.nan)
+    valid = ~np.isnan(flat)
+    tested = flat[valid]
+    if tested.size == 0:
+        return q.reshape(shape)
+    if np.any((tested < 0) | (tested > 1)):
+        raise ValueError("p-values must lie between 0 and 1")
+    m = tested.size
+    order = np.argsort(tested, kind="stable")
+    ranked = tested[order] * m / np.arange(1, m + 1)
+    # Monotone from the largest p down: each q is the smallest adjusted value at or
+    # above its rank.
+    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
+    adjusted = np.empty(m)
+    adjusted[order] = np.minimum(ranked, 1.0)
+    q[valid] = adjusted
+    return q.reshape(shape)
+
+
+def _level(level: float) -> float:
+    level = float(level)
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1 (e.g. 0.95), not {level!r}")
+    return level
+
+
+def poisson_interval(
+    count: ArrayLike, level: float = 0.95
+) -> tuple[float | np.ndarray, float | np.ndarray]:
+    """Exact (Garwood) confidence limits for the mean of a Poisson count.
+
+    The chi-square form never gives a negative lower limit and stays valid for a
+    count of 0, where the lower limit is 0.
+    """
+    alpha = 1 - _level(level)
+    k = np.asarray(count, dtype=float)
+    if np.any(k < 0) or np.any(k != np.floor(k)):
+        raise ValueError("counts must be whole numbers of events, not negative")
+    with np.errstate(invalid="ignore"):
+        low = np.where(k > 0, stats.chi2.ppf(alpha / 2, 2 * k) / 2, 0.0)
+    high = stats.chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2
+    if k.ndim == 0:
+        return float(low), float(high)
+    return low, high
+
+
+def _interpolated_quantile(p: float, mean: np.ndarray) -> np.ndarray:
+    """Poisson quantile made continuous by Spiegelhalter's (2005) interpolation.
+
+    The plain quantile is a whole number, so limits drawn from it are a staircase
+    whose coverage jumps with population. With r the p-quantile, the limit is
+    r - (F(r) - p) / (F(r) - F(r - 1)): the inverse of the CDF drawn as straight
+    lines between whole counts.
+    """
+    r = stats.poisson.ppf(p, mean)
+    f_r = stats.poisson.cdf(r, mean)
+    f_below = stats.poisson.cdf(r - 1, mean)
+    step = f_r - f_below
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alpha = np.where(step > 0, (f_r - p) / step, 0.0)
+    return np.maximum(r - alpha, 0.0)
+
+
+def funnel_limits(
+    london_rate: float,
+    populations: ArrayLike,
+    per: float = 1000.0,
+    levels: Iterable[float] = FUNNEL_LEVELS,
+    *,
+    interpolate: bool = True,
+) -> dict[float, tuple[np.ndarray, np.ndarray]]:
+    """Control limits, as rates per `per` residents, for areas of each population.
+
+    An area whose true rate equals London's falls outside the 95% limits about one
+    time in 20 and outside the 99.8% limits about one time in 500. Limits are exact
+    Poisson quantiles of the expected count (London rate x population), interpolated
+    between whole counts as in Spiegelhalter (2005) unless `interpolate` is False.
+    """
+    rate = float(london_rate)
+    if not math.isfinite(rate) or rate < 0:
+        raise ValueError(f"the London rate must be a non-negative number, not {london_rate!r}")
+    per = _positive(per, "per")
+    pop = np.asarray(populations, dtype=float)
+    if np.any(~np.isfinite(pop)) or np.any(pop <= 0):
+        raise ValueError("populations must be positive numbers")
+    expected = rate * pop / per
+    limits: dict[float, tuple[np.ndarray, np.ndarray]] = {}
+    for level in levels:
+        alpha = 1 - _level(level)
+        if interpolate:
+            low = _interpolated_quantile(alpha / 2, expected)
+            high = _interpolated_quantile(1 - alpha / 2, expected)
+        else:
+            low = stats.poisson.ppf(alpha / 2, expected)
+            high = stats.poisson.ppf(1 - alpha / 2, expected)
+        # With a London rate of 0 every expected count is 0: both limits are 0.
+        low = np.where(expected > 0, low, 0.0)
+        high = np.where(expected > 0, high, 0.0)
+        limits[level] = (low / pop * per, high / pop * per)
+    return limits
+
+
+def is_low_count(n: float) -> bool:
+    return n < LOW_COUNT
+
+
+def _percent(change: float) -> str:
+    # Rounding must not turn a small change into "0%" or a fall to 3 into "100%".
+    if change < 1:
+        return "less than 1%"
+    if 99 < change < 100:
+        return "more than 99%"
+    return f"{round(change):,}%"
+
+
+def change_verdict(count_now: int, count_before: int, q_or_p: float, alpha: float = 0.05) -> str:
+    """The change between two periods in words a resident can read.
+
+    The percentage is always given, but "statistically significant" only when the
+    test (ideally its Benjamini-Hochberg q-value) passes, so a rise of 50% from 2 to
+    3 is not presented as news.
+    """
+    now = _count(count_now, "count_now")
+    before = _count(count_before, "count_before")
+    if now == before:
+        return "no change"
+    significant = q_or_p is not None and not math.isnan(q_or_p) and q_or_p < alpha
+    if significant:
+        judgement = "a statistically significant " + ("rise" if now > before else "fall")
+    else:
+        judgement = "not a statistically significant change"
+    if before == 0:
+        return f"up from 0 to {now:,}, {judgement}"
+    change = (now - before) / before * 100
+    direction = "up" if change > 0 else "down"
+    return f"{direction} {_percent(abs(change))}, {judgement}"
