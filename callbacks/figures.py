@@ -52,10 +52,13 @@ def choropleth(frame: pd.DataFrame, geojson_url: str, *, value_label: str) -> go
                 z=np.zeros(len(grey)),
                 text=[
                     f"<b>{n}</b><br>"
-                    + ("Not covered: policed by the City of London Police" if s == NOT_COVERED
-                       else "No data")
+                    + (
+                        "Not covered: policed by the City of London Police"
+                        if s == NOT_COVERED
+                        else "No data"
+                    )
                     for n, s in zip(grey["name"], grey["status"], strict=True)
-                ],  # fmt: skip
+                ],
                 hovertemplate="%{text}<extra></extra>",
                 colorscale=[[0, NOT_COVERED_COLOUR], [1, NOT_COVERED_COLOUR]],
                 showscale=False,

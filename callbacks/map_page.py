@@ -11,6 +11,7 @@ from callbacks.figures import choropleth
 from data import queries
 from data.dataset import Dataset
 from layouts import ids
+from layouts.tables import html_table
 
 MEASURE = "knife_crime"
 LEVEL = "ward"
@@ -44,11 +45,11 @@ def ward_map_view(ds: Dataset | None, geojson_url: str | None) -> dict:
         "London's total but are not on the map. The City of London is policed by the City "
         "of London Police and is not covered."
     )
-    figure = (
-        choropleth(result.frame, geojson_url, value_label="Offences") if geojson_url else {}
-    )
+    figure = choropleth(result.frame, geojson_url, value_label="Offences") if geojson_url else {}
     latest = ds.latest_month_overall
-    version = f"Data version {ds.version_id}" + (f"; latest month {latest:%B %Y}." if latest else ".")
+    version = f"Data version {ds.version_id}" + (
+        f"; latest month {latest:%B %Y}." if latest else "."
+    )
     return {
         "figure": figure,
         "headline": headline_text,
@@ -58,28 +59,27 @@ def ward_map_view(ds: Dataset | None, geojson_url: str | None) -> dict:
     }
 
 
-def ward_table(frame: pd.DataFrame) -> html.Table:
+def ward_table(frame: pd.DataFrame):
     rows = frame[frame["status"] == queries.OK].sort_values(["rank", "name"])
-    head = html.Thead(
-        html.Tr([html.Th(c, scope="col") for c in ("Rank", "Ward", "Offences", "Reliability")])
-    )
-    body = html.Tbody(
-        [
-            html.Tr(
-                [
-                    html.Td(int(r.rank)),
-                    html.Th(r.name, scope="row"),
-                    html.Td(f"{int(r.count):,}"),
-                    html.Td("Fewer than 10: unreliable" if r.low_count else ""),
-                ]
+    return html_table(
+        "Knife crime offences by ward",
+        ("Rank", "Ward", "Offences", "Reliability"),
+        (
+            (
+                int(r.rank),
+                r.name,
+                f"{int(r.count):,}",
+                "Fewer than 10: unreliable" if r.low_count else "",
             )
             for r in rows.itertuples()
-        ]
+        ),
+        numeric=(0, 2),
     )
-    return html.Table([html.Caption("Knife crime offences by ward"), head, body])
 
 
-def register(app: Dash, dataset: Callable[[], Dataset | None], geojson_url: Callable[[], str | None]):
+def register(
+    app: Dash, dataset: Callable[[], Dataset | None], geojson_url: Callable[[], str | None]
+):
     @app.callback(
         Output(ids.MAP, "figure"),
         Output(ids.HEADLINE, "children"),

@@ -29,7 +29,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         suppress_callback_exceptions=False,
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
-            {"name": "description", "content": "Knife and gun crime in London's boroughs and wards"},
+            {
+                "name": "description",
+                "content": "Knife and gun crime in London's boroughs and wards",
+            },
         ],
     )
     app.server.config.update(SECRET_KEY=settings.secret_key)

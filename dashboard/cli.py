@@ -35,8 +35,11 @@ def main() -> None:
 
 
 @main.command("ingest")
-@click.option("--raw-dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help="Folder laid out like ../shared/data/raw (default: WEC_RAW_DIR).")
+@click.option(
+    "--raw-dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Folder laid out like ../shared/data/raw (default: WEC_RAW_DIR).",
+)
 @click.option("--publish/--no-publish", default=True, show_default=True)
 @click.option("--note", default="", help="Why this version was made.")
 def ingest_command(raw_dir: Path | None, publish: bool, note: str) -> None:  # fmt: skip
@@ -97,12 +100,12 @@ def publish_command(version: int) -> None:
 @click.argument("version", type=int, required=False)
 def rollback_command(version: int | None) -> None:
     """Publish VERSION again (default: the version published before the current one)."""
-    from data.store.store import VersionNotFound
+    from data.store.store import VersionNotFoundError
 
     store = _store(_settings())
     try:
         restored = store.rollback(version, actor=_actor())
-    except VersionNotFound as exc:
+    except VersionNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Rolled back: version {restored} is published.")
 

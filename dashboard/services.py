@@ -12,10 +12,10 @@ import logging
 import threading
 from pathlib import Path
 
+from dashboard.settings import Settings
 from data.dataset import Dataset
 from data.ingest import ingest, raw_sources
 from data.store.store import Store
-from dashboard.settings import Settings
 from geo.register import area_register
 from geo.web import build_web_layers
 

@@ -12,7 +12,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 def default_raw_dir() -> Path | None:
     """../shared/data/raw beside the checkout, when it exists."""
-    for candidate in (REPO.parent / "shared" / "data" / "raw", Path.cwd().parent / "shared" / "data" / "raw"):
+    for candidate in (
+        REPO.parent / "shared" / "data" / "raw",
+        Path.cwd().parent / "shared" / "data" / "raw",
+    ):
         if candidate.is_dir():
             return candidate.resolve()
     return None

@@ -130,7 +130,9 @@ def coverage_gaps(coverage_parts: list[pd.DataFrame]) -> list[str]:
     return gaps
 
 
-def london_counts(counts: pd.DataFrame, coverage: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def london_counts(
+    counts: pd.DataFrame, coverage: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """London = all borough-level rows, unallocated included; never borough + ward."""
     borough = counts[counts["level"] == "borough"]
     london = borough.groupby(["measure", "month"], as_index=False)["value"].sum()
@@ -209,8 +211,9 @@ def build_tables(
         else frames.empty(frames.LOOKUP_COLUMNS)
     )
     population = (
-        pd.concat(population_parts, ignore_index=True)
-        .drop_duplicates(["area_code", "level", "age_band"], keep="last")
+        pd.concat(population_parts, ignore_index=True).drop_duplicates(
+            ["area_code", "level", "age_band"], keep="last"
+        )
         if population_parts
         else frames.empty(frames.POPULATION_COLUMNS)
     )
@@ -220,7 +223,9 @@ def build_tables(
             ignore_index=True,
         )
     if not population.empty:
-        mps = population[(population["level"] == "borough") & population["area_code"].isin(MPS_BOROUGHS)]
+        mps = population[
+            (population["level"] == "borough") & population["area_code"].isin(MPS_BOROUGHS)
+        ]
         london_pop = mps.groupby("age_band", as_index=False)["value"].sum()
         london_pop["area_code"] = LONDON_CODE
         london_pop["level"] = "london"

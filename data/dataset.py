@@ -47,7 +47,7 @@ class Dataset:
             index="area_code", columns="age_band", values="value", aggfunc="sum"
         )
         self.population = pop
-        self._counts = {key: g for key, g in t.counts.groupby(["measure", "level"], sort=False)}
+        self._counts = dict(list(t.counts.groupby(["measure", "level"], sort=False)))
 
     # -- facts -----------------------------------------------------------------
 

@@ -59,7 +59,9 @@ def raw_sources(raw_dir: Path) -> list[SourceFile]:
         if p.suffix.lower() in SUFFIXES
     )
     if not paths:
-        raise FileNotFoundError(f"no data files under {raw_dir} (looked in {', '.join(RAW_FOLDERS)})")
+        raise FileNotFoundError(
+            f"no data files under {raw_dir} (looked in {', '.join(RAW_FOLDERS)})"
+        )
     return [SourceFile.from_path(p) for p in paths]
 
 
@@ -67,7 +69,9 @@ def _months(result: ReadResult) -> tuple[object, object]:
     cov = result.coverage
     if cov is None or cov.empty:
         return None, None
-    return pd.Timestamp(cov["first_month"].min()).date(), pd.Timestamp(cov["last_month"].max()).date()
+    return pd.Timestamp(cov["first_month"].min()).date(), pd.Timestamp(
+        cov["last_month"].max()
+    ).date()
 
 
 def prepare(

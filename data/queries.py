@@ -90,9 +90,7 @@ def map_values(
     before = _window_sum(ds, measure, level, chosen.previous())
     frame = base.copy()
     frame["count"] = now.reindex(frame["code"]).to_numpy()
-    frame["previous"] = (
-        before.reindex(frame["code"]).to_numpy() if before is not None else np.nan
-    )
+    frame["previous"] = before.reindex(frame["code"]).to_numpy() if before is not None else np.nan
     frame["population"] = ds.population_of(frame["code"], "all")
     frame["population_0_24"] = ds.population_of(frame["code"], "0-24")
     frame["rate"] = frame["count"] / frame["population"] * 1000

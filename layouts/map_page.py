@@ -31,9 +31,15 @@ def map_page() -> html.Div:
         html.Details(
             [
                 html.Summary("Table of the map's figures"),
-                html.Div(id=ids.TABLE, className="table-wrap", tabIndex="0",
-                         role="region", **{"aria-label": "Ward figures"}),  # fmt: skip
+                html.Div(
+                    id=ids.TABLE,
+                    className="table-wrap",
+                    tabIndex="0",
+                    role="region",
+                    **{"aria-label": "Ward figures"},
+                ),
             ],
+            id=ids.TABLE_DETAILS,
             open=False,
         ),
     )

@@ -22,3 +22,28 @@ def raw_dir() -> Path:
     if not (path / "PROVENANCE.md").exists():
         pytest.fail(f"the real data is not at {path}; set WEC_RAW_DIR to its folder")
     return path
+
+
+@pytest.fixture(scope="session")
+def published(raw_dir, tmp_path_factory):
+    """Settings for a store holding one published ingest of the real data.
+
+    Built once per test process: the full ingest is the slow part of the suite.
+    """
+    from dashboard.services import ensure_ready
+    from dashboard.settings import Settings
+
+    data_dir = tmp_path_factory.mktemp("published")
+    settings = Settings.from_env(
+        {"WEC_DATA_DIR": str(data_dir), "WEC_RAW_DIR": str(raw_dir), "LOG_LEVEL": "WARNING"}
+    )
+    ensure_ready(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def dataset(published):
+    """The published version of the real data, in memory."""
+    from dashboard.services import DataService
+
+    return DataService(published).dataset()

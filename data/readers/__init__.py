@@ -67,9 +67,8 @@ def read_source(source: SourceFile) -> ReadResult:
     found = recognise(table)
     if found is None:
         header = ", ".join(str(c) for c in list(table.frame.columns)[:8])
-        reason = (
-            f"the header row ({header}) matches none of the supported formats: "
-            + "; ".join(KIND_LABELS.values())
+        reason = f"the header row ({header}) matches none of the supported formats: " + "; ".join(
+            KIND_LABELS.values()
         )
         return ReadResult(
             kind="unrecognised", frame=_nothing(), problems=[Problem(source.name, reason, 1)]

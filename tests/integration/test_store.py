@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from data.canonical import Tables, measures_frame
 from data.store import schema
-from data.store.store import FileRecord, Store, VersionNotFound
+from data.store.store import FileRecord, Store, VersionNotFoundError
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -115,9 +115,9 @@ def test_rollback_restores_the_previous_version_and_is_recorded(store):
 def test_rollback_or_publish_of_a_missing_version_changes_nothing(store):
     v1 = store.add_version(small_tables(), [record()], actor="a")
     store.publish(v1, actor="a")
-    with pytest.raises(VersionNotFound):
+    with pytest.raises(VersionNotFoundError):
         store.publish(v1 + 40, actor="a")
-    with pytest.raises(VersionNotFound):
+    with pytest.raises(VersionNotFoundError):
         store.rollback(actor="a")  # nothing was published before v1
     assert store.published_version_id() == v1
 
@@ -127,13 +127,18 @@ def test_a_failed_write_leaves_no_partial_version(store):
     store.publish(v1, actor="a")
     broken = small_tables()
     broken.survey.loc[0, "proportion"] = None  # violates NOT NULL, late in the write
-    with pytest.raises(Exception, match="(?i)null"):
+    with pytest.raises(Exception, match=r"(?i)null"):
         store.add_version(broken, [record("b.csv", b"2")], actor="a")
     with store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(schema.versions)).scalar() == 1
-        assert conn.execute(
-            select(func.count()).select_from(schema.counts).where(schema.counts.c.version_id != v1)
-        ).scalar() == 0
+        assert (
+            conn.execute(
+                select(func.count())
+                .select_from(schema.counts)
+                .where(schema.counts.c.version_id != v1)
+            ).scalar()
+            == 0
+        )
     assert store.published_version_id() == v1
 
 

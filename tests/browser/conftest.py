@@ -1,0 +1,97 @@
+"""Browser tests: the real app on a local port, driven by headless Debian Chromium,
+with axe-core injected into each page to check accessibility."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from werkzeug.serving import make_server
+
+REPO = Path(__file__).resolve().parents[2]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def live_server(published):
+    from dashboard.app import create_app
+
+    app = create_app(published)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def chrome(width: int = 1280, height: int = 900) -> webdriver.Chrome:
+    if not Path(CHROMIUM).exists() or not Path(CHROMEDRIVER).exists():
+        pytest.fail(
+            "Debian's chromium and chromium-driver are needed (scripts/setup installs them)"
+        )
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    args = [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        # The machine has no network: stop Chromium trying to reach Google's hosts.
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        # MapLibre needs WebGL; headless Chromium has only the software renderer.
+        "--enable-unsafe-swiftshader",
+        f"--window-size={width},{height}",
+        f"--user-data-dir={tempfile.mkdtemp(prefix='wec-chrome-')}",
+    ]
+    for arg in args:
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    driver = chrome()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="session")
+def phone():
+    driver = chrome(390, 844)
+    yield driver
+    driver.quit()
+
+
+def axe_violations(driver, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core (WCAG 2.0-2.2 A and AA rules) on the page; return violations."""
+    if not AXE.exists():
+        pytest.fail("axe-core is not installed: run scripts/setup (npm ci)")
+    driver.execute_script(AXE.read_text())
+    result = driver.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag', values:
+            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})
+          .then(r => done(r.violations)).catch(e => done([{id: 'axe-error', impact: 'critical',
+            description: String(e), nodes: []}]));
+        """
+    )
+    return [v for v in result if v.get("impact") in impacts]
+
+
+def console_errors(driver) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
