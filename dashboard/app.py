@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dash import Dash
-from flask import abort, send_file
+from flask import abort, request, send_file
 from flask_caching import Cache
 
 from callbacks import map_page as map_page_callbacks
@@ -26,6 +26,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         __name__,
         title="London Weapon-Enabled Crime Dashboard",
         update_title=None,
+        # Compress callback responses and scripts (plotly.js is 4.6 MB uncompressed).
+        compress=True,
         suppress_callback_exceptions=False,
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
@@ -51,10 +53,16 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @app.server.route("/geo/<path:name>")
     def geo_file(name: str):
-        path = web_file(settings, name)
-        if path is None:
+        found = web_file(
+            settings, name, gzip_ok="gzip" in request.headers.get("Accept-Encoding", "")
+        )
+        if found is None:
             abort(404)
-        response = send_file(path, mimetype="application/geo+json", conditional=True)
+        path, gzipped = found
+        response = send_file(path, mimetype="application/geo+json", conditional=True, etag=True)
+        if gzipped:
+            response.headers["Content-Encoding"] = "gzip"
+        response.headers["Vary"] = "Accept-Encoding"
         response.headers["Cache-Control"] = IMMUTABLE
         return response
 

@@ -7,8 +7,10 @@ version as soon as it is published and no worker mixes two versions in one answe
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -73,8 +75,19 @@ def ensure_ready(settings: Settings, store: Store | None = None) -> None:
         log.info("built boundary layers: %s", ", ".join(p.name for p in paths.values()))
 
 
-def web_file(settings: Settings, name: str) -> Path | None:
+def web_file(settings: Settings, name: str, *, gzip_ok: bool = False) -> tuple[Path, bool] | None:
+    """A built boundary file, gzipped beside it on first request when the browser takes gzip.
+
+    Returns the path to send and whether it is the gzipped copy.
+    """
     path = (settings.web_dir / name).resolve()
-    if path.parent != settings.web_dir.resolve() or not path.is_file():
+    if path.parent != settings.web_dir.resolve() or not path.is_file() or path.suffix == ".gz":
         return None
-    return path
+    if not gzip_ok:
+        return path, False
+    packed = path.with_name(path.name + ".gz")
+    if not packed.exists():
+        tmp = packed.with_name(f"{packed.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
+        tmp.replace(packed)
+    return packed, True

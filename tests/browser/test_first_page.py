@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import urllib.request
 
 import pytest
@@ -91,3 +92,15 @@ def test_the_accessibility_check_does_catch_a_violation(browser, live_server):
     finally:
         browser.execute_script("document.getElementById('unlabelled').remove();")
     assert "button-name" in ids
+
+
+def test_the_ward_boundaries_travel_gzipped_within_300_kb(live_server, published):
+    name = next(p.name for p in published.web_dir.glob("wards-*.geojson"))
+    request = urllib.request.Request(
+        f"{live_server}/geo/{name}", headers={"Accept-Encoding": "gzip"}
+    )
+    with urllib.request.urlopen(request) as response:  # noqa: S310 - local server
+        assert response.headers["Content-Encoding"] == "gzip"
+        body = response.read()
+    assert len(body) <= 300 * 1024
+    assert gzip.decompress(body) == (published.web_dir / name).read_bytes()
