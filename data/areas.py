@@ -18,7 +18,7 @@ CITY_OF_LONDON_CODE = "E09000001"
 # are never mapped.
 UNALLOCATED_CODE = "UNALLOCATED"
 
-LEVELS = ("london", "borough", "ward", "lsoa")
+LEVELS = ("london", "bcu", "borough", "ward", "lsoa")
 
 BOROUGHS: dict[str, str] = {
     "E09000001": "City of London",
@@ -117,6 +117,11 @@ def borough_code(name: object) -> str | None:
     if _BOROUGH_CODE.match(stripped):
         return stripped if stripped in BOROUGHS else None
     return _BOROUGH_BY_KEY.get(_name_key(stripped))
+
+
+def bcu_code(bcu: str) -> str:
+    """A stable code for a Basic Command Unit (they have no GSS code): "BCU-CENTRAL-EAST"."""
+    return "BCU-" + "-".join(bcu.upper().split())
 
 
 def bcu_of(borough: str) -> str | None:

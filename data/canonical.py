@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 import pandas as pd
 
 from data import frames
-from data.areas import LONDON_CODE, MPS_BOROUGHS, UNALLOCATED_CODE
+from data.areas import BCUS, LONDON_CODE, MPS_BOROUGHS, UNALLOCATED_CODE, bcu_code, borough_code
 from data.catalogue import MEASURES
 from data.problems import Problem, ReadResult
 
@@ -142,6 +142,40 @@ def london_counts(
     return frames.counts_frame(london), cov
 
 
+def bcu_areas() -> pd.DataFrame:
+    """The 12 Basic Command Units as areas; their boroughs carry the BCU's name."""
+    return pd.DataFrame(
+        [
+            {"code": bcu_code(name), "name": f"{name} BCU", "level": "bcu",
+             "parent_code": LONDON_CODE, "bcu": name, "covered": True, "caveat": None}
+            for name in BCUS
+        ]
+    )  # fmt: skip
+
+
+def _borough_bcu() -> dict[str, str]:
+    return {borough_code(b): bcu_code(name) for name, members in BCUS.items() for b in members}
+
+
+def bcu_counts(counts: pd.DataFrame, coverage: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """BCU figures: the sum of their boroughs (unallocated offences belong to no BCU)."""
+    borough = counts[counts["level"] == "borough"]
+    codes = borough["area_code"].map(_borough_bcu())
+    bcu = borough.assign(area_code=codes).dropna(subset=["area_code"])
+    bcu = bcu.groupby(["measure", "area_code", "month"], as_index=False)["value"].sum()
+    bcu["level"] = "bcu"
+    cov = coverage[coverage["level"] == "borough"].assign(level="bcu")
+    return frames.counts_frame(bcu), cov
+
+
+def bcu_population(population: pd.DataFrame) -> pd.DataFrame:
+    borough = population[population["level"] == "borough"]
+    codes = borough["area_code"].map(_borough_bcu())
+    bcu = borough.assign(area_code=codes).dropna(subset=["area_code"])
+    bcu = bcu.groupby(["area_code", "age_band"], as_index=False)["value"].sum()
+    return bcu.assign(level="bcu")[frames.POPULATION_COLUMNS]
+
+
 def ward_population(lsoa_population: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
     """Ward residents by age band, from whole LSOAs assigned by the best-fit lookup."""
     joined = lsoa_population.merge(lookup, left_on="area_code", right_on="lsoa_code")
@@ -202,8 +236,9 @@ def build_tables(
 
     counts, coverage = stitch_counts(count_parts)
     london, london_cov = london_counts(counts, coverage)
-    counts = pd.concat([counts, london], ignore_index=True)
-    coverage = pd.concat([coverage, london_cov], ignore_index=True)
+    bcu, bcu_cov = bcu_counts(counts, coverage)
+    counts = pd.concat([counts, london, bcu], ignore_index=True)
+    coverage = pd.concat([coverage, london_cov, bcu_cov], ignore_index=True)
 
     lookup = (
         lookups[-1].drop_duplicates("lsoa_code", keep="last")
@@ -229,7 +264,9 @@ def build_tables(
         london_pop = mps.groupby("age_band", as_index=False)["value"].sum()
         london_pop["area_code"] = LONDON_CODE
         london_pop["level"] = "london"
-        population = pd.concat([population, london_pop[frames.POPULATION_COLUMNS]])
+        population = pd.concat(
+            [population, london_pop[frames.POPULATION_COLUMNS], bcu_population(population)]
+        )
         population = with_young_band(population[population["age_band"] != "0-24"])
         population["value"] = population["value"].astype("int64")
 
@@ -240,7 +277,7 @@ def build_tables(
         if survey_parts
         else frames.empty(frames.SURVEY_COLUMNS)
     )
-    areas = register.copy()
+    areas = pd.concat([register, bcu_areas()], ignore_index=True)
     tables = Tables(
         areas=areas.reset_index(drop=True),
         measures=measures_frame(),

@@ -223,3 +223,21 @@ def test_a_gun_file_in_the_dashboard_layout_needs_no_code_change(raw_dir, regist
     view = queries.map_values(ds, measure="lethal_barrelled_discharges", level="ward", period="r12")
     assert view.available
     assert ds_counts(ds, "gun_crime", "london")["value"].sum() == 57_709
+
+
+@pytest.mark.postgres
+def test_the_real_ingest_is_identical_on_postgresql(raw_dir, register, postgres_url, dataset):
+    store = Store(postgres_url)
+    report = ingest(store, raw_sources(raw_dir), register, actor="test")
+    loaded = store.load(report.version_id)
+    for name in ("counts", "population", "survey", "areas", "coverage", "lookup"):
+        sqlite_frame = getattr(dataset.tables, name)
+        pg_frame = getattr(loaded, name)
+        assert len(pg_frame) == len(sqlite_frame), name
+    key = ["measure", "level", "area_code", "month"]
+    pd.testing.assert_frame_equal(
+        loaded.counts.sort_values(key).reset_index(drop=True),
+        dataset.tables.counts.sort_values(key).reset_index(drop=True)[loaded.counts.columns],
+        check_dtype=False,
+    )
+    store.dispose()
