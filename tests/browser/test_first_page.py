@@ -99,7 +99,7 @@ def test_the_ward_boundaries_travel_gzipped_within_300_kb(live_server, published
     request = urllib.request.Request(
         f"{live_server}/geo/{name}", headers={"Accept-Encoding": "gzip"}
     )
-    with urllib.request.urlopen(request) as response:  # noqa: S310 - local server
+    with urllib.request.urlopen(request) as response:
         assert response.headers["Content-Encoding"] == "gzip"
         body = response.read()
     assert len(body) <= 300 * 1024
