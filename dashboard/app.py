@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dash import Dash
+from dash import Dash, html
 from flask import abort, request, send_file
 from flask_caching import Cache
 
-from callbacks import map_page as map_page_callbacks
+from callbacks import explorer, router
 from dashboard import logs
 from dashboard.services import DataService, web_file
 from dashboard.settings import Settings
 from data.store.store import Store
-from layouts.map_page import map_page
+from layouts.pages import PAGES, render
+from layouts.shell import shell
 
 # Boundary files carry a content hash in their names, so browsers may keep them a year.
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -49,7 +50,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
     app.server.extensions["wec_cache"] = cache
     app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
-    app.layout = map_page
+    app.layout = shell
+    # Every page's components, so Dash can check each callback against them.
+    app.validation_layout = html.Div(
+        [shell(), *(html.Div(render(page, {}, page.path)) for page in PAGES)]
+    )
 
     @app.server.route("/geo/<path:name>")
     def geo_file(name: str):
@@ -70,9 +75,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     def health():
         return {"published_version": service.published_version()}
 
-    def geojson_url(level: str = "ward") -> str | None:
-        name = service.geo_manifest().get(level)
-        return f"/geo/{name}" if name else None
-
-    map_page_callbacks.register(app, service.dataset, geojson_url)
+    router.register(app, service)
+    explorer.register(app, service)
     return app

@@ -51,6 +51,10 @@ class DataService:
                 self._datasets[version] = ds
             return ds
 
+    def geojson_url(self, level: str) -> str | None:
+        name = self.geo_manifest().get(level)
+        return f"/geo/{name}" if name else None
+
     def geo_manifest(self) -> dict[str, str]:
         """File names of the browser's boundary layers, keyed by level."""
         manifest = self.settings.web_dir / "manifest.json"

@@ -1,10 +1,11 @@
-"""The frame every page sits in: skip link, header, main landmark, footer."""
+"""The frame every page sits in: skip link, header with navigation, main, footer."""
 
 from __future__ import annotations
 
 from dash import dcc, html
 
 from layouts import ids
+from layouts.pages import PAGES
 
 ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0 "
@@ -13,16 +14,31 @@ ATTRIBUTION = (
 )
 
 
-def shell(*content) -> html.Div:
+def navigation(active_path: str = "/") -> html.Nav:
+    items = []
+    for page in PAGES:
+        current = page.path == active_path
+        link = dcc.Link(page.nav, href=page.path, className="nav-link")
+        items.append(html.Li(link, className="current" if current else None))
+    return html.Nav(html.Ul(items), id=ids.NAV, **{"aria-label": "Main"})
+
+
+def shell() -> html.Div:
     return html.Div(
         [
             dcc.Location(id=ids.URL),
+            dcc.Store(id=ids.TITLE),
             html.A("Skip to main content", href="#main", className="skip-link"),
             html.Header(
-                html.P("London Weapon-Enabled Crime Dashboard", className="site-name"),
+                [
+                    dcc.Link(
+                        "London Weapon-Enabled Crime Dashboard", href="/", className="site-name"
+                    ),
+                    html.Div(navigation(), id=ids.NAV_HOLDER),
+                ],
                 className="site-header",
             ),
-            html.Main(list(content), id="main", tabIndex="-1"),
+            html.Main(id="main", tabIndex="-1", children=html.Div(id=ids.PAGE)),
             html.Footer(
                 [
                     html.P(id=ids.DATA_VERSION, **{"aria-live": "polite"}),

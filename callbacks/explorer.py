@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pandas as pd
 from dash import Dash, Input, Output, html
 
@@ -26,7 +24,6 @@ def ward_map_view(ds: Dataset | None, geojson_url: str | None) -> dict:
             "headline": "No data has been published yet.",
             "note": "",
             "table": html.P("No data has been published yet."),
-            "version": "",
         }
     result = queries.map_values(ds, measure=MEASURE, level=LEVEL, period=PERIOD, value="count")
     label = str(ds.measures.loc[MEASURE, "label"])
@@ -46,16 +43,11 @@ def ward_map_view(ds: Dataset | None, geojson_url: str | None) -> dict:
         "of London Police and is not covered."
     )
     figure = choropleth(result.frame, geojson_url, value_label="Offences") if geojson_url else {}
-    latest = ds.latest_month_overall
-    version = f"Data version {ds.version_id}" + (
-        f"; latest month {latest:%B %Y}." if latest else "."
-    )
     return {
         "figure": figure,
         "headline": headline_text,
         "note": note if result.available else result.message,
         "table": ward_table(result.frame),
-        "version": version,
     }
 
 
@@ -77,17 +69,14 @@ def ward_table(frame: pd.DataFrame):
     )
 
 
-def register(
-    app: Dash, dataset: Callable[[], Dataset | None], geojson_url: Callable[[], str | None]
-):
+def register(app: Dash, context: Context) -> None:
     @app.callback(
         Output(ids.MAP, "figure"),
         Output(ids.HEADLINE, "children"),
         Output(ids.MAP_NOTE, "children"),
         Output(ids.TABLE, "children"),
-        Output(ids.DATA_VERSION, "children"),
-        Input(ids.URL, "pathname"),
+        Input(ids.STATE, "data"),
     )
-    def _show(_pathname):
-        view = ward_map_view(dataset(), geojson_url())
-        return view["figure"], view["headline"], view["note"], view["table"], view["version"]
+    def _show(_state):
+        view = ward_map_view(context.dataset(), context.geojson_url(LEVEL))
+        return view["figure"], view["headline"], view["note"], view["table"]

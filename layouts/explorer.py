@@ -1,15 +1,15 @@
-"""The first page: London's ward map of knife crime over the latest 12 months."""
+"""The map explorer: London's ward map of knife crime over the latest 12 months."""
 
 from __future__ import annotations
 
 from dash import dcc, html
 
 from layouts import ids
-from layouts.shell import shell
 
 
-def map_page() -> html.Div:
-    return shell(
+def layout(query: dict[str, str], path: str = "/map") -> list:
+    return [
+        dcc.Store(id=ids.STATE, data=query),
         html.H1("Knife crime in London's wards", id=ids.MAP_TITLE),
         html.P(id=ids.HEADLINE, className="headline", **{"aria-live": "polite"}),
         html.P(id=ids.MAP_NOTE, className="note"),
@@ -42,4 +42,4 @@ def map_page() -> html.Div:
             id=ids.TABLE_DETAILS,
             open=False,
         ),
-    )
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from callbacks.map_page import ward_map_view
+from callbacks.explorer import ward_map_view
 from data import queries
 
 
