@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import Dash, Input, Output, html
 
+from callbacks.context import Context
 from callbacks.figures import choropleth
 from data import queries
 from data.dataset import Dataset
