@@ -29,7 +29,7 @@ def open_map(driver, url: str) -> None:
 
 
 def test_the_ward_map_shows_the_published_figures(browser, live_server, dataset):
-    open_map(browser, live_server)
+    open_map(browser, live_server + "/map")
     expected = queries.map_values(dataset, measure="knife_crime", level="ward", period="r12")
     shown = expected.frame[expected.frame["status"] == queries.OK]
     plotted = browser.execute_script(
@@ -60,7 +60,7 @@ def test_the_ward_map_shows_the_published_figures(browser, live_server, dataset)
 
 
 def test_boundaries_are_sent_once_with_long_lived_cache_headers(browser, live_server):
-    open_map(browser, live_server)
+    open_map(browser, live_server + "/map")
     url = browser.execute_script(
         "return document.querySelector('#map .js-plotly-plot')._fullData[0].geojson;"
     )
@@ -72,7 +72,7 @@ def test_boundaries_are_sent_once_with_long_lived_cache_headers(browser, live_se
 
 
 def test_the_page_fits_a_phone_screen_and_passes_axe(phone, live_server):
-    open_map(phone, live_server)
+    open_map(phone, live_server + "/map")
     overflow = phone.execute_script(
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
     )
@@ -82,7 +82,7 @@ def test_the_page_fits_a_phone_screen_and_passes_axe(phone, live_server):
 
 def test_the_accessibility_check_does_catch_a_violation(browser, live_server):
     """Guards the guard: axe must report a known failure, or the checks above prove nothing."""
-    open_map(browser, live_server)
+    open_map(browser, live_server + "/map")
     browser.execute_script(
         "const b = document.createElement('button'); b.id = 'unlabelled';"
         "document.getElementById('main').appendChild(b);"
