@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from data import areas
-from data.frames import AGE_BANDS, POPULATION_COLUMNS
+from data.frames import AGE_BANDS, POPULATION_COLUMNS, empty
 from data.problems import Problem, ProblemLog, ReadResult
-from data.readers.tables import RawTable, normalise_header
+from data.readers.cells import cell_text, column_key, report_refused, str_cells, ungroup_thousands
+from data.readers.tables import RawTable
 
 KIND = "census_age"
 KINDS = (KIND,)
@@ -31,11 +32,6 @@ _RANGE = re.compile(r"(\d+)\s*(?:to|-|–)\s*(\d+)")
 _OVER = re.compile(r"(\d+)\s*(?:years?\s*)?(?:and\s*over|\+|or\s*over|and\s*older)")
 _LSOA_NAME = re.compile(r"^(.*\S)\s+\d{3}[A-Z]$")
 _DIGITS = re.compile(r"^\d+$")
-_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+$")
-
-
-def column_key(column: object) -> str:
-    return normalise_header(str(column)).replace("_", "")
 
 
 def _age_text(column: str) -> str | None:
@@ -79,14 +75,8 @@ def recognise(columns: list[str]) -> str | None:
     return None
 
 
-def _text(cells: pd.Series) -> pd.Series:
-    return cells.map(
-        lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip()
-    )
-
-
 def _empty() -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series(dtype="object") for c in POPULATION_COLUMNS})
+    frame = empty(POPULATION_COLUMNS)
     frame["value"] = frame["value"].astype("int64")
     return frame
 
@@ -124,8 +114,8 @@ def read(table: RawTable, kind: str | None = None) -> ReadResult:
 
     code_column = columns[keys.index("geographycode")]
     name_column = columns[keys.index("geography")]
-    code = _text(frame[code_column]).str.upper()
-    name = _text(frame[name_column])
+    code = str_cells(frame[code_column]).str.upper()
+    name = str_cells(frame[name_column])
     level = _london_levels(code, name, code_column, name_column, log)
     london = level.notna()
     london &= ~_duplicates(code, london, code_column, log)
@@ -181,7 +171,9 @@ def read(table: RawTable, kind: str | None = None) -> ReadResult:
             "whose name starts with a London borough",
             column=code_column,
         )
-    dates = sorted(set(_text(frame[columns[keys.index("date")]])) - {""}) if "date" in keys else []
+    dates = (
+        sorted(set(str_cells(frame[columns[keys.index("date")]])) - {""}) if "date" in keys else []
+    )
     meta: dict[str, object] = {
         "date": ", ".join(dates),
         "boroughs": len(boroughs),
@@ -297,17 +289,21 @@ def _whole(cells: pd.Series, column: str, log: ProblemLog) -> tuple[np.ndarray, 
         numbers = cells.astype("float64")
         good = numbers.notna() & (numbers >= 0) & (numbers % 1 == 0)
     else:
-        text = _text(cells)
-        text = text.where(~text.str.fullmatch(_GROUPED.pattern), text.str.replace(",", ""))
+        text = ungroup_thousands(str_cells(cells))
         good = text.str.fullmatch(_DIGITS.pattern).astype(bool)
         numbers = pd.to_numeric(text.where(good, "0"), errors="coerce")
-    for row in cells.index[~good.to_numpy()]:
-        value = cells.loc[row]
-        shown = "blank" if _text(pd.Series([value])).iloc[0] == "" else repr(str(value).strip())
-        log.error(
-            f"the number of residents is {shown}; it must be a whole number, 0 or more",
-            row=int(row),
-            column=column,
-            group="bad number",
-        )
+    report_refused(
+        cells,
+        ~good,
+        column,
+        log,
+        "the number of residents is {shown}; it must be a whole number, 0 or more",
+        "bad number",
+        shown=_shown_number,
+    )
     return numbers.where(good, 0).astype("int64").to_numpy(), good.to_numpy()
+
+
+def _shown_number(value: object) -> str:
+    text = cell_text(value)
+    return "blank" if text == "" else repr(text)

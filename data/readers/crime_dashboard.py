@@ -21,8 +21,15 @@ from data.catalogue import (
     dashboard_measure_id,
 )
 from data.frames import counts_frame, coverage_frame
-from data.problems import Problem, ProblemLog, ReadResult
-from data.readers.recorded_crime import month_label, plural, text_cells, whole_counts
+from data.problems import ProblemLog, ReadResult
+from data.readers.cells import (
+    check_months,
+    counts_refused,
+    month_label,
+    plural,
+    text_cells,
+    whole_counts,
+)
 from data.readers.tables import RawTable
 
 KIND = "crime_dashboard"
@@ -105,7 +112,11 @@ _MONTH_FORMATS = (
 
 
 def column_key(column: object) -> str:
-    """Headers compared loosely: "Area code", "Area_Code" and "area code " match."""
+    """Headers compared loosely: "Area code", "Area_Code" and "area code " match.
+
+    Not `cells.column_key`: any run of other characters is one "_" here, so the keys
+    keep their word breaks ("month_year") and "Area (code)" is "area_code".
+    """
     text = str(column).strip().lstrip("\ufeff").lower()
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
@@ -147,20 +158,11 @@ def read(
     ]
     if missing:
         shown = ", ".join(columns[:8])
-        return ReadResult(
-            kind=KIND,
-            frame=counts_frame(pd.DataFrame()),
-            problems=[
-                Problem(
-                    table.name,
-                    f"the header row ({shown}) is not the Monthly Crime Dashboard layout: "
-                    f"it has no {', '.join(missing)} column; expected "
-                    + ", ".join(OFFICIAL_HEADERS),
-                    1,
-                )
-            ],
-            rows_read=len(table.frame),
-            coverage=coverage_frame([]),
+        return counts_refused(
+            table,
+            KIND,
+            f"the header row ({shown}) is not the Monthly Crime Dashboard layout: "
+            f"it has no {', '.join(missing)} column; expected " + ", ".join(OFFICIAL_HEADERS),
         )
 
     frame = table.frame
@@ -231,33 +233,27 @@ def _months(
     cells: pd.Series, column: str, log: ProblemLog, today: datetime.date | None
 ) -> pd.Series:
     today = today or datetime.date.today()
-    this_month = pd.Timestamp(today.year, today.month, 1)
     if pd.api.types.is_datetime64_any_dtype(cells.dtype):
         month = cells.dt.to_period("M").dt.to_timestamp()
     else:
         lookup = {value: parse_month(value) for value in cells.dropna().unique()}
         month = cells.map(lookup)
-    month = pd.to_datetime(month)
-    for row in cells.index[month.isna().to_numpy()]:
-        value = cells.loc[row]
-        shown = "blank" if pd.isna(value) or str(value).strip() == "" else repr(value)
-        log.error(
-            f"the month is {shown}; expected a date such as 2022-03-01, 01/03/2022, "
-            "2022-03 or Mar-22",
-            row=int(row),
-            column=column,
-            group="bad month",
-        )
-    future = month > this_month
-    for row in cells.index[future.to_numpy()]:
-        log.error(
-            f"month in the future: {month_label(month.loc[row])} is after the current month "
-            f"{month_label(this_month)}",
-            row=int(row),
-            column=column,
-            group="future month",
-        )
-    return month.where(~future)
+    return check_months(
+        pd.to_datetime(month),
+        cells,
+        column,
+        log,
+        today,
+        unreadable="the month is {shown}; expected a date such as 2022-03-01, 01/03/2022, "
+        "2022-03 or Mar-22",
+        future="month in the future: {month} is after the current month {current}",
+        groups=("bad month", "future month"),
+        shown=_shown_month,
+    )
+
+
+def _shown_month(value: object) -> str:
+    return "blank" if pd.isna(value) or str(value).strip() == "" else repr(value)
 
 
 def _levels(cells: pd.Series, column: str, log: ProblemLog) -> pd.Series:

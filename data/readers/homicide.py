@@ -19,8 +19,17 @@ import pandas as pd
 from data import areas
 from data.catalogue import HOMICIDE_METHODS
 from data.frames import counts_frame, coverage_frame
-from data.problems import Problem, ProblemLog, ReadResult
-from data.readers.tables import RawTable, normalise_header
+from data.problems import ProblemLog, ReadResult
+from data.readers.cells import (
+    check_months,
+    column_key,
+    counts_refused,
+    month_label,
+    plural,
+    report_refused,
+    str_cells,
+)
+from data.readers.tables import RawTable
 
 KIND = "homicide_victims"
 KINDS = (KIND,)
@@ -48,10 +57,6 @@ _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _WHOLE = re.compile(r"^\d+(\.0+)?$")
 
 DATE_FORMS = "Mon-YY (e.g. Jan-23), Mon-YYYY (Jan-2023), YYYY-MM (2023-01) or dd/mm/yyyy"
-
-
-def column_key(column: object) -> str:
-    return normalise_header(str(column)).replace("_", "")
 
 
 def recognise(columns: list[str]) -> str | None:
@@ -118,24 +123,6 @@ def _whole(value: object) -> int | None:
     return int(float(text)) if _WHOLE.match(text) else None
 
 
-def _text(cells: pd.Series) -> pd.Series:
-    return cells.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
-
-
-def _label(month: pd.Timestamp) -> str:
-    return month.strftime("%Y-%m")
-
-
-def _empty(table: RawTable, reason: str) -> ReadResult:
-    return ReadResult(
-        kind=KIND,
-        frame=counts_frame(pd.DataFrame()),
-        problems=[Problem(table.name, reason, 1)],
-        rows_read=len(table.frame),
-        coverage=coverage_frame([]),
-    )
-
-
 def read(
     table: RawTable, kind: str | None = None, *, today: datetime.date | None = None
 ) -> ReadResult:
@@ -146,8 +133,9 @@ def read(
     keys = [column_key(c) for c in columns]
     missing = [official for key, official in REQUIRED.items() if key not in keys]
     if missing:
-        return _empty(
+        return counts_refused(
             table,
+            KIND,
             f"the header row has no {', '.join(missing)} column"
             f"{'s' if len(missing) > 1 else ''}; the MPS homicide victims file needs "
             + ", ".join(REQUIRED.values()),
@@ -160,7 +148,7 @@ def read(
 
     count = _counts(cell["countofvictims"], header["countofvictims"], log)
     month = _months(cell["recordeddate"], header["recordeddate"], log, today)
-    method = _text(cell["methodofkilling"]).str.strip()
+    method = str_cells(cell["methodofkilling"])
     for row in rows[(method == "").to_numpy()]:
         log.error(
             "the method of killing is blank; write 'Not known/Not Recorded' if it is unknown",
@@ -192,7 +180,9 @@ def read(
     )
     victims = count[output].groupby(measure[output]).sum()
     meta: dict[str, object] = {
-        "months": f"{_label(known.min())} to {_label(known.max())}" if not known.empty else "none",
+        "months": f"{month_label(known.min())} to {month_label(known.max())}"
+        if not known.empty
+        else "none",
         "victims": {m: int(victims.get(m, 0)) for m in HOMICIDE_METHODS.values()},
         "unallocated_victims": int(count[output & (borough == areas.UNALLOCATED_CODE)].sum()),
         "victims_other_methods": int(count[valid & measure.isna()].sum()),
@@ -211,41 +201,29 @@ def read(
 def _counts(cells: pd.Series, column: str, log: ProblemLog) -> pd.Series:
     lookup = {value: _whole(value) for value in cells.unique()}
     count = cells.map(lookup)
-    for row in cells.index[count.isna().to_numpy()]:
-        value = cells.loc[row]
-        shown = "blank" if value is None or str(value).strip() == "" else repr(str(value).strip())
-        log.error(
-            f"the count of victims is {shown}; it must be a whole number of victims, 0 or more",
-            row=int(row),
-            column=column,
-            group="bad count",
-        )
+    report_refused(
+        cells,
+        count.isna(),
+        column,
+        log,
+        "the count of victims is {shown}; it must be a whole number of victims, 0 or more",
+        "bad count",
+    )
     return count.astype("Float64").astype("float64")
 
 
 def _months(cells: pd.Series, column: str, log: ProblemLog, today: datetime.date) -> pd.Series:
-    this_month = pd.Timestamp(today.year, today.month, 1)
     lookup = {value: parse_month(value, today) for value in cells.unique()}
-    month = pd.to_datetime(cells.map(lookup))
-    for row in cells.index[month.isna().to_numpy()]:
-        value = cells.loc[row]
-        shown = "blank" if value is None or str(value).strip() == "" else repr(str(value).strip())
-        log.error(
-            f"the recorded date is {shown}; expected a month such as {DATE_FORMS}",
-            row=int(row),
-            column=column,
-            group="bad date",
-        )
-    future = month > this_month
-    for row in cells.index[future.to_numpy()]:
-        log.error(
-            f"the recorded date {_label(month.loc[row])} is after the current month "
-            f"{_label(this_month)}; check the year",
-            row=int(row),
-            column=column,
-            group="future date",
-        )
-    return month.where(~future)
+    return check_months(
+        pd.to_datetime(cells.map(lookup)),
+        cells,
+        column,
+        log,
+        today,
+        unreadable="the recorded date is {shown}; expected a month such as " + DATE_FORMS,
+        future="the recorded date {month} is after the current month {current}; check the year",
+        groups=("bad date", "future date"),
+    )
 
 
 def _boroughs(cells: pd.Series, column: str, counted: pd.Series, log: ProblemLog) -> pd.Series:
@@ -253,7 +231,7 @@ def _boroughs(cells: pd.Series, column: str, counted: pd.Series, log: ProblemLog
 
     `counted` is each row's victims if they are output (knife or shooting), else NaN.
     """
-    name = _text(cells).str.strip()
+    name = str_cells(cells)
     lookup: dict[str, str | None] = {}
     for value in name.unique():
         code = areas.borough_code(value)
@@ -266,8 +244,8 @@ def _boroughs(cells: pd.Series, column: str, counted: pd.Series, log: ProblemLog
         victims = int(counted[which].fillna(0).sum())
         rows = int(which.sum())
         log.warning(
-            f"{value!r} is not a London borough: {rows:,} row{'' if rows == 1 else 's'} "
-            f"name it, with {victims:,} knife or shooting victim{'' if victims == 1 else 's'}; "
+            f"{value!r} is not a London borough: {plural(rows, 'row')} name it, with "
+            f"{plural(victims, 'knife or shooting victim')}; "
             "these count towards London's total as unallocated and are not shown on the "
             "borough map",
             row=int(cells.index[which][0]),

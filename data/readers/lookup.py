@@ -15,8 +15,9 @@ import re
 import pandas as pd
 
 from data import areas
-from data.frames import LOOKUP_COLUMNS
+from data.frames import LOOKUP_COLUMNS, empty
 from data.problems import ProblemLog, ReadResult
+from data.readers.cells import str_cells
 from data.readers.tables import RawTable
 
 KIND = "lsoa_ward_lookup"
@@ -38,16 +39,6 @@ def recognise(columns: list[str]) -> str | None:
     if "LSOACD" in found and "WDCD" in found:
         return KIND
     return None
-
-
-def _text(cells: pd.Series) -> pd.Series:
-    return cells.map(
-        lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip()
-    )
-
-
-def _empty() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in LOOKUP_COLUMNS})
 
 
 def _columns(columns: list[str], log: ProblemLog) -> tuple[dict[str, str], str] | None:
@@ -110,9 +101,11 @@ def read(table: RawTable, kind: str | None = None) -> ReadResult:
     log = ProblemLog(table.name)
     found = _columns(columns, log)
     if found is None:
-        return ReadResult(KIND, _empty(), log.finish(), rows_read=len(frame))
+        return ReadResult(KIND, empty(LOOKUP_COLUMNS), log.finish(), rows_read=len(frame))
     chosen, vintage = found
-    cells = {role: _text(frame.iloc[:, columns.index(column)]) for role, column in chosen.items()}
+    cells = {
+        role: str_cells(frame.iloc[:, columns.index(column)]) for role, column in chosen.items()
+    }
     lsoa = cells["lsoa_code"].str.upper()
     ward = cells["ward_code"].str.upper()
     name = cells["ward_name"]

@@ -18,8 +18,16 @@ import pandas as pd
 from data import areas
 from data.catalogue import RECORDED_CRIME_MEASURES
 from data.frames import counts_frame, coverage_frame
-from data.problems import Problem, ProblemLog, ReadResult
-from data.readers.tables import RawTable, normalise_header
+from data.problems import ProblemLog, ReadResult
+from data.readers.cells import (
+    column_key,
+    counts_refused,
+    month_label,
+    plural,
+    text_cells,
+    whole_counts,
+)
+from data.readers.tables import RawTable
 
 KINDS = ("recorded_crime_ward", "recorded_crime_borough", "recorded_crime_lsoa")
 
@@ -69,76 +77,14 @@ _LAYOUTS: dict[str, _Layout] = {
 }
 
 _MONTH_HEADER = re.compile(r"^(\d{4})(\d{2})$")
-_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+$")
-_PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-def header_key(column: object) -> str:
-    """A header compared case-insensitively, ignoring spaces and underscores."""
-    return normalise_header(str(column)).replace("_", "")
 
 
 def recognise(columns: list[str]) -> str | None:
-    keys = {header_key(c) for c in columns}
+    keys = {column_key(c) for c in columns}
     for kind, layout in _LAYOUTS.items():
         if set(layout.required.values()) <= keys:
             return kind
     return None
-
-
-def plural(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
-
-
-def month_label(month: pd.Timestamp) -> str:
-    return month.strftime("%Y-%m")
-
-
-def whole_counts(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Cells as non-negative whole numbers, and the reason each bad cell was refused.
-
-    Returns (values, reasons): values is int64 with 0 in bad cells; reasons holds one
-    message per bad cell, indexed like `cells` (so by spreadsheet row).
-    """
-    if pd.api.types.is_numeric_dtype(cells.dtype) and not pd.api.types.is_bool_dtype(cells.dtype):
-        numbers = cells.astype("float64")
-        blank = numbers.isna()
-        shown = cells.astype("str")
-    else:
-        text = cells.astype("str").fillna("").str.strip()
-        grouped = text.str.fullmatch(_THOUSANDS.pattern)
-        if grouped.any():
-            text = text.where(~grouped, text.str.replace(",", "", regex=False))
-        blank = text == ""
-        # Digits only: to_numeric would also take "1e3", "inf" or "0x10".
-        plain = text.str.fullmatch(_PLAIN_NUMBER.pattern)
-        numbers = pd.to_numeric(text.where(plain, None), errors="coerce").astype("float64")
-        shown = cells.astype("str").fillna("").str.strip()
-    not_number = numbers.isna() & ~blank
-    with np.errstate(invalid="ignore"):
-        fraction = (numbers % 1).fillna(0) != 0
-    negative = numbers < 0
-    bad = blank | not_number | fraction | negative
-    values = numbers.where(~bad, 0).fillna(0).astype("int64")
-    if not bad.any():
-        return values, pd.Series([], index=cells.index[:0], dtype="object")
-    reasons = {}
-    for row in cells.index[bad.to_numpy()]:
-        value = shown.loc[row]
-        if blank.loc[row]:
-            reasons[row] = "the count is blank; write 0 where there were no offences"
-        elif not_number.loc[row]:
-            reasons[row] = f"the count {value!r} is not a number"
-        elif negative.loc[row]:
-            reasons[row] = f"the count {value} is negative; counts cannot be below zero"
-        else:
-            reasons[row] = f"the count {value} is not a whole number"
-    return values, pd.Series(reasons, dtype="object")
-
-
-def text_cells(cells: pd.Series) -> pd.Series:
-    """Cells as stripped text, with "" for a missing cell."""
-    return cells.astype("str").fillna("").str.strip()
 
 
 @dataclass(frozen=True)
@@ -146,16 +92,6 @@ class _Month:
     position: int
     header: str
     month: pd.Timestamp
-
-
-def _structural(table: RawTable, kind: str | None, reason: str) -> ReadResult:
-    return ReadResult(
-        kind=kind or "recorded_crime",
-        frame=counts_frame(pd.DataFrame()),
-        problems=[Problem(table.name, reason, 1)],
-        rows_read=len(table.frame),
-        coverage=coverage_frame([]),
-    )
 
 
 def _layout_description() -> str:
@@ -173,14 +109,14 @@ def read(
     kind = kind or recognise(columns)
     if kind not in _LAYOUTS:
         shown = ", ".join(columns[:8])
-        return _structural(
+        return counts_refused(
             table,
-            kind,
+            kind or "recorded_crime",
             f"the header row ({shown}) is not an MPS recorded crime layout; expected "
             + _layout_description(),
         )
     layout = _LAYOUTS[kind]
-    keys = [header_key(c) for c in columns]
+    keys = [column_key(c) for c in columns]
     roles: dict[str, int] = {}
     for role, key in {**layout.required, **layout.optional}.items():
         if key in keys:
@@ -188,10 +124,10 @@ def read(
     missing = [
         official
         for official in layout.official
-        if header_key(official) in layout.required.values() and header_key(official) not in keys
+        if column_key(official) in layout.required.values() and column_key(official) not in keys
     ]
     if missing:
-        return _structural(
+        return counts_refused(
             table,
             kind,
             f"the header row has no {', '.join(missing)} column; a {layout.level} file needs "

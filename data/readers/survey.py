@@ -17,9 +17,10 @@ import re
 import pandas as pd
 
 from data import areas
-from data.frames import SURVEY_COLUMNS
+from data.frames import SURVEY_COLUMNS, empty
 from data.problems import Problem, ProblemLog, ReadResult
-from data.readers.tables import RawTable, normalise_header
+from data.readers.cells import column_key, report_refused, str_cells
+from data.readers.tables import RawTable
 
 KIND = "survey"
 KINDS = (KIND,)
@@ -45,10 +46,6 @@ _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 
 DATE_FORMS = "day/month/year, e.g. 31/12/2014 or 30/6/2015"
-
-
-def column_key(column: object) -> str:
-    return normalise_header(str(column)).replace("_", "")
 
 
 def recognise(columns: list[str]) -> str | None:
@@ -134,18 +131,12 @@ def area_code(name: object) -> str | None:
     return areas.borough_code(text)
 
 
-def _text(cells: pd.Series) -> pd.Series:
-    return cells.map(
-        lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip()
-    )
-
-
 def _shown(date: pd.Timestamp) -> str:
     return f"{date.day}/{date.month}/{date.year}"
 
 
 def _empty_frame() -> pd.DataFrame:
-    out = pd.DataFrame({c: pd.Series(dtype="object") for c in SURVEY_COLUMNS})
+    out = empty(SURVEY_COLUMNS)
     out["quarter_end"] = pd.to_datetime(out["quarter_end"]).astype("datetime64[us]")
     out["proportion"] = out["proportion"].astype("float64")
     return out
@@ -179,8 +170,8 @@ def read(table: RawTable, kind: str | None = None) -> ReadResult:
     rows = frame.index
 
     date = _dates(cell["date"], header["date"], log)
-    survey = _text(cell["survey"])
-    measure = _text(cell["measure"])
+    survey = str_cells(cell["survey"])
+    measure = str_cells(cell["measure"])
     for key, values, what in (("survey", survey, "survey name"), ("measure", measure, "measure")):
         for row in rows[(values == "").to_numpy()]:
             log.error(f"the {what} is blank", row=int(row), column=header[key], group=key)
@@ -238,15 +229,14 @@ def read(table: RawTable, kind: str | None = None) -> ReadResult:
 
 def _dates(cells: pd.Series, column: str, log: ProblemLog) -> pd.Series:
     date = pd.to_datetime(pd.Series([parse_date(v) for v in cells], index=cells.index))
-    for row in cells.index[date.isna().to_numpy()]:
-        value = cells.loc[row]
-        shown = "blank" if value is None or str(value).strip() == "" else repr(str(value).strip())
-        log.error(
-            f"the date is {shown}; expected the last day of the quarter as {DATE_FORMS}",
-            row=int(row),
-            column=column,
-            group="bad date",
-        )
+    report_refused(
+        cells,
+        date.isna(),
+        column,
+        log,
+        "the date is {shown}; expected the last day of the quarter as " + DATE_FORMS,
+        "bad date",
+    )
     odd = date.notna() & ~date.map(lambda d: pd.notna(d) and is_quarter_end(d)).astype(bool)
     for row in cells.index[odd.to_numpy()]:
         log.warning(
@@ -260,7 +250,7 @@ def _dates(cells: pd.Series, column: str, log: ProblemLog) -> pd.Series:
 
 
 def _areas(cells: pd.Series, column: str, log: ProblemLog) -> pd.Series:
-    name = _text(cells)
+    name = str_cells(cells)
     lookup = {value: area_code(value) for value in name.unique()}
     code = name.map(lookup)
     for row in cells.index[code.isna().to_numpy()]:

@@ -532,3 +532,16 @@ def test_one_bad_cell_is_reported_at_exactly_its_row_and_column(tmp_path, file, 
         row + 2,
         file.header[column],
     )
+
+
+def test_an_infinite_count_in_a_typed_column_is_reported_not_raised():
+    import numpy as np
+
+    from data.readers.cells import whole_counts
+
+    cells = pd.Series([3.0, np.inf, -np.inf, np.nan], index=[2, 3, 4, 5])
+    values, reasons = whole_counts(cells)
+    assert values.tolist() == [3, 0, 0, 0]
+    assert "not a number" in reasons[3]
+    assert "not a number" in reasons[4]
+    assert "blank" in reasons[5]
