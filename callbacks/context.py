@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Protocol
 
 from data.dataset import Dataset
+
+
+@dataclass(frozen=True)
+class VersionFile:
+    """A file a data version was built from, as the store recorded it."""
+
+    name: str
+    kind: str
+    sha256: str
+    rows_read: int
+    first_month: dt.date | None = None
+    last_month: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PublishedInfo:
+    """The published version's provenance: when it was made and published, from what."""
+
+    version_id: int
+    created_at: dt.datetime
+    published_at: dt.datetime | None
+    files: tuple[VersionFile, ...]
 
 
 class Context(Protocol):
@@ -13,3 +37,6 @@ class Context(Protocol):
 
     def geojson_url(self, level: str) -> str | None:
         """The URL of a level's boundary file ("ward", "borough"), cached for ever."""
+
+    def published_info(self) -> PublishedInfo | None:
+        """The published version's dates and source files; None before anything is published."""

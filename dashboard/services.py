@@ -14,6 +14,7 @@ import os
 import threading
 from pathlib import Path
 
+from callbacks.context import PublishedInfo, VersionFile
 from dashboard.settings import Settings
 from data.dataset import Dataset
 from data.ingest import ingest, raw_sources
@@ -50,6 +51,37 @@ class DataService:
                     del self._datasets[old]
                 self._datasets[version] = ds
             return ds
+
+    def published_info(self) -> PublishedInfo | None:
+        version = self.published_version()
+        if version is None:
+            return None
+        info = next((v for v in self.store.versions() if v.id == version), None)
+        if info is None:
+            return None
+        # The latest publish or rollback of this version is when the public got it.
+        published_at = next(
+            (
+                row["at"]
+                for row in self.store.history()
+                if row["version_id"] == version and row["action"] in ("publish", "rollback")
+            ),
+            None,
+        )
+        files = tuple(
+            VersionFile(
+                name=f["name"],
+                kind=f["kind"],
+                sha256=f["sha256"],
+                rows_read=f["rows_read"],
+                first_month=f["first_month"],
+                last_month=f["last_month"],
+            )
+            # The canonical revision is recorded as a pseudo-file; it is not a source.
+            for f in sorted(info.files, key=lambda f: f["name"])
+            if f["kind"] != "revision"
+        )
+        return PublishedInfo(info.id, info.created_at, published_at, files)
 
     def geojson_url(self, level: str) -> str | None:
         name = self.geo_manifest().get(level)
