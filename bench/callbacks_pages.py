@@ -1,0 +1,103 @@
+"""Server time of the at-risk and area profile callbacks, on the real data.
+
+    python bench/callbacks_pages.py [--data-dir DIR] [--calls N]
+
+Each call is the plain view function a callback runs plus serialising its answer as
+Dash does (`dash._utils.to_json`). The first call of a view runs the query and its
+exact tests; later ones hit the query memo (`data.funnel.area_values`). Cold calls are
+timed once on an emptied memo, then N calls cycle through views and random areas.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from dash._utils import to_json  # noqa: E402
+
+from callbacks.at_risk import at_risk_csv, at_risk_state, at_risk_view, control_panel  # noqa: E402
+from callbacks.profile import profile_csv, profile_view, trend_view  # noqa: E402
+from dashboard.services import DataService, ensure_ready  # noqa: E402
+from dashboard.settings import Settings  # noqa: E402
+from data import funnel  # noqa: E402
+
+QUERIES = (
+    {},
+    {"level": "borough"},
+    {"measure": "knife_injury_victims_1_24_non_da"},
+    {"measure": "knife_crime_injury", "period": "fy2024"},
+    {"measure": "possession_of_weapons", "period": "m"},
+    {"measure": "homicide_knife", "level": "borough"},
+    {"bcu": "BCU-CENTRAL-SOUTH"},
+    {"borough": "E09000022", "order": "count"},
+    {"period": "2025-01..2025-06"},
+    {"measure": "gun_crime"},
+)
+TREND_MEASURES = ("knife_crime", "knife_crime_outcomes", "possession_of_weapons", "homicide_knife")
+
+
+def timed(call: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    answer = call()
+    if not isinstance(answer, tuple | dict):
+        answer = {"value": answer}
+    to_json(answer)
+    return (time.perf_counter() - started) * 1000
+
+
+def report(name: str, times: list[float]) -> None:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    print(
+        f"{name:<44} n={len(ordered):>3}  p50 {statistics.median(ordered):7.1f} ms  "
+        f"p95 {p95:7.1f} ms  max {ordered[-1]:7.1f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=str(REPO / "var" / "bench"))
+    parser.add_argument("--calls", type=int, default=200)
+    args = parser.parse_args()
+    settings = Settings.from_env({"WEC_DATA_DIR": args.data_dir, "LOG_LEVEL": "WARNING"})
+    ensure_ready(settings)
+    ds = DataService(settings).dataset()
+    if ds is None:
+        sys.exit("nothing is published: set WEC_RAW_DIR to the raw data folder")
+    rng = random.Random(1)
+    states = [at_risk_state(ds, q, from_query=True) for q in QUERIES]
+    cycle = [states[i % len(states)] for i in range(args.calls)]
+    areas = ds.areas.index[ds.areas["level"].isin(["ward", "borough", "bcu"])].tolist()
+    sample = [rng.choice(areas) for _ in range(args.calls)]
+    measures = [rng.choice(TREND_MEASURES) for _ in range(args.calls)]
+
+    def at_risk(state: dict) -> tuple:
+        view = at_risk_view(ds, state)
+        view.pop("frame")  # kept for tests; not part of the response
+        return view, control_panel(ds, state)
+
+    funnel.clear_memo()
+    report("at-risk view, cold memo", [timed(partial(at_risk, states[0]))])
+    funnel.clear_memo()
+    report("profile view, cold memo (a ward)", [timed(partial(profile_view, ds, "E05014098"))])
+    report("at-risk view (10 views in turn)", [timed(partial(at_risk, s)) for s in cycle])
+    report("at-risk CSV download", [timed(partial(at_risk_csv, ds, s)) for s in cycle])
+    report("profile view (random areas)", [timed(partial(profile_view, ds, c)) for c in sample])
+    report(
+        "profile trend (random areas and measures)",
+        [timed(partial(trend_view, ds, c, m)) for c, m in zip(sample, measures, strict=True)],
+    )
+    report("profile CSV download", [timed(partial(profile_csv, ds, c)) for c in sample])
+
+
+if __name__ == "__main__":
+    main()

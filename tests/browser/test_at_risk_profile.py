@@ -1,0 +1,243 @@
+"""The at-risk ranking and the area profile, as a person uses them in Chromium."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.ui import WebDriverWait
+
+from data import funnel, queries
+from data.profiles import ordinal
+from tests.browser.conftest import axe_violations, console_errors
+
+pytestmark = pytest.mark.browser
+
+LAMBETH = "E09000022"
+BRIXTON_WINDRUSH = "E05014098"
+
+TOP_ROWS = """
+return Array.from(document.querySelectorAll('#risk-table tbody tr')).slice(0, arguments[0])
+    .map(tr => Array.from(tr.children).map(cell => cell.textContent));
+"""
+FUNNEL_POINTS = """
+const gd = document.querySelector('#risk-funnel .js-plotly-plot');
+if (!gd || !gd._fullData) { return -1; }
+return gd._fullData.filter(t => t.mode === 'markers').reduce((n, t) => n + t.x.length, 0);
+"""
+
+
+def wait(driver, condition, timeout: float = 30):
+    # A page re-rendered by the router replaces the elements a condition may hold.
+    return WebDriverWait(
+        driver, timeout, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(condition)
+
+
+def text_of(driver, element_id: str) -> str:
+    return driver.execute_script(
+        "const e = document.getElementById(arguments[0]); return e ? e.innerText : '';", element_id
+    )
+
+
+def heading(driver) -> str:
+    return text_of(driver, "risk-heading")
+
+
+def open_at_risk(driver, url: str) -> None:
+    driver.set_script_timeout(60)
+    driver.get(url)
+    wait(driver, lambda d: d.execute_script("return !!document.querySelector('#risk-table td')"))
+    wait(driver, lambda d: d.execute_script(FUNNEL_POINTS) > 0)
+
+
+def choose(driver, select_id: str, value: str) -> None:
+    Select(driver.find_element(By.ID, select_id)).select_by_value(value)
+
+
+def expected_rows(dataset, n: int, **view) -> list[list[str]]:
+    """The first rows as the page should print them, from the store."""
+    table = funnel.at_risk_areas(dataset, period="r12", **view).table
+    rate = next(c for c in table.columns if c.startswith("Rate per"))
+    unit = table.columns[4]
+    d = funnel.rate_decimals(table[rate].max())  # rates below 1 keep a third decimal
+    return [
+        [str(r["Rank in London"]), r["Area"], r["Code"], f"{r[unit]:,}", f"{r[rate]:.{d}f}"]
+        for _, r in table.head(n).iterrows()
+    ]
+
+
+def shown_rows(driver, n: int) -> list[list[str]]:
+    return [[row[0], row[1], row[2], row[4], row[5]] for row in driver.execute_script(TOP_ROWS, n)]
+
+
+def downloaded(folder: Path, timeout: float = 20) -> Path:
+    end = time.time() + timeout
+    while time.time() < end:
+        done = [p for p in folder.glob("*.csv") if not p.name.endswith(".crdownload")]
+        if done:
+            return done[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no CSV arrived in {folder}")
+
+
+def test_the_ranking_follows_the_choices_and_the_address(browser, live_server, dataset, tmp_path):
+    open_at_risk(browser, live_server + "/at-risk")
+    assert shown_rows(browser, 3) == expected_rows(dataset, 3, measure="knife_crime", level="ward")
+
+    choose(browser, "risk-measure", "knife_crime_injury")
+    wait(browser, lambda d: "measure=knife_crime_injury" in d.current_url)
+    choose(browser, "risk-level", "borough")
+    wait(browser, lambda d: "level=borough" in d.current_url)
+    wait(browser, lambda d: heading(d).startswith("Knife crime with injury by borough"))
+    assert shown_rows(browser, 5) == expected_rows(
+        dataset, 5, measure="knife_crime_injury", level="borough"
+    )
+    wait(browser, lambda d: d.execute_script(FUNNEL_POINTS) == 32)
+
+    # The CSV is the table shown.
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+    )
+    browser.find_element(By.ID, "risk-download-button").click()
+    csv = pd.read_csv(downloaded(tmp_path))
+    table = funnel.at_risk_areas(dataset, measure="knife_crime_injury", level="borough",
+                                 period="r12").table  # fmt: skip
+    assert list(csv["Code"]) == list(table["Code"])
+    assert list(csv["Offences"]) == list(table["Offences"])
+    assert list(csv["Rate per 1,000 residents"]) == pytest.approx(
+        list(table["Rate per 1,000 residents"])
+    )
+
+    # Back undoes the last choice; the address alone reopens the view.
+    browser.back()
+    wait(browser, lambda d: heading(d).startswith("Knife crime with injury by ward"))
+    assert Select(browser.find_element(By.ID, "risk-level")).first_selected_option.text == "Wards"
+    browser.get(
+        live_server + "/at-risk?measure=knife_crime_injury&level=borough&bcu=BCU-CENTRAL-SOUTH"
+    )
+    wait(browser, lambda d: "Central South BCU" in heading(d))
+    names = [row[1] for row in browser.execute_script(TOP_ROWS, 5)]
+    assert sorted(names) == ["Lambeth", "Southwark"]
+    assert (
+        Select(browser.find_element(By.ID, "risk-within")).first_selected_option.get_attribute(
+            "value"
+        )
+        == "BCU-CENTRAL-SOUTH"
+    )
+    assert console_errors(browser) == []
+    assert axe_violations(browser) == []
+
+
+def summary(driver) -> str:
+    return text_of(driver, "profile-summary")
+
+
+def open_profile(driver, url: str) -> None:
+    driver.set_script_timeout(60)
+    driver.get(url)
+    wait(driver, lambda d: summary(d) != "")
+    wait(driver, lambda d: d.execute_script(
+        "const g = document.querySelector('#profile-funnel .js-plotly-plot');"
+        "return !!(g && g._fullData && g._fullData.length);"
+    ))  # fmt: skip
+
+
+def rank_words(frame: pd.DataFrame, code: str) -> str:
+    higher = int((frame["rate"] > frame.loc[code, "rate"]).sum())
+    return "the highest" if higher == 0 else f"the {ordinal(higher + 1)} highest"
+
+
+def test_a_borough_profile_states_the_stores_figures(browser, live_server, dataset, tmp_path):
+    open_profile(browser, live_server + f"/area/{LAMBETH}")
+    frame = queries.map_values(dataset, measure="knife_crime", level="borough", period="r12").frame
+    frame = frame[frame["status"] == queries.OK].set_index("code")
+    row = frame.loc[LAMBETH]
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Lambeth"
+    assert (
+        f"there were {int(row['count']):,} knife crime offences in Lambeth, {row['rate']:.2f} "
+        f"per 1,000 residents, {rank_words(frame, LAMBETH)} of 32 boroughs"
+    ) in summary(browser)
+    diamond = browser.execute_script(
+        "return document.querySelector('#profile-funnel .js-plotly-plot')._fullData"
+        ".filter(t => t.mode === 'markers+text').map(t => t.customdata[0][0]);"
+    )
+    assert diamond == [LAMBETH]
+
+    outcomes = (
+        queries.map_values(dataset, measure="knife_crime_outcomes", level="borough", period="r12")
+        .frame.set_index("code")
+        .loc[LAMBETH, "count"]
+    )
+    assert f"{int(outcomes):,} positive outcomes against {int(row['count']):,} offences" in (
+        browser.find_element(By.ID, "profile-outcomes").text
+    )
+
+    choose(browser, "profile-trend-measure", "knife_crime_outcomes")
+    wait(browser, lambda d: "Positive outcome rate" in d.execute_script(
+        "return document.querySelector('#profile-trend .js-plotly-plot').layout.yaxis.title.text;"
+    ))  # fmt: skip
+
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+    )
+    browser.find_element(By.ID, "profile-download-button").click()
+    csv = pd.read_csv(downloaded(tmp_path))
+    knife = csv[(csv["measure"] == "knife_crime") & (csv["month"] >= "2025-03")]
+    assert len(knife) == 12
+    assert knife["count"].sum() == row["count"]
+    assert console_errors(browser) == []
+    assert axe_violations(browser) == []
+
+
+def test_a_ward_is_found_by_name_and_ranked_in_its_borough(browser, live_server, dataset):
+    browser.get(live_server + "/area")
+    box = wait(browser, lambda d: d.find_element(By.ID, "profile-search"))
+    options = "return document.querySelectorAll('#profile-search-list option').length;"
+    wait(browser, lambda d: d.execute_script(options) == 749)
+    box.send_keys("Brixton Windrush (ward in Lambeth)", Keys.ENTER)
+    wait(browser, lambda d: d.current_url.endswith(f"/area/{BRIXTON_WINDRUSH}"))
+    wait(browser, lambda d: summary(d) != "")
+    frame = queries.map_values(dataset, measure="knife_crime", level="ward", period="r12").frame
+    frame = frame[frame["status"] == queries.OK].set_index("code")
+    lambeth = frame[frame["parent_code"] == LAMBETH]
+    row = frame.loc[BRIXTON_WINDRUSH]
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Brixton Windrush"
+    text = summary(browser)
+    assert f"there were {int(row['count']):,} knife crime offences in Brixton Windrush" in text
+    assert f"{rank_words(frame, BRIXTON_WINDRUSH)} of 679 wards in London" in text
+    assert f"{rank_words(lambeth, BRIXTON_WINDRUSH)} of {len(lambeth)} wards in Lambeth" in text
+    assert console_errors(browser) == []
+
+
+@pytest.fixture
+def narrow_phone(phone):
+    """The phone fixture's window cannot go below 500 px in headless Chromium: emulate 390."""
+    phone.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
+    )
+    yield phone
+    phone.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+# axe takes half a minute over the 8,000 cells of all London's wards; a borough's 25
+# wards exercise the same components.
+@pytest.mark.parametrize("path", [f"/at-risk?borough={LAMBETH}", f"/area/{BRIXTON_WINDRUSH}"])
+def test_both_pages_fit_a_390px_phone_and_pass_axe(narrow_phone, live_server, path):
+    if path.startswith("/at-risk"):
+        open_at_risk(narrow_phone, live_server + path)
+    else:
+        open_profile(narrow_phone, live_server + path)
+    assert narrow_phone.execute_script("return window.innerWidth") == 390
+    overflow = narrow_phone.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
+    )
+    assert overflow <= 0
+    assert axe_violations(narrow_phone) == []

@@ -1,0 +1,216 @@
+"""The at-risk page's view, called as a plain function on the real published data."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from callbacks.at_risk import at_risk_csv, at_risk_state, at_risk_view, query_string
+from data import funnel, queries, stats
+from layouts.pages import parse_query
+
+LAMBETH = "E09000022"
+CENTRAL_SOUTH = "BCU-CENTRAL-SOUTH"
+
+
+def state(dataset, **query) -> dict[str, str]:
+    return at_risk_state(dataset, query, from_query=True)
+
+
+def body_rows(markup: str) -> list[str]:
+    return markup.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
+
+
+def test_an_empty_query_opens_knife_crime_by_ward_over_12_months(dataset):
+    s = state(dataset)
+    assert (s["measure"], s["level"], s["period"], s["within"], s["order"]) == (
+        "knife_crime", "ward", "r12", "", "rate")  # fmt: skip
+    view = at_risk_view(dataset, s)
+    assert view["heading"] == "Knife crime by ward, 12 months to February 2026, all of London"
+    assert len(body_rows(view["table"].children)) == 679
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"measure": "nonsense", "level": "lsoa", "period": "fy1999"},
+         {"measure": "knife_crime", "level": "ward", "period": "r12"}),
+        # Homicide is published by borough only.
+        ({"measure": "homicide_knife", "level": "ward"},
+         {"measure": "homicide_knife", "level": "borough"}),
+        ({"period": "2025-06..2025-01"}, {"period": "2025-01..2025-06", "start": "2025-01"}),
+        ({"period": "2019-01..2019-06"}, {"period": "r12"}),  # before knife data began
+        ({"period": "fy2024"}, {"period": "fy2024", "period_choice": "fy2024"}),
+        ({"bcu": CENTRAL_SOUTH}, {"within": CENTRAL_SOUTH}),
+        ({"borough": LAMBETH, "level": "ward"}, {"within": LAMBETH}),
+        # A borough filter makes no sense for a ranking of boroughs.
+        ({"borough": LAMBETH, "level": "borough"}, {"within": ""}),
+        ({"bcu": "BCU-ATLANTIS"}, {"within": ""}),
+        ({"order": "count"}, {"order": "count"}),
+        ({"order": "drop table"}, {"order": "rate"}),
+    ],
+)  # fmt: skip
+def test_a_link_is_validated_and_anything_impossible_falls_back(dataset, query, expected):
+    s = state(dataset, **query)
+    assert {k: s[k] for k in expected} == expected
+
+
+def test_the_url_written_for_a_state_reopens_the_same_state(dataset):
+    for query in ({}, {"measure": "knife_injury_victims_1_24_non_da", "bcu": CENTRAL_SOUTH},
+                  {"level": "borough", "period": "2024-04..2025-03", "order": "count"},
+                  {"borough": LAMBETH, "period": "m"}):  # fmt: skip
+        s = state(dataset, **query)
+        assert state(dataset, **parse_query(query_string(s))) == s
+
+
+def test_the_selects_values_become_a_state_too(dataset):
+    choice = {
+        "measure": "knife_crime_injury",
+        "level": "borough",
+        "period": "range",
+        "start": "2025-09",
+        "end": "2025-07",
+        "within": CENTRAL_SOUTH,
+        "order": "rate",
+    }
+    s = at_risk_state(dataset, choice, from_query=False)
+    assert s["period"] == "2025-07..2025-09"
+    assert s["period_choice"] == "range"
+    assert query_string(s) == (
+        "?measure=knife_crime_injury&level=borough&period=2025-07..2025-09&order=rate"
+        f"&bcu={CENTRAL_SOUTH}"
+    )
+
+
+def test_the_top_rows_are_the_highest_rates_computed_from_the_store(dataset):
+    view = at_risk_view(dataset, state(dataset, level="borough"))
+    frame = queries.map_values(dataset, measure="knife_crime", level="borough", period="r12").frame
+    ranked = frame[frame["status"] == queries.OK].sort_values("rate", ascending=False)
+    rows = body_rows(view["table"].children)
+    assert len(rows) == 32
+    for i, (_, expected) in enumerate(ranked.head(3).iterrows()):
+        row = rows[i]
+        assert f'<th scope="row">{expected["name"]}</th>' in row
+        assert f'<td class="num">{int(expected["count"]):,}</td>' in row
+        assert f'<td class="num">{expected["rate"]:.2f}</td>' in row
+        assert expected["verdict"] in row
+
+
+def test_ordering_by_count_ranks_by_count(dataset):
+    result = funnel.at_risk_areas(dataset, measure="knife_crime", level="borough", period="r12",
+                                  order="count")  # fmt: skip
+    frame = queries.map_values(dataset, measure="knife_crime", level="borough", period="r12").frame
+    top = frame.loc[frame["count"].idxmax()]
+    assert result.table.iloc[0]["Area"] == top["name"]
+    assert result.table["Offences"].is_monotonic_decreasing
+
+
+def test_ranks_stay_london_wide_inside_a_filter(dataset):
+    everywhere = funnel.at_risk_areas(dataset, measure="knife_crime", level="ward", period="r12")
+    lambeth = funnel.at_risk_areas(dataset, measure="knife_crime", level="ward", period="r12",
+                                   within=LAMBETH)  # fmt: skip
+    wards = dataset.areas[(dataset.areas["parent_code"] == LAMBETH)]
+    assert set(lambeth.table["Code"]) == set(wards["code"])
+    london_rank = everywhere.table.set_index("Code")["Rank in London"]
+    for row in lambeth.table.itertuples():
+        assert row[1] == london_rank[row.Code]
+    bcu = funnel.at_risk_areas(dataset, measure="knife_crime", level="borough", period="r12",
+                               within=CENTRAL_SOUTH)  # fmt: skip
+    assert sorted(bcu.table["Area"]) == ["Lambeth", "Southwark"]
+
+
+def test_funnel_positions_agree_with_poisson_limits_around_the_pooled_rate(dataset):
+    result = funnel.at_risk_areas(dataset, measure="knife_crime", level="ward", period="r12")
+    frame = queries.map_values(dataset, measure="knife_crime", level="ward", period="r12").frame
+    ok = frame[frame["status"] == queries.OK]
+    london = ok["count"].sum() / ok["population"].sum() * 1000
+    assert result.funnel.london_rate == pytest.approx(london)
+    limits = stats.funnel_limits(london, ok["population"].to_numpy())
+    low, high = limits[0.998]
+    above = set(ok.loc[ok["rate"].to_numpy() > high, "code"])
+    below = set(ok.loc[ok["rate"].to_numpy() < low, "code"])
+    table = result.table.set_index("Code")
+    assert above == set(table.index[table["Funnel position"] == funnel.ABOVE_998])
+    assert below == set(table.index[table["Funnel position"] == funnel.BELOW_998])
+    assert above  # knife crime is concentrated: some wards must stand out
+
+
+def test_the_city_of_london_is_not_ranked_and_the_page_says_so(dataset):
+    view = at_risk_view(dataset, state(dataset))
+    assert "E05009288" not in view["table"].children  # Aldersgate
+    notes = " ".join(p.children for p in view["notes"])
+    assert "City of London's 25 wards are not ranked" in notes
+    assert "not zero" in notes
+
+
+def test_a_measure_without_data_says_so_and_shows_no_numbers(dataset):
+    view = at_risk_view(dataset, state(dataset, measure="gun_crime"))
+    assert view["hidden"] is True
+    assert view["table"] is None
+    assert view["figure"] == {}
+    message = view["summary"][0].children
+    assert "no published data" in message
+    assert str(dataset.measures.loc["gun_crime", "arrival"]) in message
+    assert not any(ch.isdigit() for ch in message)
+
+
+def test_young_measures_are_ranked_by_the_rate_per_young_resident(dataset):
+    result = funnel.at_risk_areas(dataset, measure="knife_injury_victims_1_24_non_da",
+                                  level="borough", period="r12")  # fmt: skip
+    assert "Rate per 1,000 aged 0-24" in result.table.columns
+    first = result.table.iloc[0]
+    young = dataset.population.loc[first["Code"], "0-24"]
+    assert first["Rate per 1,000 aged 0-24"] == pytest.approx(first["Victims"] / young * 1000,
+                                                             abs=0.005)  # fmt: skip
+    assert result.funnel.young
+
+
+def test_a_range_of_months_counts_those_months(dataset):
+    s = state(dataset, level="borough", period="2025-01..2025-06")
+    result = funnel.at_risk_areas(dataset, measure="knife_crime", level="borough",
+                                  period=s["period"])  # fmt: skip
+    expected = queries.map_values(dataset, measure="knife_crime", level="borough",
+                                  period="2025-01..2025-06").frame.set_index("code")  # fmt: skip
+    row = result.table.set_index("Code").loc[LAMBETH]
+    assert row["Offences"] == expected.loc[LAMBETH, "count"]
+    assert row["Previous period"] == expected.loc[LAMBETH, "previous"]
+
+
+def test_low_counts_are_marked_unreliable(dataset):
+    result = funnel.at_risk_areas(dataset, measure="knife_crime", level="ward", period="m")
+    low = result.table["Offences"] < 10
+    assert low.any()
+    assert (result.table.loc[low, "Reliability"] == "Fewer than 10: unreliable").all()
+    assert (result.table.loc[~low, "Reliability"] == "").all()
+
+
+def test_the_csv_holds_exactly_the_table_shown(dataset):
+    s = state(dataset, bcu=CENTRAL_SOUTH, level="ward")
+    name, text = at_risk_csv(dataset, s)
+    assert name == "at-risk-knife_crime-ward-r12-bcu-central-south.csv"
+    csv = pd.read_csv(io.StringIO(text))
+    view = at_risk_view(dataset, s)
+    shown = view["frame"]
+    assert list(csv.columns) == list(shown.columns)
+    assert list(csv["Code"]) == list(shown["Code"])
+    assert list(csv["Offences"]) == list(shown["Offences"])
+    assert np.allclose(csv["Rate per 1,000 residents"], shown["Rate per 1,000 residents"])
+    headers = view["table"].children.split("<thead>")[1].split("</thead>")[0]
+    for column in csv.columns:
+        assert f">{column}</th>" in headers
+
+
+def test_with_nothing_published_the_page_says_so():
+    view = at_risk_view(None, {})
+    assert view["summary"][0].children == "No data has been published yet."
+    assert view["hidden"] is True
+
+
+def test_without_a_previous_period_no_change_is_claimed(dataset):
+    view = at_risk_view(dataset, state(dataset, level="borough", period="fy2022"))
+    text = " ".join(p.children for p in view["summary"])
+    assert "There are no figures for April 2021 to March 2022, so no change is shown." in text
+    assert view["frame"]["Change"].eq("").all()
