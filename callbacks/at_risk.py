@@ -119,6 +119,11 @@ def month_options(ds: Dataset, measure: str, level: str) -> list[Option]:
 
 
 def within_options(ds: Dataset, level: str) -> list[Option]:
+    """BCUs, then (for wards) boroughs; fixed for a data version, so worked out once."""
+    return funnel_data.memoised(ds, ("within", level), lambda: _within_options(ds, level))
+
+
+def _within_options(ds: Dataset, level: str) -> list[Option]:
     out: list[Option] = [("", "All of London", "")]
     bcus = ds.areas[ds.areas["level"] == "bcu"].sort_values("name")
     boroughs = ds.areas[(ds.areas["level"] == "borough") & ds.areas["covered"]]

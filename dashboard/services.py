@@ -16,6 +16,7 @@ from pathlib import Path
 
 from callbacks.context import PublishedInfo, VersionFile
 from dashboard.settings import Settings
+from data import profiles
 from data.dataset import Dataset
 from data.ingest import ingest, raw_sources
 from data.store.store import Store
@@ -50,6 +51,8 @@ class DataService:
                 for old in sorted(self._datasets)[:-1]:
                     del self._datasets[old]
                 self._datasets[version] = ds
+                if self.settings.warm_views:
+                    threading.Thread(target=profiles.warm, args=(ds,), daemon=True).start()
             return ds
 
     def published_info(self) -> PublishedInfo | None:

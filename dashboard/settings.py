@@ -37,6 +37,7 @@ class Settings:
     cache_timeout: int
     log_level: str
     ingest_on_start: bool
+    warm_views: bool
     secret_key: str
     upload_max_bytes: int
 
@@ -56,6 +57,7 @@ class Settings:
             cache_timeout=int(env.get("WEC_CACHE_TIMEOUT", "3600")),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             ingest_on_start=_flag(env.get("WEC_INGEST_ON_START"), True),
+            warm_views=_flag(env.get("WEC_WARM_VIEWS"), True),
             secret_key=env.get("SECRET_KEY") or "dev-only-not-secret",
             upload_max_bytes=int(env.get("WEC_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024))),
         )

@@ -62,7 +62,7 @@ class _Memo:
     take its place while its answers are kept.
     """
 
-    LIMITS: ClassVar[dict[str, int]] = {"view": 96, "small": 4096}
+    LIMITS: ClassVar[dict[str, int]] = {"view": 160, "small": 4096}
 
     def __init__(self) -> None:
         self.lock = threading.Lock()

@@ -132,36 +132,59 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def rank_place(values: pd.Series, code: str) -> tuple[str, int] | None:
-    """("joint 2nd highest", 32): counted from the top in the upper half, from the bottom
-    in the lower half, so no area is "the 679th highest"."""
+def rank_places(values: pd.Series) -> pd.DataFrame:
+    """Every area's place among `values` in words, ("joint 2nd highest", 32): counted from
+    the top in the upper half, from the bottom in the lower half, so no area is "the 679th
+    highest". Areas without a value have no place."""
     values = values.dropna()
-    if code not in values.index:
-        return None
-    value = values[code]
     array = values.to_numpy(dtype=float)
-    higher = int((array > value).sum())
-    lower = int((array < value).sum())
-    joint = "joint " if int((array == value).sum()) > 1 else ""
-    if higher <= lower:
-        place = "highest" if higher == 0 else f"{ordinal(higher + 1)} highest"
-    else:
-        place = "lowest" if lower == 0 else f"{ordinal(lower + 1)} lowest"
-    return joint + place, len(array)
+    ordered = np.sort(array)
+    lower = np.searchsorted(ordered, array, side="left")
+    higher = len(array) - np.searchsorted(ordered, array, side="right")
+    joint = (len(array) - lower - higher) > 1
+    places = []
+    for up, down, tied in zip(higher.tolist(), lower.tolist(), joint.tolist(), strict=True):
+        if up <= down:
+            place = "highest" if up == 0 else f"{ordinal(up + 1)} highest"
+        else:
+            place = "lowest" if down == 0 else f"{ordinal(down + 1)} lowest"
+        places.append(("joint " if tied else "") + place)
+    return pd.DataFrame({"place": places, "of": len(array)}, index=values.index)
+
+
+def rank_place(values: pd.Series, code: str) -> tuple[str, int] | None:
+    places = rank_places(values)
+    if code not in places.index:
+        return None
+    return str(places.at[code, "place"]), int(places.at[code, "of"])
+
+
+def _phrase(place: str, of: int, peers: str) -> str:
+    return f"the only one of its {peers}" if of == 1 else f"the {place} of {of} {peers}"
 
 
 def rank_phrase(values: pd.Series, code: str, peers: str) -> str:
     """The place of `code` in words: "the 4th highest of 32 boroughs"."""
     found = rank_place(values, code)
-    if found is None:
-        return ""
-    place, of = found
-    return f"the only one of its {peers}" if of == 1 else f"the {place} of {of} {peers}"
+    return "" if found is None else _phrase(*found, peers)
 
 
-def _short_rank(values: pd.Series, code: str) -> str:
-    found = rank_place(values, code)
-    return "" if found is None else f"{found[0]} of {found[1]}"
+def peer_ranks(ds: Dataset, measure: str, level: str, period: str) -> pd.DataFrame:
+    """Every area's place by rate in London and, for wards, among its borough's wards,
+    for one view; memoised, so a profile looks its area up instead of re-ranking."""
+
+    def compute() -> pd.DataFrame:
+        frame = area_values(ds, measure, level, period).by_code
+        ok = frame[frame["status"] == queries.OK]
+        young = bool(ds.measures.loc[measure, "young"])
+        rates = ok["young_rate" if young else "rate"]
+        london = rank_places(rates)
+        parent = pd.concat(
+            [rank_places(group) for _, group in rates.groupby(ok["parent_code"], sort=False)]
+        )
+        return london.join(parent, rsuffix="_parent")
+
+    return memoised(ds, ("ranks", measure, level, period), compute)
 
 
 @dataclass(frozen=True)
@@ -219,26 +242,26 @@ def _standing(ds: Dataset, facts: AreaFacts, measure: str, period: str) -> Stand
     values = area_values(ds, measure, facts.level, period)
     if not values.available:
         return None
-    frame = values.frame.set_index("code")
-    if facts.code not in frame.index or frame.loc[facts.code, "status"] != queries.OK:
+    frame = values.by_code
+    if facts.code not in frame.index or frame.at[facts.code, "status"] != queries.OK:
         return None
     row = frame.loc[facts.code]
     young = bool(ds.measures.loc[measure, "young"])
     rate_column = "young_rate" if young else "rate"
-    ok = frame[frame["status"] == queries.OK]
+    places = peer_ranks(ds, measure, facts.level, period)
     plural = LEVEL_WORDS[facts.level][1]
-    rates = ok[rate_column]
     london_peers = f"{plural} in London" if facts.level == "ward" else plural
-    ranks = [
-        ("London", rank_phrase(rates, facts.code, london_peers), _short_rank(rates, facts.code))
-    ]
+    place = places.loc[facts.code] if facts.code in places.index else None
+
+    def ranked(suffix: str, peers: str) -> tuple[str, str]:
+        if place is None:
+            return "", ""
+        where, of = place[f"place{suffix}"], place[f"of{suffix}"]
+        return _phrase(where, of, peers), f"{where} of {of}"
+
+    ranks = [("London", *ranked("", london_peers))]
     if facts.level == "ward":
-        siblings = rates[ok["parent_code"] == row["parent_code"]]
-        peers = f"wards in {facts.borough}"
-        ranks.append(
-            (facts.borough or "", rank_phrase(siblings, facts.code, peers),
-             _short_rank(siblings, facts.code))
-        )  # fmt: skip
+        ranks.append((facts.borough or "", *ranked("_parent", f"wards in {facts.borough}")))
     noun, one = measure_noun(ds, measure)
     previous = None if pd.isna(row["previous"]) else int(row["previous"])
     return Standing(
@@ -356,6 +379,18 @@ def glance(ds: Dataset, facts: AreaFacts) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def warm(ds: Dataset, period: str = "r12") -> None:
+    """Work out the views every profile reads (each measure's values, ranks and the
+    headline funnel at each level), so the first visitor after a publish does not
+    wait over a second for them."""
+    for level in PROFILE_LEVELS:
+        for measure in ds.measures.index:
+            if ds.has_data(measure, level):
+                peer_ranks(ds, measure, level, period)
+        if ds.has_data(HEADLINE, level):
+            area_funnel(ds, HEADLINE, level, period)
+
+
 # -- trends ------------------------------------------------------------------------
 
 
@@ -451,8 +486,8 @@ def outcome_rates(ds: Dataset, facts: AreaFacts, period: str = "r12") -> pd.Data
         outcomes = area_values(ds, outcomes_measure, facts.level, period)
         if not (offences.available and outcomes.available):
             continue
-        n_off = offences.frame.set_index("code")["count"].get(facts.code, np.nan)
-        n_out = outcomes.frame.set_index("code")["count"].get(facts.code, np.nan)
+        n_off = offences.by_code["count"].get(facts.code, np.nan)
+        n_out = outcomes.by_code["count"].get(facts.code, np.nan)
         if pd.isna(n_off) or pd.isna(n_out):
             continue
         low, high = stats.poisson_interval(int(n_out), 0.95)

@@ -7,6 +7,7 @@ and these answers can be tested without a browser.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,11 @@ class MapValues:
     value: str
     available: bool
     message: str = ""
+
+    @cached_property
+    def by_code(self) -> pd.DataFrame:
+        """`frame` indexed by area code; built once, since views are memoised and shared."""
+        return self.frame.set_index("code")
 
 
 def _window_sum(ds: Dataset, measure: str, level: str, period: Period) -> pd.Series | None:

@@ -19,7 +19,8 @@ def navigation(active_path: str = "/") -> html.Nav:
     for page in PAGES:
         current = page.path == active_path
         link = dcc.Link(page.nav, href=page.path, className="nav-link")
-        items.append(html.Li(link, className="current" if current else None))
+        marks = {"className": "current", "aria-current": "page"} if current else {}
+        items.append(html.Li(link, **marks))
     return html.Nav(html.Ul(items), id=ids.NAV, **{"aria-label": "Main"})
 
 

@@ -35,7 +35,13 @@ def published(raw_dir, tmp_path_factory):
 
     data_dir = tmp_path_factory.mktemp("published")
     settings = Settings.from_env(
-        {"WEC_DATA_DIR": str(data_dir), "WEC_RAW_DIR": str(raw_dir), "LOG_LEVEL": "WARNING"}
+        {
+            "WEC_DATA_DIR": str(data_dir),
+            "WEC_RAW_DIR": str(raw_dir),
+            "LOG_LEVEL": "WARNING",
+            # The tests time nothing and share two cores: no warming thread beside them.
+            "WEC_WARM_VIEWS": "false",
+        }
     )
     ensure_ready(settings)
     return settings

@@ -198,3 +198,17 @@ def test_links_lead_to_the_map_and_the_ranked_wards_of_the_borough(dataset):
     assert "/at-risk?measure=knife_crime&period=r12&order=rate&level=ward&borough=E09000002" in (
         hrefs
     )
+
+
+def test_every_wards_places_match_a_ranking_from_scratch(dataset):
+    wards = knife(dataset, "ward")
+    places = profiles.peer_ranks(dataset, "knife_crime", "ward", "r12")
+    assert set(places.index) == set(wards.index[wards["rate"].notna()])
+    for code in wards.index[::37]:
+        rates = wards["rate"]
+        siblings = rates[wards["parent_code"] == wards.at[code, "parent_code"]]
+        assert "the " + places.at[code, "place"].removeprefix("joint ") == place(rates, code)
+        assert places.at[code, "of"] == rates.notna().sum()
+        parent = places.at[code, "place_parent"].removeprefix("joint ")
+        assert "the " + parent == place(siblings, code)
+        assert places.at[code, "of_parent"] == siblings.notna().sum()
