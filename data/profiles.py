@@ -182,7 +182,7 @@ def peer_ranks(ds: Dataset, measure: str, level: str, period: str) -> pd.DataFra
         parent = pd.concat(
             [rank_places(group) for _, group in rates.groupby(ok["parent_code"], sort=False)]
         )
-        return london.join(parent, rsuffix="_parent")
+        return london.join(parent.add_suffix("_parent"))
 
     return memoised(ds, ("ranks", measure, level, period), compute)
 

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from dash import dcc, html
 
 from layouts import ids
+from layouts.tables import csv_button
 
 # (value, label, group): options with the same group label share an <optgroup>.
 Option = tuple[str, str, str]
@@ -134,6 +135,7 @@ def layout(query: dict[str, str], path: str = "/at-risk") -> list:
                                     role="region",
                                     **{"aria-label": "Funnel plot figures"},
                                 ),
+                                csv_button(ids.RISK_FUNNEL_TABLE),
                             ]
                         ),
                     ],

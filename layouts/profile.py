@@ -8,6 +8,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from layouts import ids
+from layouts.tables import csv_button
 
 
 def area_code(path: str) -> str:
@@ -113,12 +114,16 @@ def layout(query: dict[str, str], path: str = "/area") -> list:
                             "Figures for the latest 12 months",
                             [
                                 _table_holder(ids.PROFILE_GLANCE, "Figures for every measure"),
+                                csv_button(ids.PROFILE_GLANCE),
                                 html.Div(id=ids.PROFILE_MISSING, className="profile-missing"),
                             ],
                         ),
                         _section(
                             "Rank among similar areas",
-                            [_table_holder(ids.PROFILE_RANKS, "Ranks by rate")],
+                            [
+                                _table_holder(ids.PROFILE_RANKS, "Ranks by rate"),
+                                csv_button(ids.PROFILE_RANKS),
+                            ],
                         ),
                         _section(
                             "Trends against London",
@@ -137,6 +142,7 @@ def layout(query: dict[str, str], path: str = "/area") -> list:
                                     [
                                         html.Summary("Table of the trend"),
                                         _table_holder(ids.PROFILE_TREND_TABLE, "Monthly figures"),
+                                        csv_button(ids.PROFILE_TREND_TABLE),
                                     ]
                                 ),
                             ],
@@ -164,11 +170,15 @@ def layout(query: dict[str, str], path: str = "/area") -> list:
                                     [
                                         html.Summary("Table of the funnel position"),
                                         _table_holder(ids.PROFILE_FUNNEL_TABLE, "Funnel figures"),
+                                        csv_button(ids.PROFILE_FUNNEL_TABLE),
                                     ]
                                 ),
                             ],
                         ),
-                        _section("Positive outcomes", [html.Div(id=ids.PROFILE_OUTCOMES)]),
+                        _section(
+                            "Positive outcomes",
+                            [html.Div(id=ids.PROFILE_OUTCOMES), csv_button(ids.PROFILE_OUTCOMES)],
+                        ),
                         _section(
                             "Download",
                             [

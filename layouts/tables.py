@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from dash import dcc
+from dash import dcc, html
 
 
 def html_table(
@@ -44,3 +44,14 @@ def html_table(
         f"<tbody>{body}</tbody></table>"
     )
     return dcc.Markdown(markup, dangerously_allow_html=True, className="data-table")
+
+
+def csv_button(holder_id: str, label: str = "Download this table (CSV)") -> html.Button:
+    """A button that saves the table inside `holder_id` as CSV, cell for cell as shown
+    (dashboard/assets/table_csv.js), so every table on a page can be taken away."""
+    return html.Button(
+        label,
+        type="button",
+        className="table-csv arp-button",
+        **{"data-csv-for": holder_id},
+    )

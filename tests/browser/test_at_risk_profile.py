@@ -216,6 +216,44 @@ def test_a_ward_is_found_by_name_and_ranked_in_its_borough(browser, live_server,
     assert console_errors(browser) == []
 
 
+def test_every_profile_table_downloads_as_the_cells_shown(browser, live_server, dataset, tmp_path):
+    open_profile(browser, live_server + f"/area/{BRIXTON_WINDRUSH}")
+    wait(
+        browser, lambda d: d.execute_script("return !!document.querySelector('#profile-glance td')")
+    )
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+    )
+    buttons = browser.find_elements(By.CSS_SELECTOR, "button.table-csv")
+    targets = [b.get_attribute("data-csv-for") for b in buttons]
+    assert targets == ["profile-glance", "profile-ranks", "profile-trend-table",
+                       "profile-funnel-table", "profile-outcomes"]  # fmt: skip
+    glance = browser.find_element(By.CSS_SELECTOR, "button[data-csv-for='profile-glance']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", glance)
+    glance.click()
+    path = downloaded(tmp_path)
+    assert path.name.startswith("brixton-windrush-12-months-to-")
+    csv = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
+    shown = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#profile-glance tr'))"
+        ".map(tr => Array.from(tr.children).map(c => c.textContent.trim()));"
+    )
+    assert list(csv.columns) == shown[0]
+    assert csv.fillna("").to_numpy().tolist() == shown[1:]
+    frame = queries.map_values(dataset, measure="knife_crime", level="ward", period="r12").frame
+    count = int(frame.set_index("code").loc[BRIXTON_WINDRUSH, "count"])
+    knife = csv[csv["Measure"] == "Knife crime"].iloc[0]
+    assert int(knife["Count"].replace(",", "")) == count
+
+    # A cell a spreadsheet would run is defused; numbers, negative ones too, are kept.
+    text = browser.execute_script(
+        "return window.wecTableCsv.toCsv(arguments[0]);",
+        [['=HYPERLINK("x")', "-12", "-3.5%", "@a", "b,c", "+44 20"]],
+    )
+    assert text == """"'=HYPERLINK(""x"")",-12,-3.5%,'@a,"b,c",'+44 20\r\n"""
+    assert console_errors(browser) == []
+
+
 @pytest.fixture
 def narrow_phone(phone):
     """The phone fixture's window cannot go below 500 px in headless Chromium: emulate 390."""
