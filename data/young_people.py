@@ -47,7 +47,7 @@ def round_figure(value: float) -> int:
     """Two significant figures, the precision a "1 in N" can honestly carry."""
     if value <= 0 or not math.isfinite(value):
         raise ValueError(f"cannot round {value!r} to a 1-in-N figure")
-    digits = max(0, int(math.floor(math.log10(value))) - 1)
+    digits = max(0, math.floor(math.log10(value)) - 1)
     return int(round(value / 10**digits) * 10**digits)
 
 
