@@ -197,3 +197,35 @@ def reasons(row: pd.Series | dict) -> list[str]:
             f"{row['class']} hot spot (Gi* hot in {windows} of {int(row['windows'])} windows)"
         )
     return out
+
+
+# The map groups the classes in four, strongest first; an area in none is "not flagged".
+ESTABLISHED_SPOT = "established"
+EMERGING_SPOT = "emerging"
+FORMER_SPOT = "former"
+REPEAT_ONLY = "repeat"
+NOT_FLAGGED = "none"
+CATEGORIES = (ESTABLISHED_SPOT, EMERGING_SPOT, FORMER_SPOT, REPEAT_ONLY, NOT_FLAGGED)
+CATEGORY_LABELS = {
+    ESTABLISHED_SPOT: "Established hot spot (persistent, intensifying or diminishing)",
+    EMERGING_SPOT: "Emerging hot spot (new, consecutive, sporadic or oscillating)",
+    FORMER_SPOT: "Former hot spot",
+    REPEAT_ONLY: "Repeat victimisation only (9+ months of 12, or top 10% in most windows)",
+    NOT_FLAGGED: "Not flagged",
+}
+_CATEGORY_OF_CLASS = {
+    INTENSIFYING: ESTABLISHED_SPOT,
+    PERSISTENT: ESTABLISHED_SPOT,
+    DIMINISHING: ESTABLISHED_SPOT,
+    NEW: EMERGING_SPOT,
+    CONSECUTIVE: EMERGING_SPOT,
+    SPORADIC: EMERGING_SPOT,
+    OSCILLATING: EMERGING_SPOT,
+    FORMER: FORMER_SPOT,
+}
+
+
+def category(hot_class: str, persistent: bool, decile: bool) -> str:
+    if hot_class:
+        return _CATEGORY_OF_CLASS[hot_class]
+    return REPEAT_ONLY if (persistent or decile) else NOT_FLAGGED

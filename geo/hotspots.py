@@ -290,6 +290,10 @@ def _area_hotspots(
     )
     table["reasons"] = ["; ".join(rules.reasons(r)) for r in table.to_dict("records")]
     table["flagged"] = table["persistent"] | table["decile"] | table["hot"] | (table["class"] != "")
+    table["category"] = [
+        rules.category(c, p, d)
+        for c, p, d in zip(table["class"], table["persistent"], table["decile"], strict=True)
+    ]
     return Hotspots(
         measure, level, True, "", table, ends[-steps:], z, q,
         rolling[:, -steps:], months_with[:, -steps:], top[:, -steps:], months[0],

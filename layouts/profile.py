@@ -169,6 +169,7 @@ def layout(query: dict[str, str], path: str = "/area") -> list:
                             ],
                         ),
                         _section("Positive outcomes", [html.Div(id=ids.PROFILE_OUTCOMES)]),
+                        _section("Hot-spot status", [html.Div(id=ids.PROFILE_HOTSPOTS)]),
                         _section(
                             "Download",
                             [
