@@ -183,7 +183,7 @@ def layer_centre(layer: dict) -> tuple[dict, float]:
         ys += [coords[:, 1].min(), coords[:, 1].max()]
     west, east, south, north = min(xs), max(xs), min(ys), max(ys)
     span = max(east - west, (north - south) * 1.6, 1e-3)
-    zoom = float(np.clip(np.log2(360 / span) - 0.6, 8, 14))
+    zoom = float(np.clip(np.log2(360 / span) - 1.0, 8, 14))
     return {"lat": (south + north) / 2, "lon": (west + east) / 2}, round(zoom, 2)
 
 

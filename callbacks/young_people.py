@@ -64,41 +64,41 @@ def _interval(low: float, high: float, d: int) -> str:
 
 
 def risk_table(frame: pd.DataFrame, caption: str, parents: dict[str, str]) -> object:
+    """The areas' figures; wards carry their borough, boroughs need no such column."""
     d = rate_decimals(frame["rate"].max())
-    return html_table(
-        caption,
-        (
-            "Area",
-            "Borough",
-            "Victims aged 1-24",
-            "Residents aged 0-24",
-            "Rate per 1,000",
-            "95% interval",
-            "About 1 in",
-            "Ratio to London (95% interval)",
-            "Against London",
-            "Reliability",
-            "Rate caveat",
-        ),
-        (
-            (
-                r["name"],
-                parents.get(r["code"], ""),
-                f"{r['victims']:,}",
-                f"{r['population']:,.0f}",
-                f"{r['rate']:,.{d}f}",
-                _interval(r["rate_low"], r["rate_high"], d),
-                r["one_in"].removeprefix("1 in "),
-                f"{r['ratio']:.2f} ({r['ratio_low']:.2f} to {r['ratio_high']:.2f})",
-                r["ratio_words"],
-                UNRELIABLE if r["low_count"] else "",
-                r["caveat"],
-            )
-            for r in frame.to_dict("records")
-        ),
-        row_header=0,
-        numeric=(2, 3, 4, 6),
+    wards = bool(parents)
+    headers = [
+        "Area",
+        *(["Borough"] if wards else []),
+        "Victims aged 1-24",
+        "Residents aged 0-24",
+        "Rate per 1,000",
+        "95% interval",
+        "About 1 in",
+        "Ratio to London (95% interval)",
+        "Against London",
+        "Reliability",
+        "Rate caveat",
+    ]
+    rows = (
+        [
+            r["name"],
+            *([parents.get(r["code"], "")] if wards else []),
+            f"{r['victims']:,}",
+            f"{r['population']:,.0f}",
+            f"{r['rate']:,.{d}f}",
+            _interval(r["rate_low"], r["rate_high"], d),
+            r["one_in"].removeprefix("1 in "),
+            f"{r['ratio']:.2f} ({r['ratio_low']:.2f} to {r['ratio_high']:.2f})",
+            r["ratio_words"],
+            UNRELIABLE if r["low_count"] else "",
+            r["caveat"],
+        ]
+        for r in frame.to_dict("records")
     )
+    first = 2 if wards else 1
+    numeric = (first, first + 1, first + 2, first + 4)
+    return html_table(caption, headers, rows, row_header=0, numeric=numeric)
 
 
 def rate_chart(frame: pd.DataFrame, london: float) -> dict:

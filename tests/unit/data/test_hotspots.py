@@ -116,19 +116,32 @@ def test_every_class_has_a_meaning():
 
 def test_reasons_in_words():
     row = {
-        "persistent": True, "months_with": 12, "persistent_months": 26,
-        "persistent_since_start": False, "decile": True, "decile_windows": 11,
-        "decile_of": 12, "confidence": 99, "z": 4.2, "class": "persistent",
-        "hot_windows": 24, "windows": 24,
-    }  # fmt: skip
+        "persistent": True,
+        "months_with": 12,
+        "persistent_months": 26,
+        "persistent_since_start": False,
+        "decile": True,
+        "decile_windows": 11,
+        "decile_of": 12,
+        "confidence": 99,
+        "z": 4.2,
+        "class": "persistent",
+        "hot_windows": 24,
+        "windows": 24,
+    }
     assert rules.reasons(row) == [
         "offences in 12 of the last 12 months (persistent for 26 months)",
         "in London's top 10% by rate in 11 of the last 12 rolling 12-month windows",
         "Gi* hot at 99%",
         "persistent hot spot (Gi* hot in 24 of 24 windows)",
     ]
-    row.update(persistent_months=36, persistent_since_start=True, confidence=0, decile=False,
-               **{"class": ""})  # fmt: skip
+    row.update(
+        persistent_months=36,
+        persistent_since_start=True,
+        confidence=0,
+        decile=False,
+        **{"class": ""},
+    )
     assert rules.reasons(row) == [
         "offences in 12 of the last 12 months (persistent for at least 3 years)"
     ]

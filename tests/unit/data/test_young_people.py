@@ -11,9 +11,16 @@ from data import young_people as yp
 
 @pytest.mark.parametrize(
     ("value", "rounded"),
-    [(1234.0, 1200), (1250.1, 1300), (987.0, 990), (99.4, 99), (12.0, 12), (7.6, 8),
-     (23456.0, 23000)],
-)  # fmt: skip
+    [
+        (1234.0, 1200),
+        (1250.1, 1300),
+        (987.0, 990),
+        (99.4, 99),
+        (12.0, 12),
+        (7.6, 8),
+        (23456.0, 23000),
+    ],
+)
 def test_one_in_n_carries_two_significant_figures(value, rounded):
     assert yp.round_figure(value) == rounded
 

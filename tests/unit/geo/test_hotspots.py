@@ -112,7 +112,12 @@ def test_esda_agrees_on_which_areas_are_significant():
     adjacency = rook_lattice(4, 4)
     ours = gi_star(CORNER[None, :], adjacency, permutations=999, refine=0)
     esda = G_Local(
-        CORNER, W(lat2W(4, 4, rook=True).neighbors), transform="B", star=True,
-        permutations=999, seed=1, n_jobs=1,
-    )  # fmt: skip
+        CORNER,
+        W(lat2W(4, 4, rook=True).neighbors),
+        transform="B",
+        star=True,
+        permutations=999,
+        seed=1,
+        n_jobs=1,
+    )
     assert np.array_equal(ours.p_sim[0] < 0.05, esda.p_sim < 0.05)
