@@ -246,9 +246,9 @@ def map_figure(
     return {
         "data": traces,
         "layout": {
-            # An empty style: the map needs no tiles from the internet.
+            # A plain white style: the map needs no tiles from the internet.
             "map": {
-                "style": {"version": 8, "sources": {}, "layers": []},
+                "style": "white-bg",
                 "center": centre or LONDON_CENTRE,
                 "zoom": zoom or LONDON_ZOOM,
             },
