@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from data.dataset import Dataset
+from geo.weights import Contiguity
 
 
 @dataclass(frozen=True)
@@ -40,3 +41,9 @@ class Context(Protocol):
 
     def published_info(self) -> PublishedInfo | None:
         """The published version's dates and source files; None before anything is published."""
+
+    def contiguity(self, level: str) -> Contiguity | None:
+        """Neighbouring wards or small areas ("ward", "lsoa"); None without boundaries."""
+
+    def lsoa_layer(self, borough_code: str) -> dict | None:
+        """One borough's small-area boundaries as GeoJSON; None without boundaries."""

@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 from callbacks.at_risk import CHOICE_LISTENER, funnel_chart, funnel_table, parent_names
 from callbacks.charts import trend_chart
 from callbacks.context import Context
+from callbacks.hotspots import hotspot_section
 from data import profiles
 from data.areas import bcu_code
 from data.dataset import Dataset
@@ -409,6 +410,12 @@ def register(app: Dash, context: Context) -> None:
             view["outcomes"],
             view["search_list"],
         )
+
+    @app.callback(Output(ids.PROFILE_HOTSPOTS, "children"), Input(ids.PROFILE_CODE, "data"))
+    def _hotspots(code):
+        ds = context.dataset()
+        facts = profiles.area_facts(ds, code) if ds is not None and code else None
+        return hotspot_section(ds, context, facts)
 
     @app.callback(
         Output(ids.PROFILE_TREND, "figure"),

@@ -21,7 +21,8 @@ from data.dataset import Dataset
 from data.ingest import ingest, raw_sources
 from data.store.store import Store
 from geo.register import area_register
-from geo.web import build_web_layers
+from geo.web import build_web_layers, lsoa_layer
+from geo.weights import Contiguity, contiguity
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,16 @@ class DataService:
     def geojson_url(self, level: str) -> str | None:
         name = self.geo_manifest().get(level)
         return f"/geo/{name}" if name else None
+
+    def contiguity(self, level: str) -> Contiguity | None:
+        if self.settings.raw_dir is None:
+            return None
+        return contiguity(self.settings.raw_dir, level)
+
+    def lsoa_layer(self, borough_code: str) -> dict | None:
+        if self.settings.raw_dir is None:
+            return None
+        return lsoa_layer(self.settings.raw_dir, borough_code)
 
     def geo_manifest(self) -> dict[str, str]:
         """File names of the browser's boundary layers, keyed by level."""

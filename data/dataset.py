@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from data.areas import UNALLOCATED_CODE
+from data.areas import MPS_BOROUGHS, UNALLOCATED_CODE
 from data.canonical import Tables
 
 
@@ -95,6 +95,8 @@ class Dataset:
             months = pd.date_range(span[0], span[1], freq="MS")
             if level == "london":
                 codes = pd.Index(self.areas.index[self.areas["level"] == "london"])
+            elif level == "lsoa":
+                codes = self.lsoa_codes().append(pd.Index([UNALLOCATED_CODE]))
             else:
                 covered = self.areas[(self.areas["level"] == level) & self.areas["covered"]]
                 codes = pd.Index(covered.index).append(pd.Index([UNALLOCATED_CODE]))
@@ -108,6 +110,16 @@ class Dataset:
             result = Series(codes, months, values)
         self._series[key] = result
         return result
+
+    def lsoa_codes(self) -> pd.Index:
+        """The small areas (LSOAs) the MPS covers, in code order.
+
+        Their 4,994 boundaries are too many for the area register, so they come from
+        the LSOA-to-ward lookup; the City of London's six are not covered.
+        """
+        lookup = self.tables.lookup
+        covered = lookup[lookup["borough_code"].isin(MPS_BOROUGHS)]
+        return pd.Index(sorted(covered["lsoa_code"].unique()))
 
     def population_of(self, codes, band: str = "all") -> np.ndarray:
         if band not in self.population.columns:

@@ -211,3 +211,57 @@ def change_verdict(count_now: int, count_before: int, q_or_p: float, alpha: floa
     change = (now - before) / before * 100
     direction = "up" if change > 0 else "down"
     return f"{direction} {_percent(abs(change))}, {judgement}"
+
+
+def binomial_interval(
+    successes: ArrayLike, trials: ArrayLike, level: float = 0.95
+) -> tuple[float | np.ndarray, float | np.ndarray]:
+    """Exact (Clopper-Pearson) confidence limits for a proportion successes / trials.
+
+    Never outside 0 to 1, and valid at 0 and at `trials` successes, where the normal
+    approximation gives nonsense; NaN where there are no trials.
+    """
+    alpha = 1 - _level(level)
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    if np.any(k < 0) or np.any(k != np.floor(k)) or np.any(n != np.floor(n)):
+        raise ValueError("successes and trials must be whole numbers, not negative")
+    if np.any(k > n):
+        raise ValueError("successes cannot exceed trials")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low = np.where(k > 0, stats.beta.ppf(alpha / 2, k, n - k + 1), 0.0)
+        high = np.where(k < n, stats.beta.ppf(1 - alpha / 2, k + 1, n - k), 1.0)
+    low = np.where(n > 0, low, np.nan)
+    high = np.where(n > 0, high, np.nan)
+    if k.ndim == 0 and n.ndim == 0:
+        return float(low), float(high)
+    return low, high
+
+
+def mann_kendall(values: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Mann-Kendall trend test of each row of `values` (areas x equally spaced times).
+
+    Returns S (positive for a rising series) and the two-sided p-value from the
+    normal approximation with the variance corrected for tied values, which monthly
+    counts of a few offences have in plenty. This is Kendall's tau between time and
+    value, so it agrees with `scipy.stats.kendalltau(..., method="asymptotic")`.
+    A row that never changes has S = 0 and p = 1.
+    """
+    x = np.atleast_2d(np.asarray(values, dtype=float))
+    n = x.shape[1]
+    if n < 3:
+        raise ValueError(f"a trend test needs at least 3 times, not {n}")
+    upper = np.triu(np.ones((n, n), dtype=bool), k=1)
+    signs = np.sign(x[:, None, :] - x[:, :, None])  # [row, i, j] = sign(x_j - x_i)
+    s = signs[:, upper].sum(axis=1)
+    ties = np.zeros(x.shape[0])
+    ordered = np.sort(x, axis=1)
+    # Sizes of runs of equal values in each sorted row: sum t(t-1)(2t+5).
+    for row, line in enumerate(ordered):
+        _, t = np.unique(line, return_counts=True)
+        ties[row] = (t * (t - 1) * (2 * t + 5)).sum()
+    variance = (n * (n - 1) * (2 * n + 5) - ties) / 18
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.where(variance > 0, s / np.sqrt(variance), 0.0)
+    p = 2 * stats.norm.sf(np.abs(z))
+    return s, np.where(variance > 0, p, 1.0)

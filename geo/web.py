@@ -18,7 +18,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo.boundaries import BRITISH_NATIONAL_GRID, WGS84, load_boroughs, load_wards
+from geo.boundaries import BRITISH_NATIONAL_GRID, WGS84, load_boroughs, load_lsoas, load_wards
 
 # Tolerances in metres on British National Grid. The ward file is already heavily
 # generalised (about 37 vertices a ward), so its tolerance is gentle; the borough
@@ -136,3 +136,23 @@ def _write_once(path: Path, content: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+# Small areas are drawn one borough at a time (about 150 of them), sent inside the
+# figure: London's 4,994 would be megabytes for a phone to fetch and draw.
+LSOA_TOLERANCE_M = 10.0
+_lsoa_layers: dict[tuple[str, str], dict] = {}
+
+
+def lsoa_layer(raw_dir: Path, borough_code: str) -> dict:
+    """The small areas (LSOA 2021) of one borough as a FeatureCollection, built once."""
+    key = (str(Path(raw_dir).resolve()), borough_code)
+    found = _lsoa_layers.get(key)
+    if found is None:
+        lsoas = load_lsoas(raw_dir)
+        chosen = lsoas[lsoas["borough_code"] == borough_code]
+        if chosen.empty:
+            raise ValueError(f"no small areas in borough {borough_code!r}")
+        found = web_geojson(chosen, tolerance=LSOA_TOLERANCE_M)
+        _lsoa_layers[key] = found
+    return found

@@ -24,6 +24,8 @@ PAGES: tuple[Page, ...] = (
     Page("/", "London overview", "Overview", "overview"),
     Page("/map", "Map of weapon-enabled crime", "Map", "explorer"),
     Page("/at-risk", "Most at-risk areas", "At-risk areas", "at_risk"),
+    Page("/hotspots", "Hot spots and repeat victimisation", "Hot spots", "hotspots"),
+    Page("/young-people", "Young people and knife crime", "Young people", "young_people"),
     Page("/area", "Area profile", "Area profiles", "profile"),
     Page("/about", "About the data", "About the data", "about"),
 )

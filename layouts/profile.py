@@ -180,6 +180,10 @@ def layout(query: dict[str, str], path: str = "/area") -> list:
                             [html.Div(id=ids.PROFILE_OUTCOMES), csv_button(ids.PROFILE_OUTCOMES)],
                         ),
                         _section(
+                            "Hot-spot status",
+                            [html.Div(id=ids.PROFILE_HOTSPOTS), csv_button(ids.PROFILE_HOTSPOTS)],
+                        ),
+                        _section(
                             "Download",
                             [
                                 html.P(

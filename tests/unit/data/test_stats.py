@@ -296,3 +296,49 @@ def test_a_fall_judged_significant_after_bh_is_significant_before_it(now, before
     q = stats.benjamini_hochberg([p, 0.5, 0.9])[0]
     if "significant fall" in stats.change_verdict(now, before, q):
         assert "significant fall" in stats.change_verdict(now, before, p)
+
+
+# -- binomial intervals and the Mann-Kendall trend test ------------------------------
+
+
+@pytest.mark.parametrize(("k", "n"), [(0, 10), (3, 10), (10, 10), (1, 1), (340, 1000)])
+def test_binomial_interval_is_clopper_pearson(k, n):
+    expected = sps.binomtest(k, n).proportion_ci(0.95, method="exact")
+    low, high = stats.binomial_interval(k, n)
+    assert low == pytest.approx(expected.low, abs=1e-12)
+    assert high == pytest.approx(expected.high, abs=1e-12)
+
+
+def test_binomial_interval_refuses_impossible_counts():
+    with pytest.raises(ValueError, match="exceed"):
+        stats.binomial_interval(5, 4)
+    low, high = stats.binomial_interval(np.array([0]), np.array([0]))
+    assert np.isnan(low[0])
+    assert np.isnan(high[0])
+
+
+def test_mann_kendall_agrees_with_kendalls_tau():
+    rng = np.random.default_rng(5)
+    rows = np.vstack(
+        [
+            rng.poisson(3, 30),  # many ties
+            np.arange(30) + rng.normal(0, 5, 30),  # rising
+            -np.arange(30.0),  # falling, no ties
+            rng.poisson(0.3, 30),  # mostly zeros
+        ]
+    )
+    s, p = stats.mann_kendall(rows)
+    t = np.arange(30)
+    for row, s_i, p_i in zip(rows, s, p, strict=True):
+        expected = sps.kendalltau(t, row, method="asymptotic")
+        assert p_i == pytest.approx(expected.pvalue, rel=1e-9)
+        assert np.sign(s_i) == np.sign(expected.statistic)
+    assert s[1] > 0
+    assert p[1] < 0.001
+    assert s[2] < 0
+
+
+def test_mann_kendall_of_a_flat_series():
+    s, p = stats.mann_kendall(np.zeros((1, 12)))
+    assert s[0] == 0
+    assert p[0] == 1
