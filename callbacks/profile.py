@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 from callbacks.at_risk import CHOICE_LISTENER, funnel_chart, funnel_table, parent_names
 from callbacks.charts import trend_chart
 from callbacks.context import Context
+from callbacks.perception import perception_panel
 from data import profiles
 from data.areas import bcu_code
 from data.dataset import Dataset
@@ -420,6 +421,10 @@ def register(app: Dash, context: Context) -> None:
     def _trend(choice, code):
         measure = (choice or {}).get("measure")
         return trend_view(context.dataset(), code or "", measure)
+
+    @app.callback(Output(ids.PROFILE_PERCEPTION, "children"), Input(ids.PROFILE_CODE, "data"))
+    def _perception(code):
+        return perception_panel(context.dataset(), code or "")
 
     @app.callback(
         Output(ids.PROFILE_URL, "href"),

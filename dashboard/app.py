@@ -6,7 +6,7 @@ from dash import Dash, html
 from flask import abort, request, send_file
 from flask_caching import Cache
 
-from callbacks import about, at_risk, explorer, overview, profile, router
+from callbacks import about, at_risk, explorer, overview, perception, profile, router
 from dashboard import logs
 from dashboard.services import DataService, web_file
 from dashboard.settings import Settings
@@ -75,6 +75,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     def health():
         return {"published_version": service.published_version()}
 
-    for page_callbacks in (router, overview, explorer, at_risk, profile, about):
+    for page_callbacks in (router, overview, explorer, at_risk, profile, perception, about):
         page_callbacks.register(app, service)
     return app

@@ -25,6 +25,7 @@ PAGES: tuple[Page, ...] = (
     Page("/map", "Map of weapon-enabled crime", "Map", "explorer"),
     Page("/at-risk", "Most at-risk areas", "At-risk areas", "at_risk"),
     Page("/area", "Area profile", "Area profiles", "profile"),
+    Page("/perception", "Public perception", "Perception", "perception"),
     Page("/about", "About the data", "About the data", "about"),
 )
 

@@ -169,6 +169,7 @@ def layout(query: dict[str, str], path: str = "/area") -> list:
                             ],
                         ),
                         _section("Positive outcomes", [html.Div(id=ids.PROFILE_OUTCOMES)]),
+                        _section("Public perception", [html.Div(id=ids.PROFILE_PERCEPTION)]),
                         _section(
                             "Download",
                             [
