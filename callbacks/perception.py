@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
-from plotly.subplots import make_subplots
 
 from callbacks import figures
 from callbacks.at_risk import CHOICE_LISTENER, FONT, GROUPS
@@ -516,44 +515,45 @@ def scatter_figure(
 
 def crime_trend_figure(
     frame: pd.DataFrame, name: str, measure: SurveyMeasure, label: str, london: bool
-) -> go.Figure:
-    fig = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.12,
-        subplot_titles=(f"{measure.name} (%)", f"{label}: rate per 1,000 residents"),
-    )
-    lines = [(name, "proportion", "rate", 0, True)]
+) -> dict:
+    """Two panels on one time axis: the survey figure above, the crime rate below.
+
+    A plain dict: plotly's subplot helpers and graph objects cost more than the rest of
+    the view together.
+    """
+    dates = [f"{d:%Y-%m-%d}" for d in frame["quarter_end"]]
+    lines = [(name, "proportion", "rate", 0)]
     if not london:
-        lines.append(("London", "london", "london_rate", 1, False))
-    for line_name, share, rate, i, legend_on in lines:
-        colour, dash = OKABE_ITO[i], DASHES[i]
-        fig.add_trace(
-            go.Scatter(
-                x=frame["quarter_end"], y=frame[share] * 100, name=line_name, mode="lines+markers",
-                legendgroup=line_name, showlegend=True, marker={"size": 5},
-                line={"color": colour, "dash": dash, "width": 2.5 if legend_on else 2},
-                hovertemplate=f"{line_name}<br>12 months to %{{x|%B %Y}}: %{{y:.0f}}%"
-                "<extra></extra>",
-            ),
-            row=1, col=1,
-        )  # fmt: skip
-        fig.add_trace(
-            go.Scatter(
-                x=frame["quarter_end"], y=frame[rate], name=line_name, mode="lines+markers",
-                legendgroup=line_name, showlegend=False, marker={"size": 5},
-                line={"color": colour, "dash": dash, "width": 2.5 if legend_on else 2},
-                hovertemplate=f"{line_name}<br>12 months to %{{x|%B %Y}}: %{{y:,.2f}} per "
-                "1,000 residents<extra></extra>",
-            ),
-            row=2, col=1,
-        )  # fmt: skip
-    fig.update_layout(**_layout(legend={"orientation": "h", "y": -0.12, "x": 0}))
-    fig.update_yaxes(gridcolor="#e0e0e0", rangemode="tozero")
-    fig.update_yaxes(ticksuffix="%", range=[0, 100], row=1, col=1)
-    fig.update_xaxes(gridcolor="#f0f0f0")
-    return fig
+        lines.append(("London", "london", "london_rate", 1))
+    traces = []
+    for line_name, share, rate, i in lines:
+        style = {"color": OKABE_ITO[i], "dash": DASHES[i], "width": 2.5 if i == 0 else 2}
+        for axis, values, shown, legend_on in (
+            ("y", (frame[share] * 100).tolist(), "%{y:.0f}%", True),
+            ("y2", frame[rate].tolist(), "%{y:,.2f} per 1,000 residents", False),
+        ):
+            traces.append(
+                {"type": "scatter", "x": dates, "y": values, "xaxis": "x", "yaxis": axis,
+                 "name": line_name, "legendgroup": line_name, "showlegend": legend_on,
+                 "mode": "lines+markers", "marker": {"size": 5}, "line": style,
+                 "hovertemplate": f"{line_name}<br>12 months to %{{x|%B %Y}}: {shown}"
+                 "<extra></extra>"}
+            )  # fmt: skip
+    title = {"xref": "paper", "yref": "paper", "x": 0, "xanchor": "left", "yanchor": "bottom",
+             "showarrow": False, "font": {"size": 14}}  # fmt: skip
+    layout = _layout(
+        legend={"orientation": "h", "y": -0.12, "x": 0},
+        xaxis={"type": "date", "anchor": "y2", "gridcolor": "#f0f0f0"},
+        yaxis={"domain": [0.58, 0.94], "range": [0, 100], "ticksuffix": "%",
+               "gridcolor": "#e0e0e0"},
+        yaxis2={"domain": [0, 0.4], "rangemode": "tozero", "gridcolor": "#e0e0e0"},
+        annotations=[
+            {**title, "y": 0.95, "text": f"{measure.name} (%)"},
+            {**title, "y": 0.41, "text": f"{label}: rate per 1,000 residents"},
+        ],
+        margin={"l": 56, "r": 12, "t": 8, "b": 40},
+    )  # fmt: skip
+    return {"data": traces, "layout": layout}
 
 
 def longer_series_note(ds: Dataset, crime: str, compared: int, periods: int) -> str:
@@ -688,7 +688,7 @@ def beside_view(ds: Dataset | None, state: dict[str, str] | None) -> dict:
     over_time = whole[whole["rate"].notna()]
     if 0 < len(over_time) < len(whole):
         summary.append(html.P(longer_series_note(ds, crime, len(over_time), len(whole))))
-    trend: dict | go.Figure = {}
+    trend: dict = {}
     trend_table = None
     if len(over_time):
         trend = crime_trend_figure(over_time, name, measure, label, code == LONDON_CODE)

@@ -309,6 +309,14 @@ def area_trend(ds: Dataset, measure: SurveyMeasure, code: str) -> pd.DataFrame:
 def borough_figures(ds: Dataset, measure: SurveyMeasure, quarter: pd.Timestamp) -> pd.DataFrame:
     """All 33 boroughs for one quarter, with `status` ok, no data or not covered and the
     rank of each figure (1 is the highest)."""
+    return memoised(
+        ds,
+        ("perception", "boroughs", measure.key, pd.Timestamp(quarter)),
+        lambda: _borough_figures(ds, measure, quarter),
+    )
+
+
+def _borough_figures(ds: Dataset, measure: SurveyMeasure, quarter: pd.Timestamp) -> pd.DataFrame:
     figures = measure_figures(ds, measure)
     rows = figures[(figures["quarter_end"] == quarter) & (figures["area_code"] != LONDON_CODE)]
     base = pd.DataFrame({"area_code": list(BOROUGHS)})
@@ -329,27 +337,28 @@ def borough_figures(ds: Dataset, measure: SurveyMeasure, quarter: pd.Timestamp) 
 
 def comparison_measures(ds: Dataset) -> list[str]:
     """Recorded-crime measures with borough figures for 12 months ending at a survey date."""
-    dates = survey_dates(ds)
-    out = []
-    for m in ds.measures.itertuples():
-        if m.grp not in COMPARISON_GROUPS and m.id not in COMPARISON_CONTEXT:
-            continue
-        if any(_window(ds, str(m.id), "borough", d) is not None for d in dates):
-            out.append(str(m.id))
-    return out
+    return memoised(ds, ("perception", "comparisons"), lambda: _comparisons(ds), small=True)
+
+
+def _comparisons(ds: Dataset) -> list[str]:
+    wanted = [
+        str(m.id)
+        for m in ds.measures.itertuples()
+        if m.grp in COMPARISON_GROUPS or m.id in COMPARISON_CONTEXT
+    ]
+    return [m for m in wanted if not crime_rates(ds, m, survey_dates(ds)).empty]
 
 
 def survey_dates(ds: Dataset) -> list[pd.Timestamp]:
+    return memoised(ds, ("perception", "dates"), lambda: _survey_dates(ds), small=True)
+
+
+def _survey_dates(ds: Dataset) -> list[pd.Timestamp]:
     table = ds.tables.survey
     return sorted(set(pd.to_datetime(table["quarter_end"]))) if not table.empty else []
 
 
-def _window(ds: Dataset, measure: str, level: str, quarter_end: pd.Timestamp):
-    period = rolling_twelve_months(month_start(quarter_end))
-    series = ds.series(measure, level)
-    if not series.covers(period.start, period.end):
-        return None
-    return pd.Series(series.window(period.start, period.end).sum(axis=1), index=series.areas)
+CRIME_COLUMNS = ["quarter_end", "area_code", "count", "population", "rate", "low_count"]
 
 
 def crime_rates(ds: Dataset, measure: str, dates: list[pd.Timestamp]) -> pd.DataFrame:
@@ -358,30 +367,48 @@ def crime_rates(ds: Dataset, measure: str, dates: list[pd.Timestamp]) -> pd.Data
     The same 12 months as the survey figure for that date; boroughs and London, one
     row per date and area, only where the data cover all 12 months.
     """
+    every = memoised(
+        ds, ("perception", "crime", measure), lambda: _crime_rates(ds, measure, survey_dates(ds))
+    )
+    wanted = pd.DatetimeIndex(pd.to_datetime(list(dates)))
+    missing = wanted.difference(pd.DatetimeIndex(survey_dates(ds)))
+    found = every[every["quarter_end"].isin(wanted)]
+    if len(missing):
+        found = pd.concat([found, _crime_rates(ds, measure, list(missing))])
+    return found.reset_index(drop=True)
+
+
+def _crime_rates(ds: Dataset, measure: str, dates: list[pd.Timestamp]) -> pd.DataFrame:
     parts = []
     for level in ("borough", "london"):
+        series = ds.series(measure, level)
+        keep = np.asarray(series.areas.isin(MPS_BOROUGHS | {LONDON_CODE}))
+        # Sums over any 12 months are differences of one running total.
+        running = np.concatenate(
+            [np.zeros((len(series.areas), 1)), np.cumsum(series.values, axis=1)], axis=1
+        )
         for when in dates:
-            counts = _window(ds, measure, level, when)
-            if counts is None:
+            period = rolling_twelve_months(month_start(when))
+            if not series.covers(period.start, period.end):
                 continue
-            counts = counts[counts.index.isin(MPS_BOROUGHS | {LONDON_CODE})]
+            end = series.months.get_loc(period.end) + 1
+            counts = running[:, end] - running[:, end - period.months]
             parts.append(
                 pd.DataFrame(
                     {
                         "quarter_end": pd.Timestamp(when),
-                        "area_code": counts.index.astype(str),
-                        "count": counts.to_numpy(),
+                        "area_code": series.areas[keep].astype(str),
+                        "count": counts[keep].round().astype(int),
                     }
                 )
             )
     if not parts:
-        return pd.DataFrame(columns=["quarter_end", "area_code", "count", "population", "rate",
-                                     "low_count"])  # fmt: skip
+        return pd.DataFrame(columns=CRIME_COLUMNS)
     out = pd.concat(parts, ignore_index=True)
     out["population"] = ds.population_of(out["area_code"], "all")
     out["rate"] = out["count"] / out["population"] * 1000
     out["low_count"] = out["count"] < stats.LOW_COUNT
-    return out
+    return out[CRIME_COLUMNS]
 
 
 def borough_rate_caveats(ds: Dataset) -> dict[str, list[str]]:

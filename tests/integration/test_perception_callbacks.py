@@ -270,13 +270,14 @@ def test_the_association_across_boroughs_is_spearmans_on_the_raw_figures(
 
 def test_over_time_the_crime_rate_sits_under_the_survey_figure(dataset):
     got = view.beside_view(dataset, state(dataset, area=LAMBETH, crime="possession_of_weapons"))
-    figure = got["trend"]
-    survey_line, crime_line = figure.data[0], figure.data[1]
+    survey_line, crime_line = got["trend"]["data"][:2]
     trend = perception.beside_crime_trend(
         dataset, good_job(dataset), "possession_of_weapons", LAMBETH
     )
-    assert len(survey_line.x) == 37  # possession of weapons covers every survey period
-    assert list(crime_line.y) == pytest.approx(list(trend["rate"]))
+    assert len(survey_line["x"]) == 37  # possession of weapons covers every survey period
+    assert (survey_line["yaxis"], crime_line["yaxis"]) == ("y", "y2")
+    assert survey_line["y"] == pytest.approx(list(trend["proportion"] * 100))
+    assert crime_line["y"] == pytest.approx(list(trend["rate"]))
     short = view.beside_view(dataset, state(dataset, area=LAMBETH))
     assert "only 4 of the 37 survey periods" in text_of(short["summary"])
     assert "Possession of weapons offences figures go back to April 2010" in text_of(

@@ -119,7 +119,7 @@ def test_it_appears_over_time_on_the_map_beside_crime_and_in_the_download(upload
     figures = [expected(code, "31/12/2023") for code in rates["area_code"]]
     rho = sps.spearmanr(rates["rate"], figures).statistic
     assert f"{WORRY} (Spearman rank correlation {rho:+.2f}" in text_of(beside["summary"])
-    assert len(beside["trend"].data[0].x) == 4  # knife crime covers all four quarters
+    assert len(beside["trend"]["data"][0]["x"]) == 4  # knife crime covers all four quarters
 
     name, text = view.perception_csv(uploaded, state)
     assert name == "perception-worried-about-knife-crime.csv"
