@@ -3,6 +3,7 @@ section from the survey measures present in the published version."""
 
 from __future__ import annotations
 
+from html import escape
 from urllib.parse import urlencode
 
 import numpy as np
@@ -71,6 +72,12 @@ def _layout(**extra) -> dict:
         "hoverlabel": {"bgcolor": "white"},
         **extra,
     }
+
+
+def plain(text: str) -> str:
+    """Text from an uploaded file, safe inside a plotly label: plotly reads tags such as
+    <a> or <br> and %{...} placeholders there, so neither may come from the file."""
+    return escape(text, quote=False).replace("%{", "% {")
 
 
 def _interval(low: float, high: float) -> str:
@@ -221,7 +228,7 @@ def trend_figure(frame: pd.DataFrame, name: str, measure: SurveyMeasure) -> go.F
     fig = go.Figure()
     for trace in _proportion_traces(frame, name, 0):
         fig.add_trace(trace)
-    if (frame["area_code"] != LONDON_CODE).any():
+    if (frame["area_code"] != LONDON_CODE).any() and frame["london"].notna().any():
         london = pd.DataFrame(
             {
                 "quarter_end": frame["quarter_end"],
@@ -234,7 +241,7 @@ def trend_figure(frame: pd.DataFrame, name: str, measure: SurveyMeasure) -> go.F
             fig.add_trace(trace)
     fig.update_layout(
         **_layout(
-            yaxis={"title": {"text": f"{measure.name}: per cent of residents"},
+            yaxis={"title": {"text": f"{plain(measure.name)}: per cent of residents"},
                    "range": [0, 100], "gridcolor": "#e0e0e0", "ticksuffix": "%"},
             xaxis={"gridcolor": "#f0f0f0"},
         )
@@ -265,7 +272,12 @@ def trend_view(ds: Dataset | None, state: dict[str, str] | None) -> dict:
             "summary": [
                 html.P(
                     f"There are no figures for {measure.name} in {name}: the published "
-                    f"survey has this measure for {measure.boroughs} of the 32 boroughs.",
+                    "survey has this measure for "
+                    + (
+                        f"{measure.boroughs} of the 32 boroughs."
+                        if measure.boroughs
+                        else "London as a whole only."
+                    ),
                     className="arp-message",
                 )
             ],
@@ -467,7 +479,7 @@ def scatter_figure(
             "marker": marker,
             "customdata": [[r.area_code, r.name, int(r.count), percent(r.low), percent(r.high)]
                            for r in rows.itertuples()],
-            "hovertemplate": f"<b>%{{customdata[1]}}</b><br>{measure.name}: %{{y:.0f}}% "
+            "hovertemplate": f"<b>%{{customdata[1]}}</b><br>{plain(measure.name)}: %{{y:.0f}}% "
             "(95% interval %{customdata[3]} to %{customdata[4]})<br>"
             f"{label}: %{{x:,.{d}f}} per 1,000 residents (%{{customdata[2]:,}})<extra></extra>",
             **extra,
@@ -505,7 +517,7 @@ def scatter_figure(
         xaxis={"title": {"text": f"{label}: rate per 1,000 residents, "
                                  f"{quarter_label(quarter)}"},
                "rangemode": "tozero", "gridcolor": "#ececec"},
-        yaxis={"title": {"text": f"{measure.name} (%)"}, "gridcolor": "#e0e0e0",
+        yaxis={"title": {"text": f"{plain(measure.name)} (%)"}, "gridcolor": "#e0e0e0",
                "ticksuffix": "%"},
         shapes=shapes,
         annotations=annotations,
@@ -548,7 +560,7 @@ def crime_trend_figure(
                "gridcolor": "#e0e0e0"},
         yaxis2={"domain": [0, 0.4], "rangemode": "tozero", "gridcolor": "#e0e0e0"},
         annotations=[
-            {**title, "y": 0.95, "text": f"{measure.name} (%)"},
+            {**title, "y": 0.95, "text": f"{plain(measure.name)} (%)"},
             {**title, "y": 0.41, "text": f"{label}: rate per 1,000 residents"},
         ],
         margin={"l": 56, "r": 12, "t": 8, "b": 40},
@@ -605,7 +617,16 @@ def beside_view(ds: Dataset | None, state: dict[str, str] | None) -> dict:
     summary: list = []
     scatter: dict = {}
     scatter_table = None
-    if found.n == 0:
+    boroughs = perception.borough_figures(ds, measure, quarter)
+    if not (boroughs["status"] == "ok").any():
+        summary.append(
+            html.P(
+                f"No borough has a figure for {measure.name} in the {quarter_label(quarter)}, "
+                "so there is nothing to set beside recorded crime.",
+                className="arp-message",
+            )
+        )
+    elif found.n == 0:
         summary.append(
             html.P(
                 f"{label} figures run from {span[0]:%B %Y} to {span[1]:%B %Y}, so there are "

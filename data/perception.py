@@ -122,6 +122,9 @@ def _survey_measures(ds: Dataset) -> list[SurveyMeasure]:
     surveys = set(table["survey"])
     found = []
     for (survey, name), rows in table.groupby(["survey", "measure"], sort=True):
+        rows = rows[rows["area_code"].isin(MPS_BOROUGHS | {LONDON_CODE})]
+        if rows.empty:  # figures for the City of London alone: nothing the page can show
+            continue
         dates = pd.to_datetime(rows["quarter_end"])
         boroughs = int(rows.loc[rows["area_code"].isin(MPS_BOROUGHS), "area_code"].nunique())
         text = name if len(surveys) == 1 else f"{survey} {name}"

@@ -388,6 +388,12 @@ def test_the_city_and_a_bcu_get_a_plain_answer(dataset):
     assert view.perception_panel(None, LAMBETH) == []
 
 
+def test_uploaded_text_cannot_add_markup_or_placeholders_to_a_chart():
+    assert view.plain('<a href="x">Worry %{y}</a> & fear') == (
+        '&lt;a href="x"&gt;Worry % {y}&lt;/a&gt; &amp; fear'
+    )
+
+
 def test_every_view_is_empty_but_honest_with_nothing_published():
     assert view.trend_view(None, None)["figure"] == {}
     assert view.map_view(None, None, None)["figure"] == {}

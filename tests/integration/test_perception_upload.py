@@ -21,9 +21,15 @@ from data.store.store import Store
 from geo.register import area_register
 from tests.integration.test_about_callbacks import text_of
 
+QUARTERS = ("31/3/2023", "30/6/2023", "30/9/2023", "31/12/2023")
 WORRY = "Worried about knife crime"
 UPLOAD = "PAS_worry_about_knife_crime.csv"
-QUARTERS = ("31/3/2023", "30/6/2023", "30/9/2023", "31/12/2023")
+# A second upload in the London sheet's layout (semicolons): London figures only.
+SAFE = "Feel safe walking alone after dark"
+LONDON_UPLOAD = "PAS_feel_safe_London.csv"
+LONDON_TEXT = "Date;Survey;Borough;Measure;Proportion\n" + "".join(
+    f"{date};PAS;MPS;{SAFE};0,{70 + i}\n" for i, date in enumerate(QUARTERS)
+)
 LONDON_FIGURES = ("0,33", "0,34", "0,32", "0,31")
 LAMBETH = "E09000022"
 # The spellings the MOPAC sheets use, not the register's.
@@ -68,7 +74,11 @@ def uploaded(store_and_sources) -> Dataset:
     store, sources, register = store_and_sources
     report = ingest(
         store,
-        [*sources, SourceFile(UPLOAD, upload_text().encode())],
+        [
+            *sources,
+            SourceFile(UPLOAD, upload_text().encode()),
+            SourceFile(LONDON_UPLOAD, LONDON_TEXT.encode()),
+        ],
         register,
         actor="test staff",
         note="worry about knife crime",
@@ -87,19 +97,21 @@ def test_the_uploaded_measure_is_listed_first_as_a_concern_and_becomes_the_defau
     assert found.group == perception.CONCERN_GROUP
     assert found.boroughs == 32
     assert (found.first, found.last) == (pd.Timestamp("2023-03-31"), pd.Timestamp("2023-12-31"))
-    assert perception.default_measure(uploaded) == found
+    assert perception.default_measure(uploaded).name == SAFE  # concern measures by name
     state = view.perception_state(uploaded, {})
-    assert state["measure"] == "worried-about-knife-crime"
+    assert state["measure"] == "feel-safe-walking-alone-after-dark"
     panel = view.control_panel(uploaded, state)
     groups = panel.children[1].children[1].children
     assert groups[0].label == perception.CONCERN_GROUP
-    assert [o.children for o in groups[0].children] == [WORRY]
+    assert [o.children for o in groups[0].children] == [SAFE, WORRY]
     assert len(groups[1].children) == 8  # the published measures are all still there
-    assert f"{perception.CONCERN_GROUP}: {WORRY}." in text_of(view.message(uploaded))
+    assert f"{perception.CONCERN_GROUP}: {SAFE}; {WORRY}." in text_of(view.message(uploaded))
 
 
 def test_it_appears_over_time_on_the_map_beside_crime_and_in_the_download(uploaded):
-    state = view.perception_state(uploaded, {"area": LAMBETH})
+    state = view.perception_state(
+        uploaded, {"area": LAMBETH, "measure": "worried-about-knife-crime"}
+    )
     trend = view.trend_view(uploaded, state)
     line = trend["figure"].data[1]
     assert list(line.y) == pytest.approx([expected(LAMBETH, d) * 100 for d in QUARTERS])
@@ -140,7 +152,7 @@ def test_the_profile_and_the_about_page_mention_it(uploaded):
     assert f"{WORRY} December 2023 {expected(LAMBETH, '31/12/2023'):.0%}" in text
     assert "no question about worry" not in text
     caveats = " ".join(text_of(data_caveats(uploaded)).split())
-    assert f"Measures of worry about crime uploaded by MOPAC staff: {WORRY}." in caveats
+    assert f"Measures of worry about crime uploaded by MOPAC staff: {SAFE}; {WORRY}." in caveats
     assert "asks nothing about knife or gun crime" not in caveats
 
 
@@ -156,3 +168,21 @@ def test_a_broken_upload_is_refused_by_file_row_and_column_and_nothing_changes(
     assert [(p.file, p.row, p.column) for p in errors] == [(UPLOAD, 40, "Proportion")]
     assert "is above 1" in errors[0].reason
     assert store.published_version_id() == before
+
+
+def test_a_london_only_measure_has_its_trend_and_says_plainly_what_it_lacks(uploaded):
+    state = view.perception_state(uploaded, {})
+    trend = view.trend_view(uploaded, state)
+    assert list(trend["figure"].data[1].y) == pytest.approx([70, 71, 72, 73])
+    assert text_of(trend["summary"]).startswith(f"{SAFE}, 12 months to December 2023: 73% in")
+    lambeth = view.trend_view(uploaded, {**state, "area": LAMBETH})
+    assert "There are no figures for" in text_of(lambeth["summary"])
+    assert "has this measure for London as a whole only" in text_of(lambeth["summary"])
+    assert "No borough has a figure" in text_of(
+        view.map_view(uploaded, state, "/geo/b.json")["summary"]
+    )
+    beside = view.beside_view(uploaded, state)
+    assert beside["scatter"] == {}
+    assert f"No borough has a figure for {SAFE}" in text_of(beside["summary"])
+    panel = " ".join(text_of(view.perception_panel(uploaded, LAMBETH)).split())
+    assert f"{SAFE} No figure" in panel

@@ -90,6 +90,16 @@ def test_measures_come_from_the_table_with_concern_first_and_unique_keys():
     assert measures[1].boroughs == 2
 
 
+def test_a_measure_with_figures_for_the_city_alone_is_not_offered():
+    ds = survey_table(
+        [
+            ("2023-12-31", "PAS", "E09000001", "Worried about knife crime", 0.2),
+            ("2023-12-31", "PAS", LAMBETH, "Trust MPS", 0.6),
+        ]
+    )
+    assert [m.name for m in perception._survey_measures(ds)] == ["Trust MPS"]
+
+
 def test_with_two_surveys_the_key_names_the_survey_too():
     ds = survey_table(
         [
