@@ -9,7 +9,7 @@ import pandas as pd
 from dash import Dash, Input, Output, html
 
 from callbacks.context import Context, PublishedInfo, VersionFile
-from data import queries
+from data import perception, queries
 from data.dataset import Dataset
 from data.overview import coverage_by_group, current_window_start
 from data.periods import rolling_twelve_months
@@ -140,14 +140,22 @@ def data_caveats(ds: Dataset) -> list[html.Li]:
         )
     survey = ds.tables.survey
     if not survey.empty:
+        concern = [m.name for m in perception.survey_measures(ds) if m.concern]
+        worry = (
+            "Measures of worry about crime uploaded by MOPAC staff: " + "; ".join(concern) + "."
+            if concern
+            else "The published survey file asks nothing about knife or gun crime or worry "
+            "about it."
+        )
         items.append(
             about.caveat(
                 "Public perception",
                 "The MOPAC Public Attitude Survey figures are proportions of residents "
                 "asked about trust and confidence in the police, by borough and quarter, "
                 f"from the quarter to {_month(survey['quarter_end'].min())} to the quarter "
-                f"to {_month(survey['quarter_end'].max())}. The published survey file "
-                "asks nothing about knife or gun crime or worry about it.",
+                f"to {_month(survey['quarter_end'].max())}. {worry} Each figure covers the "
+                "12 months to its date, and the file gives no sample sizes: the perception "
+                "page states the sample it assumes for its intervals.",
             )
         )
     return items

@@ -1256,6 +1256,7 @@ function (clicks) {
 # Fits the map to the areas in focus (all London, a BCU, a borough, one area) for the
 # map's actual size, so a 390 px phone and a desktop both see the whole of it. The
 # boundaries come from plotly's own cache of the file (or the browser's HTTP cache).
+# `focus.element` names another map's graph (the perception page's); "map" otherwise.
 FIT_MAP = """
 async function(focus) {
     const dc = window.dash_clientside;
@@ -1286,7 +1287,7 @@ async function(focus) {
         if (!wanted || wanted.has(f.id)) { visit(f.geometry.coordinates); }
     });
     if (west > east) { return dc.no_update; }
-    const el = document.getElementById("map");
+    const el = document.getElementById(focus.element || "map");
     const width = Math.max(el ? el.clientWidth : 0, 240);
     const height = Math.max(el ? el.clientHeight : 0, 240);
     const y = (lat) => Math.log(Math.tan(Math.PI / 4 + lat * Math.PI / 360));

@@ -11,6 +11,7 @@ from callbacks.at_risk import CHOICE_LISTENER, funnel_chart, funnel_table, paren
 from callbacks.charts import trend_chart
 from callbacks.context import Context
 from callbacks.hotspots import hotspot_section
+from callbacks.perception import perception_panel
 from data import profiles
 from data.areas import bcu_code
 from data.dataset import Dataset
@@ -427,6 +428,10 @@ def register(app: Dash, context: Context) -> None:
     def _trend(choice, code):
         measure = (choice or {}).get("measure")
         return trend_view(context.dataset(), code or "", measure)
+
+    @app.callback(Output(ids.PROFILE_PERCEPTION, "children"), Input(ids.PROFILE_CODE, "data"))
+    def _perception(code):
+        return perception_panel(context.dataset(), code or "")
 
     @app.callback(
         Output(ids.PROFILE_URL, "href"),

@@ -6,7 +6,17 @@ from dash import Dash, html
 from flask import abort, request, send_file
 from flask_caching import Cache
 
-from callbacks import about, at_risk, explorer, hotspots, overview, profile, router, young_people
+from callbacks import (
+    about,
+    at_risk,
+    explorer,
+    hotspots,
+    overview,
+    perception,
+    profile,
+    router,
+    young_people,
+)
 from dashboard import logs
 from dashboard.services import DataService, web_file
 from dashboard.settings import Settings
@@ -83,6 +93,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         hotspots,
         young_people,
         profile,
+        perception,
         about,
     ):
         page_callbacks.register(app, service)

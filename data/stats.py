@@ -238,6 +238,39 @@ def binomial_interval(
     return low, high
 
 
+def _proportions(p: ArrayLike, n: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    p, n = np.broadcast_arrays(np.asarray(p, dtype=float), np.asarray(n, dtype=float))
+    finite = np.isfinite(p) & np.isfinite(n)
+    if np.any((p[finite] < 0) | (p[finite] > 1)):
+        raise ValueError("proportions must lie between 0 and 1")
+    if np.any(n[finite] <= 0):
+        raise ValueError("sample sizes must be positive")
+    return p, n
+
+
+def proportion_interval(
+    p: ArrayLike, n: ArrayLike, level: float = 0.95
+) -> tuple[float | np.ndarray, float | np.ndarray]:
+    """Wilson score limits for a proportion `p` observed in a sample of `n`.
+
+    Unlike p +/- 1.96 standard errors, the limits stay inside 0 to 1 and keep their
+    coverage near the ends, where a survey measure of a rare worry would sit. NaN in,
+    NaN out.
+    """
+    z = stats.norm.ppf(1 - (1 - _level(level)) / 2)
+    p, n = _proportions(p, n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        denominator = 1 + z * z / n
+        centre = (p + z * z / (2 * n)) / denominator
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    # Exactly 0 and 1 at the ends, which rounding would otherwise miss by 1e-16.
+    low = np.where(p == 0, 0.0, np.clip(centre - half, 0, 1))
+    high = np.where(p == 1, 1.0, np.clip(centre + half, 0, 1))
+    if low.ndim == 0:
+        return float(low), float(high)
+    return low, high
+
+
 def mann_kendall(values: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Mann-Kendall trend test of each row of `values` (areas x equally spaced times).
 
@@ -265,3 +298,22 @@ def mann_kendall(values: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         z = np.where(variance > 0, s / np.sqrt(variance), 0.0)
     p = 2 * stats.norm.sf(np.abs(z))
     return s, np.where(variance > 0, p, 1.0)
+
+
+def two_proportion_test(
+    p1: ArrayLike, n1: ArrayLike, p2: ArrayLike, n2: ArrayLike
+) -> float | np.ndarray:
+    """Two-sided p-value for "both samples come from the same proportion".
+
+    The pooled z-test (the same as a chi-square test of the 2 x 2 table without
+    continuity correction) for two independent samples. NaN where either is missing.
+    """
+    p1, n1 = _proportions(p1, n1)
+    p2, n2 = _proportions(p2, n2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
+        se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+        z = np.abs(p1 - p2) / se
+        p = np.where(se > 0, 2 * stats.norm.sf(z), np.where(p1 == p2, 1.0, 0.0))
+    p = np.where(np.isfinite(p1) & np.isfinite(p2) & np.isfinite(n1) & np.isfinite(n2), p, np.nan)
+    return float(p) if p.ndim == 0 else p

@@ -27,6 +27,7 @@ PAGES: tuple[Page, ...] = (
     Page("/hotspots", "Hot spots and repeat victimisation", "Hot spots", "hotspots"),
     Page("/young-people", "Young people and knife crime", "Young people", "young_people"),
     Page("/area", "Area profile", "Area profiles", "profile"),
+    Page("/perception", "Public perception", "Perception", "perception"),
     Page("/about", "About the data", "About the data", "about"),
 )
 

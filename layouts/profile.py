@@ -184,6 +184,10 @@ def layout(query: dict[str, str], path: str = "/area") -> list:
                             [html.Div(id=ids.PROFILE_HOTSPOTS), csv_button(ids.PROFILE_HOTSPOTS)],
                         ),
                         _section(
+                            "Public perception",
+                            [html.Div(id=ids.PROFILE_PERCEPTION)],
+                        ),
+                        _section(
                             "Download",
                             [
                                 html.P(

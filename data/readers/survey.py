@@ -44,8 +44,17 @@ MAX_LENGTH = {"survey": 60, "measure": 200}
 _NUMBER = re.compile(r"^\+?(\d+(\.\d*)?|\.\d+)$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+# Excel's UK date formats write the month as a name: "31-Dec-2014", "30 June 15".
+_MONTH_NAME = re.compile(r"^(\d{1,2})[ /.-]([A-Za-z]{3,9})\.?[ /.-](\d{4}|\d{2})$")
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")  # fmt: skip
+_MONTHS = {
+    form: number
+    for number, name in enumerate(_MONTH_NAMES, start=1)
+    for form in (name, name[:3], name[:4])
+}
 
-DATE_FORMS = "day/month/year, e.g. 31/12/2014 or 30/6/2015"
+DATE_FORMS = "day/month/year, e.g. 31/12/2014, 30/6/2015 or 31-Dec-2014"
 
 
 def recognise(columns: list[str]) -> str | None:
@@ -97,7 +106,8 @@ def parse_proportion(value: object) -> tuple[float | None, str | None]:
 
 
 def parse_date(value: object) -> pd.Timestamp | None:
-    """A day-first date ("30/6/2015", "31/12/14") or an ISO one ("2015-06-30")."""
+    """A day-first date ("30/6/2015", "31/12/14", "31-Dec-2014") or an ISO one
+    ("2015-06-30")."""
     if isinstance(value, datetime.date | pd.Timestamp):
         stamp = pd.Timestamp(value)
         return None if pd.isna(stamp) else stamp.normalize()
@@ -109,6 +119,9 @@ def parse_date(value: object) -> pd.Timestamp | None:
         year_number = int(year) + (2000 if len(year) == 2 else 0)
     elif match := _ISO.match(text):
         year_number, month, day = int(match[1]), int(match[2]), int(match[3])
+    elif (match := _MONTH_NAME.match(text)) and match[2].lower() in _MONTHS:
+        day, month, year = int(match[1]), _MONTHS[match[2].lower()], match[3]
+        year_number = int(year) + (2000 if len(year) == 2 else 0)
     else:
         return None
     try:

@@ -76,6 +76,17 @@ def phone():
     driver.quit()
 
 
+@pytest.fixture
+def narrow_phone(phone):
+    """The phone fixture's window cannot go below 500 px in headless Chromium: emulate 390."""
+    phone.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
+    )
+    yield phone
+    phone.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
 def axe_violations(driver, impacts=("serious", "critical")) -> list[dict]:
     """Run axe-core (WCAG 2.0-2.2 A and AA rules) on the page; return violations."""
     if not AXE.exists():

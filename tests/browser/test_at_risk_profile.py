@@ -254,17 +254,6 @@ def test_every_profile_table_downloads_as_the_cells_shown(browser, live_server, 
     assert console_errors(browser) == []
 
 
-@pytest.fixture
-def narrow_phone(phone):
-    """The phone fixture's window cannot go below 500 px in headless Chromium: emulate 390."""
-    phone.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
-    )
-    yield phone
-    phone.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-
-
 # axe takes half a minute over the 8,000 cells of all London's wards; a borough's 25
 # wards exercise the same components.
 @pytest.mark.parametrize("path", [f"/at-risk?borough={LAMBETH}", f"/area/{BRIXTON_WINDRUSH}"])

@@ -342,3 +342,69 @@ def test_mann_kendall_of_a_flat_series():
     s, p = stats.mann_kendall(np.zeros((1, 12)))
     assert s[0] == 0
     assert p[0] == 1
+
+
+# --- proportions: Wilson limits and the two-proportion test ---------------------------
+
+sample_sizes = st.integers(min_value=1, max_value=20_000)
+
+
+@given(n=sample_sizes, data=st.data(), level=st.sampled_from([0.8, 0.95, 0.998]))
+def test_wilson_limits_match_scipy(n, data, level):
+    k = data.draw(st.integers(min_value=0, max_value=n))
+    low, high = stats.proportion_interval(k / n, n, level)
+    expected = sps.binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
+    assert low == pytest.approx(expected.low, abs=1e-9)
+    assert high == pytest.approx(expected.high, abs=1e-9)
+
+
+def test_wilson_limits_for_a_borough_figure_of_the_survey():
+    # 56% of an assumed 400 interviews: about 51% to 61%, inside 0-1 at the ends too.
+    low, high = stats.proportion_interval(0.56, 400)
+    assert (round(low, 3), round(high, 3)) == (0.511, 0.608)
+    assert stats.proportion_interval(0.0, 400)[0] == 0.0
+    assert stats.proportion_interval(1.0, 400)[1] == 1.0
+
+
+def test_proportion_limits_work_on_arrays_and_keep_nan():
+    low, high = stats.proportion_interval(np.array([0.5, np.nan]), np.array([100, 400]))
+    assert low[0] < 0.5 < high[0]
+    assert np.isnan(low[1])
+    assert np.isnan(high[1])
+    narrow = stats.proportion_interval(0.5, 12_800)
+    wide = stats.proportion_interval(0.5, 400)
+    assert wide[1] - wide[0] > narrow[1] - narrow[0]
+
+
+@pytest.mark.parametrize(
+    ("p", "n", "message"),
+    [(1.2, 400, "between 0 and 1"), (-0.1, 400, "between 0 and 1"), (0.5, 0, "positive")],
+)
+def test_impossible_proportions_are_refused(p, n, message):
+    with pytest.raises(ValueError, match=message):
+        stats.proportion_interval(p, n)
+
+
+@given(
+    n1=st.integers(min_value=5, max_value=5000),
+    n2=st.integers(min_value=5, max_value=5000),
+    data=st.data(),
+)
+def test_the_two_proportion_test_is_the_uncorrected_chi_square_test(n1, n2, data):
+    k1 = data.draw(st.integers(min_value=0, max_value=n1))
+    k2 = data.draw(st.integers(min_value=0, max_value=n2))
+    assume(0 < k1 + k2 < n1 + n2)  # chi-square needs both answers somewhere
+    p = stats.two_proportion_test(k1 / n1, n1, k2 / n2, n2)
+    table = [[k1, n1 - k1], [k2, n2 - k2]]
+    expected = sps.chi2_contingency(table, correction=False).pvalue
+    assert p == pytest.approx(expected, rel=1e-6, abs=1e-12)
+
+
+def test_the_two_proportion_test_on_two_survey_figures():
+    # 46% against 56% of 400 each: z = 2.83, a clear difference; equal figures: p = 1.
+    assert stats.two_proportion_test(0.46, 400, 0.56, 400) == pytest.approx(0.00468, abs=1e-4)
+    assert stats.two_proportion_test(0.5, 400, 0.5, 400) == 1.0
+    assert stats.two_proportion_test(0.0, 400, 0.0, 400) == 1.0
+    out = stats.two_proportion_test(np.array([0.4, np.nan]), 400, np.array([0.5, 0.5]), 400)
+    assert out[0] < 0.05
+    assert np.isnan(out[1])

@@ -139,6 +139,88 @@ def test_note_in_an_unnamed_column_is_reported_once_through_read_source(raw_dir)
     assert "'0,71'" in notes[1].reason
 
 
+# --- the real sheets, broken or re-exported ------------------------------------------
+
+
+def real_lines(raw_dir: Path, sheet: Path) -> list[str]:
+    return (raw_dir / sheet).read_text(encoding="utf-8-sig").splitlines()
+
+
+def read_lines(tmp_path: Path, lines: list[str], name: str) -> ReadResult:
+    return read_text(tmp_path, "\n".join(lines) + "\n", name)
+
+
+def first_row_with(lines: list[str], text: str) -> int:
+    """The spreadsheet row number (header = 1) of the first line holding `text`."""
+    return next(i for i, line in enumerate(lines, start=1) if text in line)
+
+
+@pytest.mark.parametrize(
+    ("find", "replace", "column", "reason"),
+    [
+        ('"0,56","0,67"', '"56,0","0,67"', "Proportion", "'56,0' is above 1"),
+        ("31/12/2014,PAS,Barnet", "31/13/2014,PAS,Barnet", "Date", "'31/13/2014'"),
+        ("City of Westminster", "City of Westminister", "Borough", "'City of Westminister'"),
+        ('"0,47","0,49"', '"0.4.7","0,49"', "Proportion", "'0.4.7' is not a number"),
+    ],
+)
+def test_one_broken_cell_in_the_real_borough_sheet_is_named_and_the_rest_is_read(
+    raw_dir, tmp_path, find, replace, column, reason
+):
+    lines = real_lines(raw_dir, BOROUGH_SHEET)
+    row = first_row_with(lines, find)
+    lines[row - 1] = lines[row - 1].replace(find, replace, 1)
+    result = read_lines(tmp_path, lines, "PAS_Dashboard_Borough.csv")
+    problem = only_error(result)
+    assert (problem.file, problem.row, problem.column) == ("PAS_Dashboard_Borough.csv", row, column)
+    assert reason in problem.reason
+    # Every other borough row is still read (and London's rows still come from MPS).
+    boroughs = result.frame[result.frame["area_code"] != LONDON_CODE]
+    assert len(boroughs) == 9312 - 1
+
+
+def test_the_real_borough_sheet_without_its_proportion_column_is_refused_by_name(raw_dir, tmp_path):
+    lines = real_lines(raw_dir, BOROUGH_SHEET)
+    lines[0] = lines[0].replace("Proportion", "Share")
+    problem = only_error(read_lines(tmp_path, lines, "pas.csv"))
+    assert (problem.row, problem.column) == (1, None)
+    assert "no Proportion column" in problem.reason
+
+
+def test_other_spellings_of_the_real_boroughs_read_the_same(raw_dir, tmp_path, borough_sheet):
+    spellings = {
+        "Barking and Dagenham": "Barking & Dagenham",
+        "Hammersmith and Fulham": "Hammersmith & Fulham ",
+        "Kingston upon Thames": "Kingston Upon Thames",
+        "City of Westminster": "Westminster",
+        "Richmond Upon Thames": "Richmond upon Thames",
+    }
+    text = (raw_dir / BOROUGH_SHEET).read_text(encoding="utf-8-sig")
+    for old, new in spellings.items():
+        text = text.replace(f",{old},", f",{new},")
+    result = read_text(tmp_path, text)
+    assert not result.problems
+    pd.testing.assert_frame_equal(result.frame, borough_sheet.frame)
+
+
+def test_the_london_sheet_re_exported_with_points_commas_and_iso_dates_reads_the_same(
+    raw_dir, tmp_path, total_sheet
+):
+    # The same sheet saved from a spreadsheet set up for the UK: comma-separated,
+    # decimal points, ISO or month-name dates.
+    lines = real_lines(raw_dir, TOTAL_SHEET)
+    out = ["Date,Survey,Borough,Measure,Proportion"]
+    for i, line in enumerate(lines[1:]):
+        date, name, area, measure, proportion = line.split(";")
+        day, month, year = (int(part) for part in date.split("/"))
+        when = datetime.date(year, month, day)
+        shown = when.isoformat() if i % 2 else when.strftime("%d-%b-%Y")
+        out.append(",".join([shown, name, area, measure, proportion.replace(",", ".")]))
+    result = read_lines(tmp_path, out, "PAS_Total.csv")
+    assert not result.problems
+    pd.testing.assert_frame_equal(result.frame, total_sheet.frame)
+
+
 # --- recognition ----------------------------------------------------------------------
 
 
@@ -362,6 +444,25 @@ def test_dates_read_day_first_with_or_without_leading_zeros(day, padded, iso):
     else:
         text = f"{day.day}/{day.month}/{day.year}"
     assert survey.parse_date(text) == pd.Timestamp(day)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("31-Dec-2014", "2014-12-31"),
+        ("30 June 15", "2015-06-30"),
+        ("30-Sept-2015", "2015-09-30"),
+        ("31 Mar. 2016", "2016-03-31"),
+        ("31/12/14", "2014-12-31"),
+    ],
+)
+def test_month_names_and_two_digit_years_are_read(text, day):
+    assert survey.parse_date(text) == pd.Timestamp(day)
+
+
+@pytest.mark.parametrize("text", ["31-Foo-2014", "Dec-2014", "31-Dec", "31 December 2014 12:00"])
+def test_dates_that_name_no_real_day_are_refused(text):
+    assert survey.parse_date(text) is None
 
 
 @given(day=dates)

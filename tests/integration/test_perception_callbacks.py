@@ -1,0 +1,402 @@
+"""The perception page's views, called as plain functions on the real published data,
+and checked against the raw files worked through from scratch."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as sps
+
+from callbacks import perception as view
+from data import perception
+from data.areas import BOROUGHS, CITY_OF_LONDON_CODE, LONDON_CODE, MPS_BOROUGHS, borough_code
+from tests.integration.test_about_callbacks import text_of
+
+LAMBETH = "E09000022"
+WESTMINSTER = "E09000033"
+RICHMOND = "E09000027"
+ABBEY_BD = "E05014053"  # a ward of Barking and Dagenham
+GOOD_JOB = '"Good Job" local'
+DECEMBER_2023 = pd.Timestamp("2023-12-31")
+
+
+@pytest.fixture(scope="module")
+def raw_survey(raw_dir: Path) -> pd.DataFrame:
+    """The borough sheet read with nothing but pandas: decimal commas, day-first dates."""
+    frame = pd.read_csv(raw_dir / "mopac_pas/PAS_Dashboard_Borough.csv", usecols=range(6))
+    frame["p"] = frame["Proportion"].str.replace(",", ".").astype(float)
+    frame["london"] = frame["MPS"].str.replace(",", ".").astype(float)
+    frame["date"] = pd.to_datetime(frame["Date"], format="%d/%m/%Y")
+    frame["code"] = frame["Borough"].map(borough_code)
+    return frame
+
+
+@pytest.fixture(scope="module")
+def raw_total(raw_dir: Path) -> pd.DataFrame:
+    frame = pd.read_csv(raw_dir / "mopac_pas/PAS_Total.csv", sep=";")
+    frame["p"] = frame["Proportion"].str.replace(",", ".").astype(float)
+    frame["date"] = pd.to_datetime(frame["Date"], format="%d/%m/%Y")
+    return frame
+
+
+@pytest.fixture(scope="module")
+def raw_knife(raw_dir: Path) -> pd.DataFrame:
+    raw = pd.read_parquet(raw_dir / "mps_knife_crime/monthly-crime-dashboard.parquet")
+    return raw[
+        (raw["area_type"] == "Borough")
+        & (raw["crime_subtype"] == "Knife Crime")
+        & (raw["measure"] == "Offences")
+    ].assign(code=lambda f: f["area_code"].str.strip())
+
+
+@pytest.fixture(scope="module")
+def residents(raw_dir: Path) -> pd.Series:
+    census = pd.read_csv(raw_dir / "ons_census2021/census2021-ts007a-ltla.csv")
+    return census.set_index("geography code")["Age: Total"]
+
+
+def state(dataset, **chosen) -> dict[str, str]:
+    return view.perception_state(dataset, chosen)
+
+
+def good_job(dataset) -> perception.SurveyMeasure:
+    return next(m for m in perception.survey_measures(dataset) if m.name == GOOD_JOB)
+
+
+def wilson(p: float, n: int) -> tuple[float, float]:
+    found = sps.binomtest(round(p * n), n).proportion_ci(method="wilson")
+    return found.low, found.high
+
+
+def versus_rest_of_london(p: float, london: float) -> float:
+    """The borough's 400 interviews against London's other 12,400, as counts."""
+    k = round(p * 400)
+    rest = london * 12_800 - k
+    table = [[k, 400 - k], [rest, 12_400 - rest]]
+    return sps.chi2_contingency(table, correction=False).pvalue
+
+
+# --- the state in the URL -------------------------------------------------------------
+
+
+def test_the_default_view_is_londons_confidence_beside_knife_crime(dataset):
+    assert state(dataset) == {
+        "measure": "good-job-local",
+        "area": LONDON_CODE,
+        "quarter": "2023-12",
+        "crime": "knife_crime",
+    }
+
+
+def test_unknown_choices_fall_back_and_a_link_reopens_the_same_view(dataset):
+    chosen = state(dataset, measure="trust-mps", area=LAMBETH, quarter="2016-03",
+                   crime="possession_of_weapons")  # fmt: skip
+    assert chosen == {"measure": "trust-mps", "area": LAMBETH, "quarter": "2016-03",
+                      "crime": "possession_of_weapons"}  # fmt: skip
+    from layouts.pages import parse_query
+
+    assert state(dataset, **parse_query(view.query_string(chosen))) == chosen
+    # Trust MPS begins in March 2016: an earlier quarter falls back to the latest.
+    assert state(dataset, measure="trust-mps", quarter="2015-03")["quarter"] == "2023-12"
+    wrong = state(dataset, measure="nope", area=CITY_OF_LONDON_CODE, crime="gun_crime")
+    assert wrong == state(dataset)
+    assert state(dataset, borough=LAMBETH)["area"] == LAMBETH
+
+
+def test_the_choices_list_every_measure_borough_and_period(dataset):
+    panel = view.control_panel(dataset, state(dataset))
+    selects = {field.children[1].id: field.children[1] for field in panel.children[1:]}
+    measures = [o for g in selects["perception-measure"].children for o in g.children]
+    assert len(measures) == 8
+    areas = selects["perception-area"].children
+    assert areas[0].children == "London as a whole"
+    assert len(areas[1].children) == 32  # the boroughs' group; no City of London
+    assert len(selects["perception-quarter"].children) == 37
+    crimes = [o.value for g in selects["perception-crime"].children for o in g.children]
+    assert crimes[0] == "knife_crime"
+    assert "possession_of_weapons" in crimes
+    assert not any(c.startswith(("gun", "homicide")) for c in crimes)  # no data / own section
+
+
+def test_the_page_says_plainly_that_no_concern_measure_is_published(dataset):
+    text = text_of(view.message(dataset))
+    assert "no question about worry over knife or gun crime" in text
+    assert text_of(view.message(None)) == "No data has been published yet."
+
+
+# --- over time --------------------------------------------------------------------
+
+
+def test_the_trend_is_the_files_figures_with_wilson_intervals_and_london(
+    dataset, raw_survey, raw_total
+):
+    got = view.trend_view(dataset, state(dataset, measure="trust-mps", area=LAMBETH))
+    raw = raw_survey[(raw_survey["code"] == LAMBETH) & (raw_survey["Measure"] == "Trust MPS")]
+    raw = raw.sort_values("date")
+    london = raw_total[raw_total["Measure"] == "Trust MPS"].set_index("date")["p"]
+    band, line, london_line = got["figure"].data
+    assert list(line.x) == list(raw["date"])
+    assert list(line.y) == pytest.approx(list(raw["p"] * 100))
+    assert list(london_line.y) == pytest.approx(list(london.reindex(raw["date"]) * 100))
+    last = raw.iloc[-1]
+    low, high = wilson(last["p"], 400)
+    assert band.y[len(raw) - 1] == pytest.approx(high * 100)
+    assert band.y[len(raw)] == pytest.approx(low * 100)
+    headline = got["summary"][0].children
+    assert headline.startswith(
+        f"Trust MPS, 12 months to December 2023: {last['p']:.0%} in Lambeth (95% interval "
+        f"{low:.0%} to {high:.0%});"
+    )
+    year_before = raw.loc[raw["date"] == "2022-12-31", "p"].iloc[0]
+    assert f"on a year earlier ({year_before:.0%})" in headline
+    assert got["table"].children.count("<tr>") == len(raw) + 1
+
+
+def test_london_alone_has_its_own_line_and_narrower_interval(dataset, raw_total):
+    got = view.trend_view(dataset, state(dataset))
+    band, line = got["figure"].data
+    raw = raw_total[raw_total["Measure"] == GOOD_JOB].sort_values("date")
+    assert list(line.y) == pytest.approx(list(raw["p"] * 100))
+    low, high = wilson(raw["p"].iloc[-1], 12_800)
+    assert (band.y[len(raw)], band.y[len(raw) - 1]) == pytest.approx((low * 100, high * 100))
+    assert got["heading"] == f"{GOOD_JOB} in London"
+
+
+# --- the map ----------------------------------------------------------------------
+
+
+def test_the_map_shows_every_boroughs_figure_and_outlines_those_unlike_london(dataset, raw_survey):
+    got = view.map_view(dataset, state(dataset), "/geo/boroughs.json")
+    raw = raw_survey[(raw_survey["Measure"] == GOOD_JOB) & (raw_survey["date"] == DECEMBER_2023)]
+    raw = raw.set_index("code")
+    shown = {}
+    for trace in got["figure"]["data"][:4]:
+        shown.update(zip(trace["locations"], trace["z"], strict=True))
+    assert shown == pytest.approx((raw["p"] * 100).round().to_dict())
+    not_covered = got["figure"]["data"][6]
+    assert not_covered["locations"] == [CITY_OF_LONDON_CODE]
+    assert "Not in the survey" in not_covered["hovertemplate"]
+    p = raw.apply(lambda r: versus_rest_of_london(r["p"], r["london"]), axis=1)
+    q = pd.Series(sps.false_discovery_control(p.to_numpy()), index=p.index)
+    outlined = got["figure"]["data"][7]["locations"]
+    assert sorted(outlined) == sorted(q[q < 0.05].index)
+    assert 0 < len(outlined) < 32
+    summary = text_of(got["summary"])
+    higher = int(((q < 0.05) & (raw["p"] > raw["london"])).sum())
+    assert f"{higher} of 32 boroughs are higher than London" in summary
+    assert f"Highest: {BOROUGHS[raw['p'].idxmax()]}" in summary
+    # The key's five classes account for every borough.
+    legend = text_of(got["legend"])
+    assert sum(int(part.split()[0]) for part in legend.split("(")[1:6]) == 32
+
+
+def test_a_chosen_borough_is_outlined_and_the_map_and_table_agree(dataset, raw_survey):
+    got = view.map_view(dataset, state(dataset, area=WESTMINSTER), "/geo/boroughs.json")
+    assert got["figure"]["data"][10]["locations"] == [WESTMINSTER]
+    table = got["table"].children
+    assert table.count("<tr>") == 33  # header and 32 boroughs
+    raw = raw_survey[(raw_survey["Measure"] == GOOD_JOB) & (raw_survey["date"] == DECEMBER_2023)]
+    top = raw.sort_values("p", ascending=False).iloc[0]
+    first_row = table.split("<tbody><tr>")[1]
+    assert f">{BOROUGHS[top['code']]}<" in first_row
+    assert f">{top['p']:.0%}<" in first_row
+
+
+def test_without_boundary_files_the_map_says_so_and_the_table_remains(dataset):
+    got = view.map_view(dataset, state(dataset), None)
+    assert got["figure"] == {}
+    assert "cannot be drawn" in text_of(got["summary"])
+    assert got["table"] is not None
+
+
+def test_a_click_on_the_map_or_the_scatter_names_a_borough():
+    assert view.chosen_borough({"points": [{"location": LAMBETH}]}) == LAMBETH
+    assert view.chosen_borough({"points": [{"customdata": [RICHMOND, "Richmond"]}]}) == RICHMOND
+    assert view.chosen_borough({"points": [{"location": CITY_OF_LONDON_CODE}]}) is None
+    assert view.chosen_borough(None) is None
+
+
+# --- beside recorded crime --------------------------------------------------------
+
+
+def test_crime_rates_cover_the_same_12_months_as_the_survey_figure(dataset, raw_knife, residents):
+    rates = perception.crime_rates(dataset, "knife_crime", [DECEMBER_2023]).set_index("area_code")
+    window = raw_knife[(raw_knife["month_year"] >= "2023-01-01")
+                       & (raw_knife["month_year"] <= "2023-12-01")]  # fmt: skip
+    counts = window.groupby("code")["count"].sum()
+    for code in (LAMBETH, WESTMINSTER, RICHMOND):
+        assert rates.loc[code, "count"] == counts[code]
+        assert rates.loc[code, "rate"] == pytest.approx(counts[code] / residents[code] * 1000)
+    london = residents[sorted(MPS_BOROUGHS)].sum()
+    assert rates.loc[LONDON_CODE, "count"] >= counts[sorted(MPS_BOROUGHS)].sum()
+    assert rates.loc[LONDON_CODE, "rate"] == pytest.approx(
+        rates.loc[LONDON_CODE, "count"] / london * 1000
+    )
+    # Knife crime begins in March 2022, so the 12 months to December 2022 are not covered.
+    assert perception.crime_rates(dataset, "knife_crime", [pd.Timestamp("2022-12-31")]).empty
+
+
+def test_the_association_across_boroughs_is_spearmans_on_the_raw_figures(
+    dataset, raw_survey, raw_knife, residents
+):
+    got = view.beside_view(dataset, state(dataset, area=LAMBETH))
+    raw = raw_survey[(raw_survey["Measure"] == GOOD_JOB) & (raw_survey["date"] == DECEMBER_2023)]
+    window = raw_knife[(raw_knife["month_year"] >= "2023-01-01")
+                       & (raw_knife["month_year"] <= "2023-12-01")]  # fmt: skip
+    rate = window.groupby("code")["count"].sum() / residents * 1000
+    joined = raw.set_index("code").join(rate.rename("rate"), how="inner")
+    rho, p = sps.spearmanr(joined["rate"], joined["p"])
+    assert len(joined) == 32
+    summary = text_of(got["summary"])
+    direction = "lower" if rho < 0 else "higher"
+    assert (
+        f"Across the 32 boroughs, those with higher rates of knife crime tended to have "
+        f"{direction} figures for {GOOD_JOB} (Spearman rank correlation {rho:+.2f}"
+    ) in summary
+    assert p < 0.05
+    assert "says nothing about whether one causes the other" in summary
+    assert "Lambeth is " in summary
+    assert "Westminster (St James's, West End)" in summary  # visitors inflate its rate
+    points = sum(len(t["x"]) for t in got["scatter"]["data"])
+    assert points == 32
+    chosen = got["scatter"]["data"][1]
+    assert chosen["customdata"][0][0] == LAMBETH
+    assert chosen["x"][0] == pytest.approx(rate[LAMBETH])
+
+
+def test_over_time_the_crime_rate_sits_under_the_survey_figure(dataset):
+    got = view.beside_view(dataset, state(dataset, area=LAMBETH, crime="possession_of_weapons"))
+    survey_line, crime_line = got["trend"]["data"][:2]
+    trend = perception.beside_crime_trend(
+        dataset, good_job(dataset), "possession_of_weapons", LAMBETH
+    )
+    assert len(survey_line["x"]) == 37  # possession of weapons covers every survey period
+    assert (survey_line["yaxis"], crime_line["yaxis"]) == ("y", "y2")
+    assert survey_line["y"] == pytest.approx(list(trend["proportion"] * 100))
+    assert crime_line["y"] == pytest.approx(list(trend["rate"]))
+    short = view.beside_view(dataset, state(dataset, area=LAMBETH))
+    assert "only 4 of the 37 survey periods" in text_of(short["summary"])
+    assert "Possession of weapons offences figures go back to April 2010" in text_of(
+        short["summary"]
+    )
+
+
+def test_a_period_before_the_crime_data_begin_says_so_plainly(dataset):
+    got = view.beside_view(dataset, state(dataset, quarter="2019-06"))
+    assert got["scatter"] == {}
+    assert "none for the 12 months to June 2019" in text_of(got["summary"])
+
+
+# --- homicide ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def raw_homicide(raw_dir: Path) -> pd.DataFrame:
+    raw = pd.read_csv(raw_dir / "mps_homicide/Homicides_2003_2023.csv")
+    raw["code"] = raw["Borough"].map(borough_code)
+    raw["year"] = pd.to_datetime(raw["Recorded Date"], format="%b-%y").dt.year
+    return raw
+
+
+def test_homicide_victims_by_year_are_the_files(dataset, raw_homicide):
+    got = view.homicide_view(dataset, state(dataset, area=LAMBETH))
+    years = perception.homicide_years(dataset, LAMBETH).set_index("year")
+    lambeth = raw_homicide[raw_homicide["code"] == LAMBETH]
+    for method, measure in (("Knife or Sharp Implement", "homicide_knife"),
+                            ("Shooting", "homicide_shooting")):  # fmt: skip
+        raw = lambeth[lambeth["Method of Killing"] == method].groupby("year")["Count of Victims"]
+        expected = raw.sum().reindex(range(2003, 2024), fill_value=0)
+        assert years[measure].to_dict() == expected.to_dict()
+        k = int(expected[2023])
+        assert years.loc[2023, f"{measure}_low"] == pytest.approx(
+            sps.chi2.ppf(0.025, 2 * k) / 2 if k else 0.0
+        )
+        assert years.loc[2023, f"{measure}_high"] == pytest.approx(
+            sps.chi2.ppf(0.975, 2 * k + 2) / 2
+        )
+    assert got["table"].children.count("<tr>") == 22
+    assert "Fewer than 10: unreliable" in got["table"].children
+    assert "in every one of these 21 years" in text_of(got["summary"])
+
+
+def test_londons_homicide_totals_and_change_are_stated(dataset, raw_homicide):
+    got = view.homicide_view(dataset, state(dataset))
+    summary = text_of(got["summary"])
+    knife = raw_homicide[raw_homicide["Method of Killing"] == "Knife or Sharp Implement"]
+    shooting = raw_homicide[raw_homicide["Method of Killing"] == "Shooting"]
+    assert f"London, 2003 to 2023: {knife['Count of Victims'].sum():,} victims killed with a " in (
+        summary
+    )
+    assert f"{shooting['Count of Victims'].sum():,} victims killed by shooting" in summary
+    recent = knife[knife["year"] >= 2019]["Count of Victims"].sum()
+    earlier = knife[knife["year"].between(2014, 2018)]["Count of Victims"].sum()
+    p = sps.binomtest(int(recent), int(recent + earlier), 0.5).pvalue
+    assert f"{recent:,} in 2019-2023 against {earlier:,} in 2014-2018" in summary
+    assert ("a statistically significant rise" in summary) == (p < 0.05)
+    bars = got["figure"].data
+    assert [b.name for b in bars] == [
+        "Killed with a knife or sharp implement",
+        "Killed by shooting",
+    ]
+    assert sum(bars[0].y) == knife["Count of Victims"].sum()
+
+
+# --- download and the profile panel -----------------------------------------------
+
+
+def test_the_download_holds_every_figure_with_its_assumption(dataset, raw_survey):
+    name, text = view.perception_csv(dataset, state(dataset))
+    assert name == "perception-good-job-local.csv"
+    csv = pd.read_csv(io.StringIO(text))
+    raw = raw_survey[raw_survey["Measure"] == GOOD_JOB]
+    assert len(csv) == len(raw) + raw["date"].nunique()  # boroughs and London
+    assert set(csv["measure"]) == {GOOD_JOB}
+    assert set(csv["interviews_assumed"]) == {400, 12_800}
+    lambeth = csv[(csv["area_code"] == LAMBETH) & (csv["twelve_months_to"] == "2023-12-31")]
+    expected = raw[(raw["code"] == LAMBETH) & (raw["date"] == DECEMBER_2023)]["p"].iloc[0]
+    assert lambeth["proportion"].iloc[0] == expected
+    assert (csv["lower_95"] <= csv["proportion"]).all()
+    assert (csv["proportion"] <= csv["upper_95"]).all()
+    assert not csv.map(lambda v: isinstance(v, str) and v[:1] in "=+-@").any().any()
+
+
+def test_a_wards_profile_shows_its_boroughs_perception(dataset, raw_survey):
+    panel = view.perception_panel(dataset, ABBEY_BD)
+    text = " ".join(text_of(panel).split())
+    assert "What residents of Barking and Dagenham told" in text
+    assert "the survey reports boroughs, not wards" in text
+    raw = raw_survey[(raw_survey["code"] == "E09000002") & (raw_survey["date"] == DECEMBER_2023)]
+    for measure, p in zip(raw["Measure"], raw["p"], strict=True):
+        assert f" {measure} December 2023 {p:.0%} " in f" {text} "
+    assert "no question about worry over knife or gun crime" in text
+    link = panel[-1].children
+    assert link.href == "/perception?area=E09000002"
+
+
+def test_the_city_and_a_bcu_get_a_plain_answer(dataset):
+    assert "City of London is not in the survey" in text_of(
+        view.perception_panel(dataset, CITY_OF_LONDON_CODE)
+    )
+    bcu = view.perception_panel(dataset, "BCU-CENTRAL-SOUTH")
+    hrefs = [item.children.href for item in bcu[1].children]
+    assert hrefs == ["/perception?area=E09000022", "/perception?area=E09000028"]
+    assert view.perception_panel(dataset, "E05999999") == []
+    assert view.perception_panel(None, LAMBETH) == []
+
+
+def test_uploaded_text_cannot_add_markup_or_placeholders_to_a_chart():
+    assert view.plain('<a href="x">Worry %{y}</a> & fear') == (
+        '&lt;a href="x"&gt;Worry % {y}&lt;/a&gt; &amp; fear'
+    )
+
+
+def test_every_view_is_empty_but_honest_with_nothing_published():
+    assert view.trend_view(None, None)["figure"] == {}
+    assert view.map_view(None, None, None)["figure"] == {}
+    assert view.beside_view(None, None)["scatter"] == {}
+    assert view.homicide_view(None, None)["figure"] == {}
+    assert np.isnan(perception.versus_london_test(np.nan, 0.5))
