@@ -36,6 +36,9 @@ def open_map(driver, url: str) -> None:
         lambda d: d.execute_script(
             f"const g = {GRAPH}; return g && g._fullData && g._fullData.length > 0"
             " && document.querySelectorAll('#map canvas').length > 0"
+            # dcc.Graph listens for clicks only once the map has drawn: a click emitted
+            # before that is lost, as it would be for a person tapping too soon.
+            " && g._ev && g._ev.listeners('plotly_click').length > 0"
             " && document.getElementById('map-headline').textContent.length > 0;"
         ),
         60,

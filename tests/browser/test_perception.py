@@ -81,7 +81,11 @@ def test_change_measure_and_borough_then_back_and_download(browser, live_server,
         lambda d: text_of(d, "perception-homicide-heading").startswith("Homicide in Lambeth"),
     )
 
-    # A borough picked on the map becomes the chosen area.
+    # A borough picked on the map becomes the chosen area (once the map listens for it).
+    wait(browser, lambda d: d.execute_script(
+        "const g = document.querySelector('#perception-map .js-plotly-plot');"
+        "return !!(g && g._ev && g._ev.listeners('plotly_click').length);"
+    ))  # fmt: skip
     browser.execute_script(
         "document.querySelector('#perception-map .js-plotly-plot')"
         ".emit('plotly_click', {points: [{location: arguments[0]}]});",
