@@ -185,7 +185,10 @@ def layout(query: dict[str, str], path: str = "/area") -> list:
                         ),
                         _section(
                             "Public perception",
-                            [html.Div(id=ids.PROFILE_PERCEPTION)],
+                            [
+                                html.Div(id=ids.PROFILE_PERCEPTION),
+                                csv_button(ids.PROFILE_PERCEPTION),
+                            ],
                         ),
                         _section(
                             "Download",

@@ -227,7 +227,8 @@ def test_every_profile_table_downloads_as_the_cells_shown(browser, live_server, 
     buttons = browser.find_elements(By.CSS_SELECTOR, "button.table-csv")
     targets = [b.get_attribute("data-csv-for") for b in buttons]
     assert targets == ["profile-glance", "profile-ranks", "profile-trend-table",
-                       "profile-funnel-table", "profile-outcomes", "profile-hotspots"]  # fmt: skip
+                       "profile-funnel-table", "profile-outcomes", "profile-hotspots",
+                       "profile-perception"]  # fmt: skip
     glance = browser.find_element(By.CSS_SELECTOR, "button[data-csv-for='profile-glance']")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", glance)
     glance.click()
