@@ -20,6 +20,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks import figures
 from callbacks.about import when
+from callbacks.at_risk import CHOICE_LISTENER
 from callbacks.context import StaffContext
 from callbacks.explorer import map_layer
 from data import queries, refresh
@@ -27,6 +28,7 @@ from data.dataset import Dataset
 from data.refresh import Report
 from data.store.store import UploadNotFoundError, VersionNotFoundError
 from layouts import ids
+from layouts import staff as staff_view
 from layouts.explorer import legend
 from layouts.tables import html_table
 
@@ -599,8 +601,8 @@ def register(app: Dash, context: StaffContext) -> None:
         Output(ids.STAFF_PUBLISH, "children"),
         Output(ids.STAFF_DISCARD, "hidden"),
         Output(ids.STAFF_PREVIEW, "hidden"),
-        Output(ids.STAFF_PREVIEW_MEASURE, "options"),
-        Output(ids.STAFF_PREVIEW_MEASURE, "value"),
+        Output(ids.STAFF_PREVIEW_CHOICES, "children"),
+        Output(ids.STAFF_PREVIEW_CHOICE, "data"),
         Input(ids.STAFF_UPLOAD_ID, "data"),
         background=True,
         progress=[Output(ids.STAFF_PROGRESS, "value"), Output(ids.STAFF_PROGRESS_TEXT, "children")],
@@ -614,20 +616,28 @@ def register(app: Dash, context: StaffContext) -> None:
         view = run_check(context, int(upload_id),
                          lambda f, text: set_progress((f"{f:.2f}", f"{text}…")))  # fmt: skip
         set_progress(("1", "Check finished."))
+        choices = [(m["value"], m["label"]) for m in view["measures"]]
         return (view["report"], view["actions"], view["publish_hidden"], view["publish_text"],
-                view["discard_hidden"], view["preview_hidden"], view["measures"],
-                view["measure"])  # fmt: skip
+                view["discard_hidden"], view["preview_hidden"],
+                staff_view.preview_choices(choices, view["measure"], "borough"),
+                {"measure": view["measure"], "level": "borough"})  # fmt: skip
 
     @app.callback(
         Output(ids.STAFF_PREVIEW_MAP, "figure"),
         Output(ids.STAFF_PREVIEW_NOTE, "children"),
         Output(ids.STAFF_TOTALS, "children"),
-        Input(ids.STAFF_PREVIEW_MEASURE, "value"),
-        Input(ids.STAFF_PREVIEW_LEVEL, "value"),
+        Input(ids.STAFF_PREVIEW_CHOICE, "data"),
         State(ids.STAFF_UPLOAD_ID, "data"),
     )
-    def _preview(measure, level, upload_id):
-        return preview(context, upload_id, measure, level)
+    def _preview(choice, upload_id):
+        choice = choice or {}
+        return preview(context, upload_id, choice.get("measure"), choice.get("level"))
+
+    app.clientside_callback(
+        CHOICE_LISTENER,
+        Output(ids.STAFF_PREVIEW_CHOICES, "role"),
+        Input(ids.STAFF_PREVIEW_CHOICES, "id"),
+    )
 
     @app.callback(
         Output(ids.STAFF_OUTCOME, "children"),

@@ -6,9 +6,12 @@ and the server refuses every staff callback without a session (dashboard/auth.py
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dash import dcc, html
 
 from layouts import ids
+from layouts.at_risk import native_select
 
 ACCEPTED = (
     "MPS recorded crime at ward, borough or small-area (LSOA) level (MajorText, MinorText, "
@@ -53,6 +56,17 @@ def sign_in_needed(path: str) -> list:
             ]
         ),
     ]
+
+
+def preview_choices(measures: Sequence[tuple[str, str]], measure: str, level: str) -> list:
+    """The preview's measure and areas, as the public pages' native selects."""
+    return [
+        html.Legend("Preview"),
+        native_select(ids.STAFF_PREVIEW_MEASURE, "Measure", "measure",
+                      [(m, label, "") for m, label in measures], measure),
+        native_select(ids.STAFF_PREVIEW_LEVEL, "Areas", "level",
+                      [("borough", "Boroughs", ""), ("ward", "Wards", "")], level),
+    ]  # fmt: skip
 
 
 def layout(query: dict[str, str], path: str = "/staff") -> list:
@@ -115,40 +129,11 @@ def layout(query: dict[str, str], path: str = "/staff") -> list:
         html.Section(
             [
                 html.H2("3. Preview"),
-                html.Div(
-                    [
-                        html.Div(
-                            [
-                                html.P(
-                                    "Measure", className="staff-label", id="staff-measure-label"
-                                ),
-                                dcc.RadioItems(
-                                    id=ids.STAFF_PREVIEW_MEASURE,
-                                    options=[],
-                                    className="staff-radios",
-                                ),
-                            ],
-                            role="radiogroup",
-                            **{"aria-labelledby": "staff-measure-label"},
-                        ),
-                        html.Div(
-                            [
-                                html.P("Areas", className="staff-label", id="staff-level-label"),
-                                dcc.RadioItems(
-                                    id=ids.STAFF_PREVIEW_LEVEL,
-                                    options=[
-                                        {"label": "Boroughs", "value": "borough"},
-                                        {"label": "Wards", "value": "ward"},
-                                    ],
-                                    value="borough",
-                                    className="staff-radios",
-                                ),
-                            ],
-                            role="radiogroup",
-                            **{"aria-labelledby": "staff-level-label"},
-                        ),
-                    ],
-                    className="staff-choices",
+                dcc.Store(id=ids.STAFF_PREVIEW_CHOICE),
+                html.Fieldset(
+                    id=ids.STAFF_PREVIEW_CHOICES,
+                    className="arp-choices",
+                    **{"data-store": ids.STAFF_PREVIEW_CHOICE},
                 ),
                 html.P(id=ids.STAFF_PREVIEW_NOTE, className="staff-preview-note"),
                 html.Div(
