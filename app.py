@@ -8,3 +8,6 @@ settings = Settings.from_env()
 ensure_ready(settings)
 app = create_app(settings)
 server = app.server
+# With REDIS_URL, background callbacks (staff uploads) run on Celery workers:
+#   celery -A app:celery_app worker
+celery_app = app.celery_app

@@ -6,7 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
+import pandas as pd
+
 from data.dataset import Dataset
+from data.problems import ReadResult
+from data.readers import SourceFile
+from data.store.store import Store
 from geo.weights import Contiguity
 
 
@@ -47,3 +52,38 @@ class Context(Protocol):
 
     def lsoa_layer(self, borough_code: str) -> dict | None:
         """One borough's small-area boundaries as GeoJSON; None without boundaries."""
+
+    def staff_user(self) -> str | None:
+        """The signed-in member of staff, checked on the server; None for the public."""
+
+
+class StaffContext(Protocol):
+    """What the staff pages need: the store, the checks, and who is signed in."""
+
+    store: Store
+    upload_max_bytes: int
+    max_upload_files: int
+
+    def staff_user(self) -> str | None:
+        """The signed-in member of staff, checked on the server; None for anyone else."""
+
+    def area_register(self) -> pd.DataFrame:
+        """Every area with a boundary: what an uploaded file's codes are checked against."""
+
+    def read(self, source: SourceFile) -> ReadResult:
+        """A file's reader result, kept by checksum so unchanged files are read once."""
+
+    def preview_dataset(self, version: int) -> Dataset:
+        """An unpublished version in memory, for the preview; never the public one."""
+
+    def for_background_job(self) -> None:
+        """Called first in a background process: drop database connections it inherited."""
+
+    def sign_out(self) -> None:
+        """End the signed-in session."""
+
+    def geojson_url(self, level: str) -> str | None:
+        """The URL of a level's boundary file."""
+
+    def dataset(self) -> Dataset | None:
+        """The published version, in memory."""

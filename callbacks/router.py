@@ -9,6 +9,7 @@ from data.dataset import Dataset
 from layouts import ids
 from layouts.pages import page_for, parse_query, render
 from layouts.shell import navigation
+from layouts.staff import sign_in_needed
 
 
 def not_found(path: str) -> list:
@@ -26,12 +27,20 @@ def data_version_text(ds: Dataset | None) -> str:
     return text + (f"; latest month {latest:%B %Y}." if latest is not None else ".")
 
 
-def route(pathname: str | None, search: str | None) -> tuple[object, str, object]:
-    """Page content, document title and navigation for a URL; a plain function for tests."""
+def route(
+    pathname: str | None, search: str | None, staff: str | None = None
+) -> tuple[object, str, object]:
+    """Page content, document title and navigation for a URL; a plain function for tests.
+
+    `staff` is the signed-in member of staff: staff pages show only a sign-in link
+    to anyone else (their callbacks are refused on the server as well).
+    """
     page = page_for(pathname)
     if page is None:
         return not_found(pathname or "/"), "Page not found", navigation("")
     title = f"{page.title} - London Weapon-Enabled Crime Dashboard"
+    if page.staff and not staff:
+        return sign_in_needed(pathname or page.path), title, navigation(page.path)
     return render(page, parse_query(search), pathname or "/"), title, navigation(page.path)
 
 
@@ -47,7 +56,7 @@ def register(app: Dash, context: Context) -> None:
         State(ids.URL, "search"),
     )
     def _route(pathname, search):
-        content, title, nav = route(pathname, search)
+        content, title, nav = route(pathname, search, context.staff_user())
         return content, title, nav, data_version_text(context.dataset())
 
     # The document title names the page (WCAG 2.4.2); set in the browser.

@@ -15,11 +15,14 @@ from callbacks import (
     perception,
     profile,
     router,
+    staff,
     young_people,
 )
-from dashboard import logs
+from dashboard import auth, logs
+from dashboard.background import background_manager
 from dashboard.services import DataService, web_file
 from dashboard.settings import Settings
+from dashboard.staff import StaffService
 from data.store.store import Store
 from layouts.pages import PAGES, render
 from layouts.shell import shell
@@ -32,6 +35,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings.from_env()
     logs.configure(settings.log_level)
     service = DataService(settings, store)
+    manager = background_manager(settings, service.published_version)
 
     app = Dash(
         __name__,
@@ -40,6 +44,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         # Compress callback responses and scripts (plotly.js is 4.6 MB uncompressed).
         compress=True,
         suppress_callback_exceptions=False,
+        background_callback_manager=manager,
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
             {
@@ -49,6 +54,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         ],
     )
     app.server.config.update(SECRET_KEY=settings.secret_key)
+    accounts = auth.Accounts(service.store.engine)
+    # Signed-in staff may send files: a few at once, base64 (4/3 of their size).
+    body_limit = settings.upload_max_files * settings.upload_max_bytes * 4 // 3 + 1024 * 1024
+    auth.install(app.server, accounts, secure_cookies=settings.secure_cookies,
+                 body_limit=body_limit)  # fmt: skip
+    app.server.extensions["wec_accounts"] = accounts
     app.server.extensions["wec"] = service
     cache = Cache(
         app.server,
@@ -97,4 +108,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         about,
     ):
         page_callbacks.register(app, service)
+    staff.register(app, StaffService(service))
+    # For Celery workers: `celery -A app:celery_app worker` (only with REDIS_URL).
+    app.celery_app = getattr(manager, "handle", None) if settings.redis_url else None
     return app

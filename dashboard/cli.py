@@ -91,8 +91,14 @@ def versions_command() -> None:
 @click.argument("version", type=int)
 def publish_command(version: int) -> None:
     """Make VERSION the public one."""
+    from data.store.store import VersionNotFoundError
+
     store = _store(_settings())
-    store.publish(version, actor=_actor())
+    try:
+        with store.exclusive():
+            store.publish(version, actor=_actor())
+    except VersionNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"Published version {version}.")
 
 
@@ -100,11 +106,12 @@ def publish_command(version: int) -> None:
 @click.argument("version", type=int, required=False)
 def rollback_command(version: int | None) -> None:
     """Publish VERSION again (default: the version published before the current one)."""
+    from data.refresh import rollback
     from data.store.store import VersionNotFoundError
 
     store = _store(_settings())
     try:
-        restored = store.rollback(version, actor=_actor())
+        restored = rollback(store, version, actor=_actor())
     except VersionNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Rolled back: version {restored} is published.")
@@ -117,6 +124,139 @@ def history_command() -> None:
     for row in store.history():
         click.echo(f"{row['at']:%Y-%m-%d %H:%M:%S}  {row['actor']:<16} {row['action']:<9} "
                    f"v{row['version_id']}  {row['detail']}")  # fmt: skip
+
+
+@main.command("upload")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True)
+)
+@click.option("--publish", is_flag=True, help="Publish the new version if the check passes.")
+def upload_command(files: tuple[Path, ...], publish: bool) -> None:  # fmt: skip
+    """Check FILES against the published version, as the staff page does; with
+    --publish, publish the result. Exits 1 if the files are refused."""
+    from dashboard.services import DataService
+    from dashboard.staff import StaffService
+    from data import refresh
+
+    settings = _settings()
+    staff = StaffService(DataService(settings))
+    store, actor = staff.store, _actor()
+    too_big = [f for f in files if f.stat().st_size > settings.upload_max_bytes]
+    if too_big:
+        raise click.UsageError(
+            ", ".join(f.name for f in too_big)
+            + f": over the limit of {settings.upload_max_bytes:,} bytes (WEC_UPLOAD_MAX_BYTES)"
+        )
+    upload_id = store.add_upload([(f.name, f.read_bytes()) for f in files], actor=actor)
+    report = refresh.check_upload(store, upload_id, staff.area_register(), read=staff.read)
+    for f in report.files:
+        click.echo(f"{f.name}: {f.format}, months {f.months or 'none'}, {f.rows_read:,} rows "
+                   f"read, {f.rows_rejected:,} rejected, sha256 {f.sha256[:12]}")  # fmt: skip
+        for p in f.errors + f.warnings:
+            where = "".join(
+                [f", row {p['row']}" if p["row"] is not None else "",
+                 f", column {p['column']!r}" if p["column"] else ""]
+            )  # fmt: skip
+            click.echo(f"  {p['severity']}: {p['file']}{where}: {p['reason']}")
+        if f.note:
+            click.echo(f"  {f.note}")
+    for p in report.problems:
+        click.echo(f"  {p['severity']}: {p['file']}: {p['reason']}")
+    if not report.ok:
+        click.echo(f"Upload {upload_id} refused: {len(report.errors)} errors. Nothing was "
+                   "published; the published version is unchanged.", err=True)  # fmt: skip
+        sys.exit(1)
+    for change in report.changes:
+        new = ", ".join(m["month"] for m in change.new_months)
+        click.echo(f"  {change.label}, {change.level}: "
+                   + "; ".join(part for part in (
+                       f"new months {new}" if new else "",
+                       f"{len(change.revised_months)} months revised"
+                       if change.revised_months else "",
+                   ) if part))  # fmt: skip
+    if report.unchanged:
+        click.echo(f"Upload {upload_id}: nothing changes; version {report.draft_version} "
+                   "is already published.")  # fmt: skip
+        return
+    click.echo(f"Upload {upload_id} passed: draft version {report.draft_version}, checked in "
+               f"{report.seconds:.1f} s.")  # fmt: skip
+    if publish:
+        try:
+            done = refresh.publish_upload(store, upload_id, staff.area_register(), actor=actor,
+                                          read=staff.read)  # fmt: skip
+        except refresh.RefreshError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Published version {done.version_id}.")
+    else:
+        click.echo(f"Publish it with: wec publish {report.draft_version}")
+
+
+@main.group("users")
+def users_group() -> None:
+    """Staff accounts for the staff area (/staff)."""
+
+
+def _accounts():
+    from dashboard.auth import Accounts
+
+    return Accounts(_store(_settings()).engine)
+
+
+def _password() -> str:
+    # WEC_PASSWORD is for automation; by hand, the password is asked for twice.
+    return os.environ.get("WEC_PASSWORD") or click.prompt(
+        "Password (at least 12 characters)", hide_input=True, confirmation_prompt=True
+    )
+
+
+@users_group.command("add")
+@click.argument("username")
+@click.option("--name", default="", help="The person's full name.")
+def users_add(username: str, name: str) -> None:
+    """Create a staff account (the password is asked for, or read from WEC_PASSWORD)."""
+    from dashboard.auth import AccountError
+
+    try:
+        user = _accounts().create(username, _password(), name)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created staff account {user.username}.")
+
+
+@users_group.command("password")
+@click.argument("username")
+def users_password(username: str) -> None:
+    """Set a new password; every session signed in with the old one ends."""
+    from dashboard.auth import AccountError
+
+    try:
+        _accounts().set_password(username, _password())
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Password changed for {username}.")
+
+
+@users_group.command("disable")
+@click.argument("username")
+def users_disable(username: str) -> None:
+    """Stop an account signing in (its sessions end too)."""
+    from dashboard.auth import AccountError
+
+    try:
+        _accounts().set_active(username, False)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Disabled {username}.")
+
+
+@users_group.command("list")
+def users_list() -> None:
+    """Staff accounts."""
+    for u in _accounts().users():
+        state = "active" if u["active"] else "disabled"
+        click.echo(
+            f"{u['username']:<20} {u['name']:<30} {state}  created {u['created_at']:%Y-%m-%d}"
+        )
 
 
 @main.command("build-geo")

@@ -19,6 +19,8 @@ from dashboard.settings import Settings
 from data import profiles
 from data.dataset import Dataset
 from data.ingest import ingest, raw_sources
+from data.readcache import ReadCache
+from data.refresh import READ_REVISION
 from data.store.store import Store
 from geo.register import area_register
 from geo.web import build_web_layers, lsoa_layer
@@ -33,6 +35,11 @@ class DataService:
         self.store = store or Store(settings.database_url)
         self._lock = threading.Lock()
         self._datasets: dict[int, Dataset] = {}
+
+    def staff_user(self) -> str | None:
+        from dashboard.auth import signed_in_name
+
+        return signed_in_name()
 
     def published_version(self) -> int | None:
         return self.store.published_version_id()
@@ -118,7 +125,10 @@ def ensure_ready(settings: Settings, store: Store | None = None) -> None:
             log.warning("nothing is published and no raw-data folder is configured (WEC_RAW_DIR)")
         else:
             log.info("nothing published yet: ingesting %s", raw)
-            report = ingest(store, raw_sources(raw), area_register(raw), actor="first start")
+            # Keeping what the readers found lets the first staff upload skip re-reading.
+            cache = ReadCache(settings.reads_dir, READ_REVISION)
+            report = ingest(store, raw_sources(raw), area_register(raw), actor="first start",
+                            read=cache.read)  # fmt: skip
             log.info("published version %s in %.1f s", report.version_id, report.seconds)
     if raw is not None and not (settings.web_dir / "manifest.json").exists():
         paths = build_web_layers(raw, settings.web_dir)

@@ -40,6 +40,9 @@ class Settings:
     warm_views: bool
     secret_key: str
     upload_max_bytes: int
+    upload_max_files: int = 10
+    secure_cookies: bool = True
+    celery_queue: str = "wec"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -60,10 +63,24 @@ class Settings:
             warm_views=_flag(env.get("WEC_WARM_VIEWS"), True),
             secret_key=env.get("SECRET_KEY") or "dev-only-not-secret",
             upload_max_bytes=int(env.get("WEC_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024))),
+            upload_max_files=int(env.get("WEC_UPLOAD_MAX_FILES", "10")),
+            # Off only for plain-HTTP development: browsers then drop Secure cookies.
+            secure_cookies=_flag(env.get("WEC_SECURE_COOKIES"), True),
+            celery_queue=env.get("WEC_CELERY_QUEUE") or "wec",
         )
 
     def with_(self, **changes) -> Settings:
         return replace(self, **changes)
+
+    @property
+    def reads_dir(self) -> Path:
+        """Kept reader results, by file checksum (see data/readcache.py)."""
+        return self.data_dir / "reads"
+
+    @property
+    def background_dir(self) -> Path:
+        """The disk cache of background callbacks when there is no Redis."""
+        return self.data_dir / "background"
 
     @property
     def web_dir(self) -> Path:

@@ -110,6 +110,33 @@ def stitch_counts(
     return counts, frames.coverage_frame(coverage_rows)
 
 
+def superseded_parts(coverages: list[pd.DataFrame | None]) -> set[int]:
+    """Parts (by position) that `stitch_counts` would take no month from.
+
+    A part gives up every month that a higher-ranked part covers (ranked, per series,
+    by the last month covered, then by position), so a part whose every series lies
+    inside the higher-ranked parts' months contributes nothing and can be left out.
+    """
+    spans: dict[tuple[str, str], list[tuple[pd.Timestamp, int, pd.Timestamp]]] = {}
+    for order, coverage in enumerate(coverages):
+        if coverage is None or coverage.empty:
+            continue
+        for cov in coverage.itertuples(index=False):
+            key = (cov.measure, cov.level)
+            spans.setdefault(key, []).append((cov.last_month, order, cov.first_month))
+    contributes: set[int] = set()
+    for candidates in spans.values():
+        candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
+        covered: set[pd.Timestamp] = set()
+        for last, order, first in candidates:
+            months = set(pd.date_range(first, last, freq="MS"))
+            if months - covered:
+                contributes.add(order)
+            covered |= months
+    with_series = {order for c in spans.values() for _, order, _ in c}
+    return with_series - contributes
+
+
 def coverage_gaps(coverage_parts: list[pd.DataFrame]) -> list[str]:
     """Series whose files leave months uncovered between them."""
     if not coverage_parts:
@@ -204,7 +231,13 @@ def check_area_codes(result: ReadResult, file: str, register: pd.DataFrame) -> l
             continue
         if code not in known[level]:
             problems.append(
-                Problem(file, f"{level} code {code} is not a known London {level}", None, None)
+                Problem(
+                    file,
+                    f"{level} code {code} is not a known London {level}: no {level} "
+                    "boundary has this code",
+                    result.area_rows.get(code),
+                    result.area_column if code in result.area_rows else None,
+                )
             )
     return problems
 

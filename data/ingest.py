@@ -8,6 +8,7 @@ second time finds the version they already made instead of duplicating it.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,10 +76,12 @@ def _months(result: ReadResult) -> tuple[object, object]:
 
 
 def prepare(
-    sources: list[SourceFile], register: pd.DataFrame
+    sources: list[SourceFile],
+    register: pd.DataFrame,
+    read: Callable[[SourceFile], ReadResult] = read_source,
 ) -> tuple[Tables, list[FileRecord], list[Problem]]:
     """Read and combine files without touching the store."""
-    results = [(s.name, read_source(s)) for s in sources]
+    results = [(s.name, read(s)) for s in sources]
     records = [
         FileRecord(
             name=s.name,
@@ -96,7 +99,7 @@ def prepare(
 
 
 def _fingerprint_shas(sources: list[SourceFile]) -> list[str]:
-    return [s.sha256 for s in sources] + [_revision_marker().sha256]
+    return [s.sha256 for s in sources] + [revision_marker().sha256]
 
 
 def ingest(
@@ -107,6 +110,7 @@ def ingest(
     actor: str,
     publish: bool = True,
     note: str = "",
+    read: Callable[[SourceFile], ReadResult] = read_source,
 ) -> IngestReport:
     """Build a version from files and (by default) publish it.
 
@@ -124,17 +128,19 @@ def ingest(
         return IngestReport(existing, created=False, published=published,
                             seconds=time.perf_counter() - started)  # fmt: skip
 
-    tables, records, problems = prepare(sources, register)
+    tables, records, problems = prepare(sources, register, read)
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
     summary = {
         "rows": tables.row_counts(),
         "warnings": [str(p) for p in problems if p.severity == "warning"][:200],
         "revision": CANONICAL_REVISION,
+        # The order files were stitched in decides ties; a rebuild needs it.
+        "sources": [s.sha256 for s in sources],
     }
     version_id = store.add_version(
         tables,
-        [*records, _revision_marker()],
+        [*records, revision_marker()],
         actor=actor,
         note=note,
         summary=summary,
@@ -152,7 +158,7 @@ def ingest(
     )
 
 
-def _revision_marker() -> FileRecord:
+def revision_marker() -> FileRecord:
     """A zero-row record whose checksum ties the version to the reader revision."""
     return FileRecord(
         name=f"(canonical revision {CANONICAL_REVISION})",

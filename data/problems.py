@@ -66,12 +66,18 @@ class ReadResult:
     frame: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     rows_read: int = 0
+    # Data rows (not the header) with at least one error: what a report calls rejected.
+    rows_rejected: int = 0
     # For monthly counts: the months each (measure, level) series covers. Counts are
     # stored sparsely (no row for a zero), so coverage is what tells a zero from a
     # month the file does not cover.
     coverage: pd.DataFrame | None = None
     # Where the frame came from, for reports: e.g. {"months": "2022-03 to 2026-02"}.
     meta: dict[str, object] = field(default_factory=dict)
+    # For files of area codes: the first spreadsheet row of each code and the column
+    # holding it, so a code the boundaries do not know is reported at its place.
+    area_rows: dict[str, int] = field(default_factory=dict)
+    area_column: str | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -98,6 +104,7 @@ class ProblemLog:
         self.file = file
         self.problems: list[Problem] = []
         self._per_reason: dict[tuple[str, str | None, Severity], int] = {}
+        self._rejected: set[int] = set()
 
     def add(
         self,
@@ -109,6 +116,8 @@ class ProblemLog:
         group: str | None = None,
     ) -> None:
         """Record a problem. `group` names the kind of problem for summarising."""
+        if severity == "error" and row is not None and row > 1:
+            self._rejected.add(row)
         key = (group or reason, column, severity)
         seen = self._per_reason.get(key, 0)
         self._per_reason[key] = seen + 1
@@ -136,6 +145,11 @@ class ProblemLog:
                     )
                 )
         return out
+
+    @property
+    def rows_rejected(self) -> int:
+        """Distinct data rows with an error, listed or summarised."""
+        return len(self._rejected)
 
     @property
     def has_errors(self) -> bool:

@@ -171,3 +171,33 @@ PERCEPTION_HOMICIDE_TABLE = "perception-homicide-table"
 PERCEPTION_DOWNLOAD_BUTTON = "perception-download-button"
 PERCEPTION_DOWNLOAD = "perception-download"
 PROFILE_PERCEPTION = "profile-perception"
+
+# Staff area (/staff, /staff/history). Every staff id starts "staff-": the server
+# refuses a callback request for any such output without a signed-in session
+# (dashboard/auth.py), so keep the prefix on every staff component.
+STAFF_URL = "staff-url"
+STAFF_REDIRECT = "staff-redirect"
+STAFF_SIGN_OUT = "staff-sign-out"
+STAFF_WHO = "staff-who"
+STAFF_UPLOAD = "staff-upload"
+STAFF_UPLOAD_LIMITS = "staff-upload-limits"
+STAFF_UPLOAD_MESSAGE = "staff-upload-message"
+STAFF_UPLOAD_ID = "staff-upload-id"
+STAFF_PROGRESS = "staff-progress"
+STAFF_PROGRESS_TEXT = "staff-progress-text"
+STAFF_REPORT = "staff-report"
+STAFF_PREVIEW = "staff-preview"
+STAFF_PREVIEW_CHOICES = "staff-preview-choices"  # fieldset of native selects
+STAFF_PREVIEW_CHOICE = "staff-preview-choice"  # their values, copied in by a listener
+STAFF_PREVIEW_MEASURE = "staff-preview-measure"
+STAFF_PREVIEW_LEVEL = "staff-preview-level"
+STAFF_PREVIEW_MAP = "staff-preview-map"
+STAFF_PREVIEW_NOTE = "staff-preview-note"
+STAFF_TOTALS = "staff-totals"
+STAFF_ACTIONS = "staff-actions"
+STAFF_PUBLISH = "staff-publish"
+STAFF_DISCARD = "staff-discard"
+STAFF_OUTCOME = "staff-outcome"
+STAFF_HISTORY = "staff-history"
+STAFF_HISTORY_MESSAGE = "staff-history-message"
+STAFF_ROLLBACK = "staff-rollback"  # pattern-matched: {"type": STAFF_ROLLBACK, "version": N}

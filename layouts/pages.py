@@ -18,6 +18,8 @@ class Page:
     title: str
     nav: str
     module: str
+    # Staff pages: signed-in staff only, and never in the public navigation.
+    staff: bool = False
 
 
 PAGES: tuple[Page, ...] = (
@@ -29,6 +31,8 @@ PAGES: tuple[Page, ...] = (
     Page("/area", "Area profile", "Area profiles", "profile"),
     Page("/perception", "Public perception", "Perception", "perception"),
     Page("/about", "About the data", "About the data", "about"),
+    Page("/staff", "Staff: data refresh", "Data refresh", "staff", staff=True),
+    Page("/staff/history", "Staff: versions and history", "History", "staff_history", staff=True),
 )
 
 

@@ -17,6 +17,8 @@ ATTRIBUTION = (
 def navigation(active_path: str = "/") -> html.Nav:
     items = []
     for page in PAGES:
+        if page.staff:
+            continue
         current = page.path == active_path
         link = dcc.Link(page.nav, href=page.path, className="nav-link")
         marks = {"className": "current", "aria-current": "page"} if current else {}
@@ -44,6 +46,8 @@ def shell() -> html.Div:
                 [
                     html.P(id=ids.DATA_VERSION, **{"aria-live": "polite"}),
                     html.P(ATTRIBUTION),
+                    # A full page load, so the server can ask for a sign-in first.
+                    html.P(html.A("Staff sign in", href="/staff", className="staff-link")),
                 ],
                 className="site-footer",
             ),

@@ -70,6 +70,9 @@ def read_source(source: SourceFile) -> ReadResult:
         reason = f"the header row ({header}) matches none of the supported formats: " + "; ".join(
             KIND_LABELS.values()
         )
+        closest = _closest([str(c) for c in table.frame.columns])
+        if closest:
+            reason = f"{reason}. It is closest to {closest}"
         return ReadResult(
             kind="unrecognised", frame=_nothing(), problems=[Problem(source.name, reason, 1)]
         )
@@ -77,6 +80,18 @@ def read_source(source: SourceFile) -> ReadResult:
     result = module.read(table, kind)
     result.problems = [*table.problems, *result.problems]
     return result
+
+
+def _closest(columns: list[str]) -> str | None:
+    """The layout a file's headers come closest to, and what they lack of it."""
+    found = [
+        module.missing_headers(columns) for module in READERS if hasattr(module, "missing_headers")
+    ]
+    found = [f for f in found if f[2] >= 2 and f[1]]
+    if not found:
+        return None
+    label, missing, _ = max(found, key=lambda f: (f[2], -len(f[1])))
+    return f"{label}, but has no {', '.join(missing)} column"
 
 
 def read_file(path: Path) -> ReadResult:

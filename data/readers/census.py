@@ -109,6 +109,7 @@ def read(table: RawTable, kind: str | None = None) -> ReadResult:
             kind=KIND,
             frame=_empty(),
             problems=log.finish(),
+            rows_rejected=log.rows_rejected,
             rows_read=len(frame),
         )
 
@@ -186,6 +187,7 @@ def read(table: RawTable, kind: str | None = None) -> ReadResult:
         kind=KIND,
         frame=long.sort_values(["level", "area_code"], kind="stable").reset_index(drop=True),
         problems=log.finish(),
+        rows_rejected=log.rows_rejected,
         rows_read=len(frame),
         meta=meta,
     )

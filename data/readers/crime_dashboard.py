@@ -126,6 +126,15 @@ def recognise(columns: list[str]) -> str | None:
     return KIND if set(REQUIRED) <= keys else None
 
 
+def missing_headers(columns: list[str]) -> tuple[str, list[str], int]:
+    """(format, official headers the columns lack, how many they have): for a report on
+    a file no reader recognised."""
+    keys = {column_key(c) for c in columns}
+    required = [h for h in OFFICIAL_HEADERS if column_key(h) in REQUIRED]
+    missing = [h for h in required if column_key(h) not in keys]
+    return "the Monthly Crime Dashboard layout", missing, len(required) - len(missing)
+
+
 def parse_month(value: object) -> pd.Timestamp | None:
     """The first of the month `value` names, in any of the formats the MPS has used."""
     if isinstance(value, pd.Timestamp | datetime.date):
@@ -186,6 +195,7 @@ def read(
 
     keys = pd.DataFrame({"month_year": month, **text}, index=rows)
     repeated = _duplicates(keys, log)
+    _check_contiguous(month, header("month_year"), log)
 
     valid = month.notna() & level.notna() & measure.notna() & area_code.notna() & ~repeated
     valid &= ~pd.Series(rows.isin(reasons.index), index=rows)
@@ -223,6 +233,7 @@ def read(
         kind=KIND,
         frame=counts,
         problems=log.finish(),
+        rows_rejected=log.rows_rejected,
         rows_read=len(frame),
         coverage=coverage_frame(coverage),
         meta=meta,
@@ -249,6 +260,26 @@ def _months(
         future="month in the future: {month} is after the current month {current}",
         groups=("bad month", "future month"),
         shown=_shown_month,
+    )
+
+
+def _check_contiguous(month: pd.Series, column: str, log: ProblemLog) -> None:
+    """A month with no rows between the first and the last would read as zero offences."""
+    if month.isna().any():
+        return  # a refused month cell is reported already; the gap it leaves is its echo
+    present = set(month)
+    if len(present) < 2:
+        return
+    expected = pd.date_range(min(present), max(present), freq="MS")
+    missing = [m for m in expected if m not in present]
+    if not missing:
+        return
+    shown = ", ".join(month_label(m) for m in missing[:12])
+    more = f" and {len(missing) - 12} more" if len(missing) > 12 else ""
+    log.error(
+        f"months are missing in the middle of the file: there are no rows for {shown}{more}, "
+        f"between {month_label(min(present))} and {month_label(max(present))}",
+        column=column,
     )
 
 

@@ -192,6 +192,7 @@ def read(
         kind=KIND,
         frame=counts,
         problems=log.finish(),
+        rows_rejected=log.rows_rejected,
         rows_read=len(frame),
         coverage=coverage,
         meta=meta,

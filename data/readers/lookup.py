@@ -101,7 +101,13 @@ def read(table: RawTable, kind: str | None = None) -> ReadResult:
     log = ProblemLog(table.name)
     found = _columns(columns, log)
     if found is None:
-        return ReadResult(KIND, empty(LOOKUP_COLUMNS), log.finish(), rows_read=len(frame))
+        return ReadResult(
+            KIND,
+            empty(LOOKUP_COLUMNS),
+            log.finish(),
+            rows_read=len(frame),
+            rows_rejected=log.rows_rejected,
+        )
     chosen, vintage = found
     cells = {
         role: str_cells(frame.iloc[:, columns.index(column)]) for role, column in chosen.items()
@@ -164,7 +170,9 @@ def read(table: RawTable, kind: str | None = None) -> ReadResult:
         "boroughs": int(out["borough_code"].nunique()),
         "rows_outside_london": int((~london).sum()),
     }
-    return ReadResult(KIND, out, log.finish(), rows_read=len(frame), meta=meta)
+    return ReadResult(
+        KIND, out, log.finish(), rows_read=len(frame), rows_rejected=log.rows_rejected, meta=meta
+    )
 
 
 def _repeated_lsoas(lsoa: pd.Series, london: pd.Series, column: str, log: ProblemLog) -> pd.Series:

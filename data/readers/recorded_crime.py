@@ -87,6 +87,21 @@ def recognise(columns: list[str]) -> str | None:
     return None
 
 
+def missing_headers(columns: list[str]) -> tuple[str, list[str], int]:
+    """The recorded-crime layout the columns come closest to, what they lack of it and
+    how many of its headers they have."""
+    keys = {column_key(c) for c in columns}
+    best = None
+    for layout in _LAYOUTS.values():
+        required = [h for h in layout.official if column_key(h) in layout.required.values()]
+        missing = [h for h in required if column_key(h) not in keys]
+        found = len(required) - len(missing)
+        if best is None or found > best[2]:
+            best = (f"the MPS recorded crime layout ({layout.level} level)", missing, found)
+    assert best is not None
+    return best
+
+
 @dataclass(frozen=True)
 class _Month:
     position: int
@@ -202,10 +217,16 @@ def read(
     }
     if dropped is not None:
         meta["dropped_month"] = month_label(dropped.month)
+    placed = (valid & (area_code != areas.UNALLOCATED_CODE) & (area_code != "")).to_numpy()
+    first_rows = pd.Series(frame.index, index=frame.index)[placed].groupby(area_code[placed]).min()
+    area_role = "code" if "code" in roles else "borough"
     return ReadResult(
         kind=kind,
         frame=counts,
         problems=log.finish(),
+        rows_rejected=log.rows_rejected,
+        area_rows={str(k): int(v) for k, v in first_rows.items()},
+        area_column=columns[roles[area_role]],
         rows_read=len(frame),
         coverage=coverage,
         meta=meta,

@@ -237,7 +237,14 @@ def read(table: RawTable, kind: str | None = None) -> ReadResult:
         "london_from_mps_column": len(london_rows),
         "blank_rows_skipped": int(blank.sum()),
     }
-    return ReadResult(kind=KIND, frame=out, problems=log.finish(), rows_read=len(frame), meta=meta)
+    return ReadResult(
+        kind=KIND,
+        frame=out,
+        problems=log.finish(),
+        rows_rejected=log.rows_rejected,
+        rows_read=len(frame),
+        meta=meta,
+    )
 
 
 def _dates(cells: pd.Series, column: str, log: ProblemLog) -> pd.Series:

@@ -84,6 +84,25 @@ audit = Table(
 )
 
 
+# A staff upload: its files (kept in source_files), the version it was checked
+# against, the unpublished version it made if it passed, and its validation report.
+uploads = Table(
+    "uploads",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    # received -> checking -> ready | refused | unchanged; ready -> published | discarded
+    Column("status", String(20), nullable=False),
+    Column("files", JSON, nullable=False),  # [{"name", "sha256", "bytes"}], in upload order
+    Column("base_version", Integer),
+    Column("draft_version", Integer),
+    Column("published_version", Integer),
+    Column("report", JSON),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+
 def _versioned(name: str, *columns: Column, indexes: tuple[tuple[str, ...], ...] = ()) -> Table:
     table = Table(
         name,

@@ -9,9 +9,11 @@ PostgreSQL), so two publishes at once are serialised and neither is lost.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import io
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +37,7 @@ from data.canonical import Tables
 from data.store import schema
 
 _PG_LOCK_KEY = 604_2018  # any constant: the advisory lock id for writers
+_PG_EXCLUSIVE_KEY = 604_2019  # held across a whole staff publish or rollback
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,10 @@ class VersionInfo:
 
 
 class VersionNotFoundError(LookupError):
+    pass
+
+
+class UploadNotFoundError(LookupError):
     pass
 
 
@@ -127,6 +134,38 @@ class Store:
                 if self.is_postgres:
                     conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})")
                 yield conn
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the publishers' lock: one staff publish or rollback at a time, across
+        processes and machines.
+
+        A session lock on PostgreSQL, a file lock beside the SQLite file; both are
+        released by the operating system or the server if the holder is killed, so a
+        crashed publish never blocks the next one.
+        """
+        if self.is_postgres:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql(f"SELECT pg_advisory_lock({_PG_EXCLUSIVE_KEY})")
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_PG_EXCLUSIVE_KEY})")
+                    conn.commit()
+            return
+        path = self.engine.url.database
+        lock_path = Path(f"{path}.publish-lock") if path else None
+        if lock_path is None:  # an in-memory database lives in one process
+            yield
+            return
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
 
     # -- writing ---------------------------------------------------------------
 
@@ -242,7 +281,100 @@ class Store:
              "detail": detail},
         )  # fmt: skip
 
+    def discard(self, version_id: int, *, actor: str) -> None:
+        """Delete a version that was never published (a draft nobody wants).
+
+        Its source files stay: they are the record of what was uploaded.
+        """
+        with self._writing() as conn:
+            published = conn.execute(
+                select(func.count())
+                .select_from(schema.audit)
+                .where(schema.audit.c.version_id == version_id)
+                .where(schema.audit.c.action.in_(["publish", "rollback"]))
+            ).scalar()
+            if published:
+                raise ValueError(f"version {version_id} has been published and is kept")
+            for table in (*schema.DATA_TABLES.values(), schema.version_files):
+                conn.execute(table.delete().where(table.c.version_id == version_id))
+            deleted = conn.execute(
+                schema.versions.delete().where(schema.versions.c.id == version_id)
+            ).rowcount
+            if not deleted:
+                raise VersionNotFoundError(f"there is no data version {version_id}")
+            self._audit(
+                conn, actor, "discard", version_id, f"discarded unpublished version {version_id}"
+            )
+
+    def add_upload(self, files: list[tuple[str, bytes]], *, actor: str) -> int:
+        """Keep uploaded files (by checksum) and open an upload record for them."""
+        now = _now()
+        listed = [
+            {"name": name, "sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content)}
+            for name, content in files
+        ]
+        with self._writing() as conn:
+            known = set(
+                conn.execute(
+                    select(schema.source_files.c.sha256).where(
+                        schema.source_files.c.sha256.in_([f["sha256"] for f in listed])
+                    )
+                ).scalars()
+            )
+            for f, (name, content) in zip(listed, files, strict=True):
+                if f["sha256"] not in known:
+                    conn.execute(
+                        schema.source_files.insert(),
+                        {"sha256": f["sha256"], "name": name, "bytes": len(content),
+                         "content": content},
+                    )  # fmt: skip
+                    known.add(f["sha256"])
+            upload_id = conn.execute(
+                schema.uploads.insert().returning(schema.uploads.c.id),
+                {"created_at": now, "created_by": actor, "status": "received", "files": listed,
+                 "updated_at": now},
+            ).scalar_one()  # fmt: skip
+            self._audit(conn, actor, "upload", None,
+                        f"upload {upload_id}: " + ", ".join(f["name"] for f in listed))  # fmt: skip
+        return upload_id
+
+    def update_upload(self, upload_id: int, **fields) -> None:
+        allowed = {"status", "base_version", "draft_version", "published_version", "report"}
+        if set(fields) - allowed:
+            raise ValueError(f"unknown upload fields: {sorted(set(fields) - allowed)}")
+        if "report" in fields:
+            fields["report"] = json.loads(json.dumps(fields["report"], default=str))
+        with self._writing() as conn:
+            updated = conn.execute(
+                schema.uploads.update().where(schema.uploads.c.id == upload_id),
+                {**fields, "updated_at": _now()},
+            ).rowcount
+        if not updated:
+            raise UploadNotFoundError(f"there is no upload {upload_id}")
+
+    def audit(self, actor: str, action: str, version_id: int | None, detail: str) -> None:
+        with self._writing() as conn:
+            self._audit(conn, actor, action, version_id, detail)
+
     # -- reading ---------------------------------------------------------------
+
+    def upload(self, upload_id: int) -> dict:
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(select(schema.uploads).where(schema.uploads.c.id == upload_id))
+                .mappings()
+                .first()
+            )
+        if row is None:
+            raise UploadNotFoundError(f"there is no upload {upload_id}")
+        return dict(row)
+
+    def uploads(self, limit: int = 50) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(schema.uploads).order_by(schema.uploads.c.id.desc()).limit(limit)
+            ).mappings()
+            return [dict(r) for r in rows]
 
     def published_version_id(self) -> int | None:
         with self.engine.connect() as conn:
@@ -325,6 +457,18 @@ class Store:
             for name, table in schema.DATA_TABLES.items():
                 loaded[name] = _read_table(conn, table, version_id)
         return Tables(**loaded)
+
+    def load_counts(
+        self, version_id: int, measures: list[str]
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The counts and coverage of some measures of one version."""
+        with self.engine.connect() as conn:
+            counts = _read_table(conn, schema.counts, version_id)
+            coverage = _read_table(conn, schema.coverage, version_id)
+        return (
+            counts[counts["measure"].isin(measures)].reset_index(drop=True),
+            coverage[coverage["measure"].isin(measures)].reset_index(drop=True),
+        )
 
     def dump_csv(self, version_id: int, table: str) -> str:
         frame = getattr(self.load(version_id), table)

@@ -204,4 +204,17 @@ def dashboard_files(draw) -> LongFile:
             ]
         )
         expected[(measure_id, level, code, f"{year:04d}-{month:02d}")] += count
+    # A real file has rows for every month it spans (a month with none is refused as
+    # missing): fill any gap with one borough row.
+    used = {year * 12 + month - 1 for (year, month), *_ in keys}
+    crime_type, subtype, measure, measure_id = DASHBOARD_SERIES[0]
+    code = boroughs[1]
+    for index in sorted(set(range(min(used), max(used) + 1)) - used):
+        year, month = divmod(index, 12)
+        month += 1
+        rows.append(
+            [MONTH_WRITERS[style](year, month), "Borough", f"SNT {BOROUGHS[code]}",
+             BOROUGHS[code], code, crime_type, subtype, measure, "", "", "1", "18/03/2026"]
+        )  # fmt: skip
+        expected[(measure_id, "borough", code, f"{year:04d}-{month:02d}")] += 1
     return LongFile(rows, expected)

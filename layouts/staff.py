@@ -1,0 +1,184 @@
+"""The staff data refresh (/staff): upload, check, preview, publish.
+
+Only signed-in staff reach this page; the router shows anyone else a link to sign in,
+and the server refuses every staff callback without a session (dashboard/auth.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dash import dcc, html
+
+from layouts import ids
+from layouts.at_risk import native_select
+
+ACCEPTED = (
+    "MPS recorded crime at ward, borough or small-area (LSOA) level (MajorText, MinorText, "
+    "WardName, WardCode, LookUp_BoroughName and one YYYYMM column per month)",
+    "the MPS Monthly Crime Dashboard knife or gun file (Month_Year, Area Type, Borough_SNT, "
+    "Area name, Area code, Crime Type, Crime Subtype, Measure, Count)",
+    "MPS homicide victims, MOPAC Public Attitude Survey files, ONS Census 2021 age bands "
+    "and the ONS LSOA to ward lookup",
+)
+
+
+def staff_nav(current: str) -> html.Nav:
+    links = [("/staff", "Upload and publish"), ("/staff/history", "Versions and history")]
+    items = [
+        html.Li(
+            html.Strong(text, className="staff-current")
+            if href == current
+            else dcc.Link(text, href=href)
+        )
+        for href, text in links
+    ]
+    items.append(
+        html.Li(
+            [
+                html.Span(id=ids.STAFF_WHO, className="staff-who"),
+                html.Button("Sign out", id=ids.STAFF_SIGN_OUT, type="button",
+                            className="staff-button staff-quiet"),
+            ]
+        )
+    )  # fmt: skip
+    return html.Nav(html.Ul(items), className="staff-nav", **{"aria-label": "Staff"})
+
+
+def sign_in_needed(path: str) -> list:
+    return [
+        html.H1("Staff sign in needed"),
+        html.P(
+            [
+                "This part of the dashboard is for MOPAC staff who publish its data. ",
+                html.A("Sign in", href=f"/staff/sign-in?next={path}"),
+                " to use it. Everything else on the dashboard is open to all.",
+            ]
+        ),
+    ]
+
+
+def preview_choices(measures: Sequence[tuple[str, str]], measure: str, level: str) -> list:
+    """The preview's measure and areas, as the public pages' native selects."""
+    return [
+        html.Legend("Preview"),
+        native_select(ids.STAFF_PREVIEW_MEASURE, "Measure", "measure",
+                      [(m, label, "") for m, label in measures], measure),
+        native_select(ids.STAFF_PREVIEW_LEVEL, "Areas", "level",
+                      [("borough", "Boroughs", ""), ("ward", "Wards", "")], level),
+    ]  # fmt: skip
+
+
+def layout(query: dict[str, str], path: str = "/staff") -> list:
+    upload = query.get("upload", "")
+    return [
+        dcc.Location(id=ids.STAFF_URL, refresh="callback-nav"),
+        dcc.Location(id=ids.STAFF_REDIRECT, refresh=True),
+        dcc.Store(id=ids.STAFF_UPLOAD_ID, data=int(upload) if upload.isdigit() else None),
+        staff_nav("/staff"),
+        html.H1("Data refresh"),
+        html.P(
+            "Upload the month's files as the MPS publishes them. Each upload is checked "
+            "against the published version and becomes a draft version: nothing changes "
+            "for the public until you publish it, and any earlier version can be restored "
+            "from Versions and history.",
+            className="staff-lede",
+        ),
+        html.Section(
+            [
+                html.H2("1. Upload files"),
+                html.P(
+                    "The format is recognised from each file's header row, whatever the "
+                    "file is called. Accepted: CSV or XLSX files of"
+                ),
+                html.Ul([html.Li(text) for text in ACCEPTED]),
+                dcc.Upload(
+                    html.Div(
+                        [
+                            html.Span("Choose files", className="staff-button"),
+                            html.Span(" or drag them here", className="staff-drop-hint"),
+                        ]
+                    ),
+                    id=ids.STAFF_UPLOAD,
+                    multiple=True,
+                    accept=".csv,.xlsx,.parquet,text/csv",
+                    className="staff-drop",
+                    className_active="staff-drop staff-drop-active",
+                ),
+                html.P(id=ids.STAFF_UPLOAD_LIMITS, className="note"),
+                html.Div(id=ids.STAFF_UPLOAD_MESSAGE, role="status", className="staff-message"),
+            ],
+            className="staff-section",
+            **{"aria-labelledby": "staff-step-upload"},
+        ),
+        html.Section(
+            [
+                html.H2("2. Validation report"),
+                html.Div(
+                    [
+                        html.Label("Progress of the check", htmlFor=ids.STAFF_PROGRESS),
+                        html.Progress(id=ids.STAFF_PROGRESS, max="1", value="0"),
+                        html.P(id=ids.STAFF_PROGRESS_TEXT, **{"aria-live": "polite"}),
+                    ],
+                    className="staff-progress",
+                ),
+                html.Div(id=ids.STAFF_REPORT, className="staff-report"),
+            ],
+            className="staff-section",
+        ),
+        html.Section(
+            [
+                html.H2("3. Preview"),
+                dcc.Store(id=ids.STAFF_PREVIEW_CHOICE),
+                html.Fieldset(
+                    id=ids.STAFF_PREVIEW_CHOICES,
+                    className="arp-choices",
+                    **{"data-store": ids.STAFF_PREVIEW_CHOICE},
+                ),
+                html.P(id=ids.STAFF_PREVIEW_NOTE, className="staff-preview-note"),
+                html.Div(
+                    dcc.Graph(
+                        id=ids.STAFF_PREVIEW_MAP, config={"displaylogo": False, "responsive": True}
+                    ),
+                    className="staff-map",
+                ),
+                html.Div(
+                    id=ids.STAFF_TOTALS,
+                    className="table-wrap",
+                    tabIndex="0",
+                    role="region",
+                    **{"aria-label": "London totals before and after"},
+                ),
+            ],
+            id=ids.STAFF_PREVIEW,
+            className="staff-section",
+            hidden=True,
+        ),
+        html.Section(
+            [
+                html.H2("4. Publish"),
+                html.P(id=ids.STAFF_ACTIONS),
+                html.Div(
+                    [
+                        html.Button(
+                            "Publish",
+                            id=ids.STAFF_PUBLISH,
+                            type="button",
+                            className="staff-button",
+                            hidden=True,
+                        ),
+                        html.Button(
+                            "Discard this upload",
+                            id=ids.STAFF_DISCARD,
+                            type="button",
+                            className="staff-button staff-quiet",
+                            hidden=True,
+                        ),
+                    ],
+                    className="staff-actions",
+                ),
+                html.Div(id=ids.STAFF_OUTCOME, role="status", className="staff-message"),
+            ],
+            className="staff-section",
+        ),
+    ]

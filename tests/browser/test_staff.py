@@ -1,0 +1,201 @@
+"""The staff refresh end to end in headless Chromium: sign in, upload a real-format file,
+read the report, publish, see the new month on the public map, roll back, see it gone.
+
+The app runs on a store of its own (never the shared `published` one): the published
+version is the real knife file to January 2026, and the upload is the real February
+2026 month written as the Datastore's XLSX workbook.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+from werkzeug.serving import make_server
+
+from tests import official
+from tests.browser.conftest import axe_violations, chrome, console_errors
+
+pytestmark = pytest.mark.browser
+PASSWORD = "staff browser password"
+
+
+@pytest.fixture(scope="module")
+def staff_server(tmp_path_factory, raw_dir):
+    from dashboard.app import create_app
+    from dashboard.services import ensure_ready
+    from dashboard.settings import Settings
+    from data.ingest import ingest
+    from data.readers import SourceFile
+    from data.store.store import Store
+    from geo.register import area_register
+
+    data_dir = tmp_path_factory.mktemp("staff-browser")
+    settings = Settings.from_env(
+        {"WEC_DATA_DIR": str(data_dir), "WEC_RAW_DIR": str(raw_dir), "LOG_LEVEL": "WARNING",
+         "WEC_INGEST_ON_START": "false", "WEC_SECURE_COOKIES": "false"}
+    )  # fmt: skip
+    ensure_ready(settings)  # the boundary files
+    store = Store(settings.database_url)
+    base = [
+        SourceFile("knife-to-january.csv",
+                   official.to_csv(official.dashboard_frame(raw_dir, until="2026-01"))),
+        SourceFile("census.csv", (raw_dir / official.CENSUS).read_bytes()),
+    ]  # fmt: skip
+    ingest(store, base, area_register(raw_dir), actor="setup")
+    store.dispose()
+    app = create_app(settings)
+    app.server.extensions["wec_accounts"].create("alice", PASSWORD, "Alice Example")
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    upload = data_dir / "MPS_MonthlyCrimeDashboard_Feb2026.xlsx"
+    upload.write_bytes(official.to_xlsx(official.dashboard_frame(raw_dir, only="2026-02")))
+    yield f"http://127.0.0.1:{server.server_port}", upload
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def driver():
+    d = chrome(1280, 1000)
+    yield d
+    d.quit()
+
+
+# The areas the preview map's first values trace colours.
+PREVIEW_LOCATIONS = """
+const gd = document.querySelector('#staff-preview-map .js-plotly-plot');
+if (!gd || !gd.data) { return null; }
+const shown = gd.data.slice(0, 4).flatMap((t) => t.locations || []);
+return shown.length ? shown : null;
+"""
+
+
+def wait(driver, condition, timeout: float = 60):
+    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(condition)
+
+
+def text(driver, element_id: str) -> str:
+    found = driver.find_elements(By.ID, element_id)
+    return found[0].text if found else ""
+
+
+def public_map_month(driver, base: str) -> str:
+    driver.get(f"{base}/map?measure=knife_crime&level=borough&period=m")
+    wait(driver, lambda d: "2026" in text(d, "map-heading"))
+    return text(driver, "map-heading")
+
+
+def no_serious_violations(driver) -> None:
+    found = axe_violations(driver)
+    assert not found, [(v["id"], v["nodes"][0]["html"][:150]) for v in found]
+
+
+def test_sign_in_upload_publish_and_roll_back(staff_server, driver):
+    base, upload = staff_server
+    assert "January 2026" in public_map_month(driver, base)
+
+    driver.get(f"{base}/staff")
+    wait(driver, lambda d: d.find_elements(By.ID, "username"))
+    assert "/staff/sign-in" in driver.current_url
+    no_serious_violations(driver)
+    driver.find_element(By.ID, "username").send_keys("alice")
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait(driver, lambda d: "Signed in as alice" in text(d, "staff-who"))
+    no_serious_violations(driver)
+
+    started = time.monotonic()
+    driver.find_element(By.CSS_SELECTOR, "#staff-upload input[type=file]").send_keys(str(upload))
+    wait(driver, lambda d: "Checked against published version 1" in text(d, "staff-report"), 120)
+    report = text(driver, "staff-report")
+    assert "Passed its check" in report
+    assert "MPS Monthly Crime Dashboard (knife or gun)" in report
+    assert "2026-02 to 2026-02" in report
+    assert "New months" in report
+    assert "2026-02" in report
+    assert time.monotonic() - started < 60
+    # The preview: the draft's map and London totals before and after.
+    wait(driver, lambda d: d.find_element(By.ID, "staff-preview").is_displayed())
+    wait(driver, lambda d: "February 2026" in text(d, "staff-preview-note"))
+    assert "after publishing version 2" in text(driver, "staff-preview-note")
+    totals = text(driver, "staff-totals")
+    assert "January 2026" in totals
+    assert "February 2026" in totals
+    locations = wait(driver, lambda d: d.execute_script(PREVIEW_LOCATIONS))
+    assert len(locations) == 32  # every MPS borough has a February figure
+    no_serious_violations(driver)
+    # Until it is published, the public still sees January.
+    assert "January 2026" in public_map_month(driver, base)
+
+    driver.back()
+    wait(driver, lambda d: "Checked against published version 1" in text(d, "staff-report"), 120)
+    publish = wait(driver, lambda d: d.find_element(By.ID, "staff-publish"))
+    wait(driver, lambda d: publish.is_displayed())
+    assert publish.text == "Publish version 2"
+    publish.click()
+    wait(driver, lambda d: "Published version 2" in text(d, "staff-outcome"))
+    assert "February 2026" in public_map_month(driver, base)
+    assert "latest month February 2026" in text(driver, "data-version")
+
+    driver.get(f"{base}/staff/history")
+    wait(driver, lambda d: "Published now" in text(d, "staff-history"))
+    history = text(driver, "staff-history")
+    assert "MPS_MonthlyCrimeDashboard_Feb2026.xlsx" in driver.page_source
+    assert "publish" in history
+    assert "alice" in history
+    no_serious_violations(driver)
+    driver.find_element(By.XPATH, "//button[text()='Roll back to version 1']").click()
+    wait(driver, lambda d: "Version 1 is published again" in text(d, "staff-history-message"))
+    assert "January 2026" in public_map_month(driver, base)
+    assert not [e for e in console_errors(driver) if "favicon" not in e]
+
+
+def test_a_refused_file_shows_where_it_is_wrong_and_publishes_nothing(
+    staff_server, driver, raw_dir, tmp_path
+):
+    base, _ = staff_server
+    frame = official.dashboard_frame(raw_dir, only="2026-02").astype(object)
+    frame.loc[10, "Count"] = "lots"
+    bad = tmp_path / "february-with-a-typo.csv"
+    bad.write_bytes(official.to_csv(frame))
+    driver.get(f"{base}/staff")
+    wait(driver, lambda d: "Signed in as alice" in text(d, "staff-who"))
+    driver.find_element(By.CSS_SELECTOR, "#staff-upload input[type=file]").send_keys(str(bad))
+    wait(driver, lambda d: "Refused" in text(d, "staff-report"), 120)
+    report = text(driver, "staff-report")
+    assert "the count 'lots' is not a number" in report
+    assert "Rows rejected\n1" in report
+    assert not driver.find_element(By.ID, "staff-publish").is_displayed()
+    no_serious_violations(driver)
+
+
+def test_staff_pages_fit_a_phone(staff_server):
+    base, _ = staff_server
+    phone = chrome(390, 844)
+    try:
+        phone.get(f"{base}/staff/sign-in")
+        phone.find_element(By.ID, "username").send_keys("alice")
+        phone.find_element(By.ID, "password").send_keys(PASSWORD)
+        phone.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait(phone, lambda d: "Signed in as alice" in text(d, "staff-who"))
+        for path in ("/staff", "/staff/history"):
+            phone.get(base + path)
+            wait(phone, lambda d: "Signed in as alice" in text(d, "staff-who"))
+            width = phone.execute_script("return document.documentElement.scrollWidth")
+            assert width <= 390, (path, width)
+            no_serious_violations(phone)
+    finally:
+        phone.quit()
+
+
+def test_the_public_footer_links_to_staff_sign_in_but_the_menu_does_not(staff_server, driver):
+    base, _ = staff_server
+    driver.get(base + "/")
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".site-footer .staff-link"))
+    menu = driver.find_element(By.ID, "nav").text
+    assert "Staff" not in menu
+    assert "Data refresh" not in menu
