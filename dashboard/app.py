@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings.from_env()
     logs.configure(settings.log_level)
     service = DataService(settings, store)
-    manager = background_manager(settings, service.published_version)
+    manager = background_manager(settings)
 
     app = Dash(
         __name__,

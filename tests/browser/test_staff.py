@@ -8,53 +8,31 @@ version is the real knife file to January 2026, and the upload is the real Febru
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
-from werkzeug.serving import make_server
 
 from tests import official
 from tests.browser.conftest import axe_violations, chrome, console_errors
+from tests.browser.staff_helpers import (
+    PASSWORD,
+    public_map_month,
+    serve_staff_app,
+    sign_in,
+    staff_env,
+    text,
+    wait,
+)
 
 pytestmark = pytest.mark.browser
-PASSWORD = "staff browser password"
 
 
 @pytest.fixture(scope="module")
 def staff_server(tmp_path_factory, raw_dir):
-    from dashboard.app import create_app
-    from dashboard.services import ensure_ready
-    from dashboard.settings import Settings
-    from data.ingest import ingest
-    from data.readers import SourceFile
-    from data.store.store import Store
-    from geo.register import area_register
-
     data_dir = tmp_path_factory.mktemp("staff-browser")
-    settings = Settings.from_env(
-        {"WEC_DATA_DIR": str(data_dir), "WEC_RAW_DIR": str(raw_dir), "LOG_LEVEL": "WARNING",
-         "WEC_INGEST_ON_START": "false", "WEC_SECURE_COOKIES": "false"}
-    )  # fmt: skip
-    ensure_ready(settings)  # the boundary files
-    store = Store(settings.database_url)
-    base = [
-        SourceFile("knife-to-january.csv",
-                   official.to_csv(official.dashboard_frame(raw_dir, until="2026-01"))),
-        SourceFile("census.csv", (raw_dir / official.CENSUS).read_bytes()),
-    ]  # fmt: skip
-    ingest(store, base, area_register(raw_dir), actor="setup")
-    store.dispose()
-    app = create_app(settings)
-    app.server.extensions["wec_accounts"].create("alice", PASSWORD, "Alice Example")
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    upload = data_dir / "MPS_MonthlyCrimeDashboard_Feb2026.xlsx"
-    upload.write_bytes(official.to_xlsx(official.dashboard_frame(raw_dir, only="2026-02")))
-    yield f"http://127.0.0.1:{server.server_port}", upload
+    server, base, upload = serve_staff_app(data_dir, raw_dir, staff_env(data_dir, raw_dir))
+    yield base, upload
     server.shutdown()
 
 
@@ -72,21 +50,6 @@ if (!gd || !gd.data) { return null; }
 const shown = gd.data.slice(0, 4).flatMap((t) => t.locations || []);
 return shown.length ? shown : null;
 """
-
-
-def wait(driver, condition, timeout: float = 60):
-    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(condition)
-
-
-def text(driver, element_id: str) -> str:
-    found = driver.find_elements(By.ID, element_id)
-    return found[0].text if found else ""
-
-
-def public_map_month(driver, base: str) -> str:
-    driver.get(f"{base}/map?measure=knife_crime&level=borough&period=m")
-    wait(driver, lambda d: "2026" in text(d, "map-heading"))
-    return text(driver, "map-heading")
 
 
 def no_serious_violations(driver) -> None:
@@ -162,8 +125,7 @@ def test_a_refused_file_shows_where_it_is_wrong_and_publishes_nothing(
     frame.loc[10, "Count"] = "lots"
     bad = tmp_path / "february-with-a-typo.csv"
     bad.write_bytes(official.to_csv(frame))
-    driver.get(f"{base}/staff")
-    wait(driver, lambda d: "Signed in as alice" in text(d, "staff-who"))
+    sign_in(driver, base)
     driver.find_element(By.CSS_SELECTOR, "#staff-upload input[type=file]").send_keys(str(bad))
     wait(driver, lambda d: "Refused" in text(d, "staff-report"), 120)
     report = text(driver, "staff-report")
@@ -202,6 +164,9 @@ def test_the_public_footer_links_to_staff_sign_in_but_the_menu_does_not(staff_se
     base, _ = staff_server
     driver.get(base + "/")
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".site-footer .staff-link"))
-    menu = driver.find_element(By.ID, "nav").text
+    # The router redraws the menu once the page is routed: read it, not an element of it.
+    wait(driver, lambda d: "Overview" in d.execute_script(
+        "const n = document.getElementById('nav'); return n ? n.innerText : '';"))  # fmt: skip
+    menu = driver.execute_script("return document.getElementById('nav').innerText;")
     assert "Staff" not in menu
     assert "Data refresh" not in menu

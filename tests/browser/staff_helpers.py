@@ -1,0 +1,81 @@
+"""Helpers of the staff browser tests: a store published to January 2026, the app
+serving it on a local port, and the steps a member of staff takes."""
+
+from __future__ import annotations
+
+import threading
+
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+from werkzeug.serving import make_server
+
+from tests import official
+
+PASSWORD = "staff browser password"
+
+
+def staff_env(data_dir, raw_dir, **more: str) -> dict[str, str]:
+    return {"WEC_DATA_DIR": str(data_dir), "WEC_RAW_DIR": str(raw_dir), "LOG_LEVEL": "WARNING",
+            "WEC_INGEST_ON_START": "false", "WEC_SECURE_COOKIES": "false", **more}  # fmt: skip
+
+
+def serve_staff_app(data_dir, raw_dir, env: dict[str, str]):
+    """A store published to January 2026, an account, the app on a local port, and the
+    February 2026 month as the Datastore's XLSX workbook, ready to upload."""
+    from dashboard.app import create_app
+    from dashboard.services import ensure_ready
+    from dashboard.settings import Settings
+    from data.ingest import ingest
+    from data.readers import SourceFile
+    from data.store.store import Store
+    from geo.register import area_register
+
+    settings = Settings.from_env(env)
+    ensure_ready(settings)  # the boundary files
+    store = Store(settings.database_url)
+    base = [
+        SourceFile("knife-to-january.csv",
+                   official.to_csv(official.dashboard_frame(raw_dir, until="2026-01"))),
+        SourceFile("census.csv", (raw_dir / official.CENSUS).read_bytes()),
+    ]  # fmt: skip
+    ingest(store, base, area_register(raw_dir), actor="setup")
+    store.dispose()
+    app = create_app(settings)
+    app.server.extensions["wec_accounts"].create("alice", PASSWORD, "Alice Example")
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    upload = data_dir / "MPS_MonthlyCrimeDashboard_Feb2026.xlsx"
+    upload.write_bytes(official.to_xlsx(official.dashboard_frame(raw_dir, only="2026-02")))
+    return server, f"http://127.0.0.1:{server.server_port}", upload
+
+
+def wait(driver, condition, timeout: float = 60):
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=0.2).until(condition)
+    except TimeoutException:
+        shown = {i: text(driver, i) for i in ("staff-who", "staff-outcome", "staff-progress-text")}
+        raise AssertionError(f"timed out on {driver.current_url}; the page shows {shown}") from None
+
+
+def text(driver, element_id: str) -> str:
+    found = driver.find_elements(By.ID, element_id)
+    return found[0].text if found else ""
+
+
+def public_map_month(driver, base: str) -> str:
+    driver.get(f"{base}/map?measure=knife_crime&level=borough&period=m")
+    wait(driver, lambda d: "2026" in text(d, "map-heading"))
+    return text(driver, "map-heading")
+
+
+def sign_in(driver, base: str) -> None:
+    # Cookies belong to the host, not the port: start each test's session afresh.
+    driver.delete_all_cookies()
+    driver.get(f"{base}/staff/sign-in")
+    wait(driver, lambda d: d.find_elements(By.ID, "username"))
+    driver.find_element(By.ID, "username").send_keys("alice")
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait(driver, lambda d: "Signed in as alice" in text(d, "staff-who"))
