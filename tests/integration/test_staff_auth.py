@@ -222,3 +222,24 @@ def test_the_command_line_creates_accounts_and_uploads(settings, raw_dir, monkey
     history = runner.invoke(main, ["history"]).output
     assert "cron" in history
     assert "publish" in history
+
+
+def test_background_jobs_run_on_celery_with_redis_and_results_carry_the_data_version(settings):
+    from dash import CeleryManager, DiskcacheManager
+
+    from dashboard.background import background_manager
+
+    def job(x):
+        return x
+
+    version = {"now": 7}
+    local = background_manager(settings, lambda: version["now"])
+    assert isinstance(local, DiskcacheManager)
+    before = local.build_cache_key(job, [1], [], [])
+    version["now"] = 8
+    assert local.build_cache_key(job, [1], [], []) != before
+    url = "redis://127.0.0.1:6390/5"
+    celery = background_manager(settings.with_(redis_url=url), lambda: 8)
+    assert isinstance(celery, CeleryManager)
+    assert celery.handle.conf.broker_url == url
+    assert celery.handle.conf.task_default_queue == "wec"
