@@ -12,6 +12,7 @@ import threading
 import time
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
@@ -75,7 +76,10 @@ return shown.length ? shown : null;
 
 
 def wait(driver, condition, timeout: float = 60):
-    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(condition)
+    # Dash re-renders as callbacks answer: an element found a moment ago may be gone.
+    return WebDriverWait(
+        driver, timeout, poll_frequency=0.2, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(condition)
 
 
 def text(driver, element_id: str) -> str:
@@ -205,6 +209,6 @@ def test_the_public_footer_links_to_staff_sign_in_but_the_menu_does_not(staff_se
     base, _ = staff_server
     driver.get(base + "/")
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".site-footer .staff-link"))
-    menu = driver.find_element(By.ID, "nav").text
+    menu = wait(driver, lambda d: "Overview" in text(d, "nav") and text(d, "nav"))
     assert "Staff" not in menu
     assert "Data refresh" not in menu
