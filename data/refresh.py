@@ -157,6 +157,8 @@ def _replaced(kinds: list[str], results: list[ReadResult], base_count: int) -> s
     counted = [i for i, k in enumerate(kinds) if k in COUNT_KINDS]
     gone = {counted[j] for j in superseded_parts([results[i].coverage for i in counted])}
     for kind, key in FRAME_KEYS.items():
+        if kind not in kinds[base_count:]:
+            continue  # no upload of this kind replaces anything
         same = [i for i, k in enumerate(kinds) if k == kind]
         for n, i in enumerate(same):
             later = same[n + 1 :]
@@ -256,10 +258,24 @@ def build_candidate(
     measures = sorted({m for i in range(len(base), len(sources)) for m in _measures_of(results[i])})
     changes: list[SeriesChange] = []
     before_rows: dict[str, int] = {}
+    # Only months an uploaded file covers can change (a file left out was replaced
+    # month for month), so only they are compared.
+    starts = [
+        pd.Timestamp(results[i].coverage["first_month"].min())
+        for i in range(len(base), len(sources))
+        if results[i].coverage is not None and not results[i].coverage.empty
+    ]
+    since = min(starts) if starts else None
+    after = tables.counts if since is None else tables.counts[tables.counts["month"] >= since]
     if base_version is not None:
-        before_counts, before_cov = store.load_counts(base_version, measures)
+        before_counts, before_cov = store.load_counts(
+            base_version, measures, since.date() if since is not None else None
+        )
+        before_counts["month"] = pd.to_datetime(before_counts["month"])
+        for column in ("first_month", "last_month"):
+            before_cov[column] = pd.to_datetime(before_cov[column])
         changes = count_changes(
-            before_counts, before_cov, tables.counts, tables.coverage, tables.areas, measures
+            before_counts, before_cov, after, tables.coverage, tables.areas, measures, since
         )
         info = next(v for v in store.versions() if v.id == base_version)
         before_rows = (info.summary or {}).get("rows", {})
@@ -371,8 +387,12 @@ def count_changes(
     after_cov: pd.DataFrame,
     areas: pd.DataFrame,
     measures: list[str],
+    since: pd.Timestamp | None = None,
 ) -> list[SeriesChange]:
-    """New, revised and removed months of each series, and the largest revisions."""
+    """New, revised and removed months of each series, and the largest revisions.
+
+    With `since`, the counts given start there: earlier months are taken as unchanged.
+    """
     names = areas.drop_duplicates("code").set_index("code")["name"]
     out = []
     for measure in measures:
@@ -388,6 +408,8 @@ def count_changes(
                 {"month": f"{m:%Y-%m}", "total": int(totals.get(m, 0))} for m in now.difference(was)
             ]
             common = now.intersection(was)
+            if since is not None:
+                common = common[common >= since]
             merged = pd.merge(
                 b[b["month"].isin(common)][["area_code", "month", "value"]],
                 a[a["month"].isin(common)][["area_code", "month", "value"]],

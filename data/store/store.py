@@ -233,11 +233,16 @@ class Store:
         columns = [c.name for c in table.columns if c.name != "version_id"]
         if frame.empty:
             return
-        data = frame[columns].copy()
-        for col in schema.DATE_COLUMNS.get(table.name, ()):
-            data[col] = pd.to_datetime(data[col]).dt.date
-        data = data.astype(object).where(data.notna(), None)
-        rows = [(version_id, *row) for row in data.itertuples(index=False, name=None)]
+        values = []
+        for col in columns:
+            cells = frame[col]
+            if col in schema.DATE_COLUMNS.get(table.name, ()):
+                values.append(pd.to_datetime(cells).dt.date.tolist())
+            elif cells.isna().any():
+                values.append([None if pd.isna(v) else v for v in cells.tolist()])
+            else:
+                values.append(cells.tolist())
+        rows = list(zip([version_id] * len(frame), *values, strict=True))
         names = ", ".join(["version_id", *columns])
         if self.is_postgres:
             raw = conn.connection.driver_connection
@@ -459,16 +464,20 @@ class Store:
         return Tables(**loaded)
 
     def load_counts(
-        self, version_id: int, measures: list[str]
+        self, version_id: int, measures: list[str], since: dt.date | None = None
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The counts and coverage of some measures of one version."""
+        """The counts (from month `since` on) and coverage of some measures of a version."""
+        if not measures:
+            return _empty_frame(schema.counts), _empty_frame(schema.coverage)
+        marks = ", ".join(["{mark}"] * len(measures))
+        where, params = f"measure IN ({marks})", list(measures)
+        counts_where, counts_params = where, params
+        if since is not None:
+            counts_where, counts_params = f"{where} AND month >= {{mark}}", [*params, since]
         with self.engine.connect() as conn:
-            counts = _read_table(conn, schema.counts, version_id)
-            coverage = _read_table(conn, schema.coverage, version_id)
-        return (
-            counts[counts["measure"].isin(measures)].reset_index(drop=True),
-            coverage[coverage["measure"].isin(measures)].reset_index(drop=True),
-        )
+            counts = _read_table(conn, schema.counts, version_id, counts_where, counts_params)
+            coverage = _read_table(conn, schema.coverage, version_id, where, params)
+        return counts, coverage
 
     def dump_csv(self, version_id: int, table: str) -> str:
         frame = getattr(self.load(version_id), table)
@@ -477,7 +486,13 @@ class Store:
         return buf.getvalue()
 
 
-def _read_table(conn: Connection, table, version_id: int) -> pd.DataFrame:
+def _empty_frame(table) -> pd.DataFrame:
+    return pd.DataFrame(columns=[c.name for c in table.columns if c.name != "version_id"])
+
+
+def _read_table(
+    conn: Connection, table, version_id: int, where: str = "", params: list | None = None
+) -> pd.DataFrame:
     """One table of a version, converted column by column rather than row by row.
 
     The driver's own cursor skips SQLAlchemy's per-row objects and per-value type
@@ -487,11 +502,12 @@ def _read_table(conn: Connection, table, version_id: int) -> pd.DataFrame:
     columns = [c for c in table.columns if c.name != "version_id"]
     names = [c.name for c in columns]
     mark = "%s" if conn.dialect.name == "postgresql" else "?"
+    extra = f" AND {where.format(mark=mark)}" if where else ""
     cursor = conn.connection.driver_connection.cursor()
     try:
         cursor.execute(
-            f"SELECT {', '.join(names)} FROM {table.name} WHERE version_id = {mark}",  # noqa: S608
-            (version_id,),
+            f"SELECT {', '.join(names)} FROM {table.name} WHERE version_id = {mark}{extra}",  # noqa: S608
+            (version_id, *(params or [])),
         )
         rows = cursor.fetchall()
     finally:

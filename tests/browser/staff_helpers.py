@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
@@ -53,7 +53,13 @@ def serve_staff_app(data_dir, raw_dir, env: dict[str, str]):
 
 def wait(driver, condition, timeout: float = 60):
     try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.2).until(condition)
+        # Dash re-renders as callbacks answer: an element found a moment ago may be gone.
+        return WebDriverWait(
+            driver,
+            timeout,
+            poll_frequency=0.2,
+            ignored_exceptions=(StaleElementReferenceException,),
+        ).until(condition)
     except TimeoutException:
         shown = {i: text(driver, i) for i in ("staff-who", "staff-outcome", "staff-progress-text")}
         raise AssertionError(f"timed out on {driver.current_url}; the page shows {shown}") from None

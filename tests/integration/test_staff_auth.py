@@ -222,3 +222,21 @@ def test_the_command_line_creates_accounts_and_uploads(settings, raw_dir, monkey
     history = runner.invoke(main, ["history"]).output
     assert "cron" in history
     assert "publish" in history
+
+
+def test_background_jobs_run_on_celery_with_redis_and_are_never_served_from_a_cache(settings):
+    from dash import CeleryManager, DiskcacheManager
+
+    from dashboard.background import background_manager
+
+    # A check's answer depends on the upload's state in the store (checked, published,
+    # discarded), not only on its inputs: no answer may be reused.
+    local = background_manager(settings)
+    assert isinstance(local, DiskcacheManager)
+    assert not local.cache_by
+    url = "redis://127.0.0.1:6390/5"
+    celery = background_manager(settings.with_(redis_url=url))
+    assert isinstance(celery, CeleryManager)
+    assert not celery.cache_by
+    assert celery.handle.conf.broker_url == url
+    assert celery.handle.conf.task_default_queue == "wec"
