@@ -96,9 +96,9 @@ def test_the_ranking_follows_the_choices_and_the_address(browser, live_server, d
     choose(browser, "risk-level", "borough")
     wait(browser, lambda d: "level=borough" in d.current_url)
     wait(browser, lambda d: heading(d).startswith("Knife crime with injury by borough"))
-    assert shown_rows(browser, 5) == expected_rows(
-        dataset, 5, measure="knife_crime_injury", level="borough"
-    )
+    # The heading and the table are drawn one after the other: wait for both.
+    rows = expected_rows(dataset, 5, measure="knife_crime_injury", level="borough")
+    wait(browser, lambda d: shown_rows(d, 5) == rows)
     wait(browser, lambda d: d.execute_script(FUNNEL_POINTS) == 32)
 
     # The CSV is the table shown.
@@ -123,8 +123,8 @@ def test_the_ranking_follows_the_choices_and_the_address(browser, live_server, d
         live_server + "/at-risk?measure=knife_crime_injury&level=borough&bcu=BCU-CENTRAL-SOUTH"
     )
     wait(browser, lambda d: "Central South BCU" in heading(d))
-    names = [row[1] for row in browser.execute_script(TOP_ROWS, 5)]
-    assert sorted(names) == ["Lambeth", "Southwark"]
+    wait(browser, lambda d: sorted(row[1] for row in d.execute_script(TOP_ROWS, 5))
+         == ["Lambeth", "Southwark"])  # fmt: skip
     assert (
         Select(browser.find_element(By.ID, "risk-within")).first_selected_option.get_attribute(
             "value"
