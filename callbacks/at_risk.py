@@ -390,6 +390,14 @@ def funnel_table(
     )
 
 
+def profile_href(click: dict | None) -> str:
+    """The profile address of the area a funnel mark stands for (its customdata)."""
+    try:
+        return f"/area/{click['points'][0]['customdata'][0]}"
+    except (KeyError, IndexError, TypeError):
+        return no_update
+
+
 def parent_names(ds: Dataset, level: str) -> dict[str, str]:
     """Area code -> where it sits: a ward's borough, a borough's BCU."""
     return funnel_data.memoised(
@@ -665,11 +673,7 @@ def register(app: Dash, context: Context) -> None:
         prevent_initial_call=True,
     )
     def _open_profile(click):
-        try:
-            code = click["points"][0]["customdata"][0]
-        except (KeyError, IndexError, TypeError):
-            return no_update
-        return f"/area/{code}"
+        return profile_href(click)
 
     @app.callback(
         Output(ids.RISK_DOWNLOAD, "data"),

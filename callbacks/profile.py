@@ -7,7 +7,13 @@ from urllib.parse import urlencode
 import pandas as pd
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
-from callbacks.at_risk import CHOICE_LISTENER, funnel_chart, funnel_table, parent_names
+from callbacks.at_risk import (
+    CHOICE_LISTENER,
+    funnel_chart,
+    funnel_table,
+    parent_names,
+    profile_href,
+)
 from callbacks.charts import trend_chart
 from callbacks.context import Context
 from callbacks.hotspots import hotspot_section
@@ -462,11 +468,7 @@ def register(app: Dash, context: Context) -> None:
         prevent_initial_call=True,
     )
     def _open_profile(click):
-        try:
-            code = click["points"][0]["customdata"][0]
-        except (KeyError, IndexError, TypeError):
-            return no_update
-        return f"/area/{code}"
+        return profile_href(click)
 
     @app.callback(
         Output(ids.PROFILE_DOWNLOAD, "data"),

@@ -214,3 +214,15 @@ def test_without_a_previous_period_no_change_is_claimed(dataset):
     text = " ".join(p.children for p in view["summary"])
     assert "There are no figures for April 2021 to March 2022, so no change is shown." in text
     assert view["frame"]["Change"].eq("").all()
+
+
+def test_a_funnel_mark_opens_its_areas_profile_and_a_stray_click_nothing():
+    from dash import no_update
+
+    from callbacks.at_risk import profile_href
+
+    assert profile_href({"points": [{"customdata": ["E09000022", "Lambeth"]}]}) == (
+        "/area/E09000022"
+    )
+    assert profile_href(None) is no_update
+    assert profile_href({"points": []}) is no_update
