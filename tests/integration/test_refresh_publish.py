@@ -4,13 +4,7 @@ version published and the lock free, and any version can be rolled back to."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import textwrap
 import threading
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +17,7 @@ from data.readers import SourceFile
 from data.store.store import Store
 from geo.register import area_register
 from tests import official
+from tests.integration.killed import kill_while_writing
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -145,33 +140,15 @@ def test_two_publishes_at_once_are_serialised_and_neither_is_lost(store_url, sto
     assert sorted(publishes[:2]) == ["alice", "bob"]
 
 
-KILLED_PUBLISHER = textwrap.dedent(
-    """
-    import sys, time
-    from pathlib import Path
-    sys.path.insert(0, {repo!r})
-    from data import refresh
-    from data.readcache import ReadCache
-    from data.store.store import Store
-    from geo.register import area_register
-
-    store = Store({url!r})
-    original = Store._bulk_insert
-    calls = []
-
-    def slow_insert(self, conn, table, frame, version_id):
-        original(self, conn, table, frame, version_id)
-        calls.append(table.name)
-        if len(calls) == 3:
-            Path({marker!r}).write_text("writing")
-            time.sleep(120)
-
-    Store._bulk_insert = slow_insert
-    reads = ReadCache(Path({reads!r}), refresh.READ_REVISION)
-    refresh.publish_upload(store, {upload}, area_register(Path({raw!r})), actor="doomed",
-                           read=reads.read)
-    """
-)
+KILLED_PUBLISHER = """
+from data import refresh
+from data.readcache import ReadCache
+from geo.register import area_register
+store = Store({url!r})
+reads = ReadCache(Path({reads!r}), refresh.READ_REVISION)
+refresh.publish_upload(store, {upload}, area_register(Path({raw!r})), actor="doomed",
+                       read=reads.read)
+"""
 
 
 def test_a_publisher_killed_mid_publish_leaves_the_previous_version_usable(
@@ -185,18 +162,9 @@ def test_a_publisher_killed_mid_publish_leaves_the_previous_version_usable(
     published = refresh.publish_upload(store, feb, register, actor="alice", read=reads.read)
     versions = [v.id for v in store.versions()]
     marker = tmp_path / "marker"
-    script = KILLED_PUBLISHER.format(repo=str(REPO), url=store_url, marker=str(marker),
-                                     reads=str(tmp_path / "reads"), upload=gun,
+    script = KILLED_PUBLISHER.format(url=store_url, reads=str(tmp_path / "reads"), upload=gun,
                                      raw=str(raw_dir))  # fmt: skip
-    proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})  # fmt: skip
-    deadline = time.monotonic() + 90
-    while not marker.exists():
-        assert proc.poll() is None, "the publisher exited before it was killed"
-        assert time.monotonic() < deadline, "the publisher never started writing"
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(30)
+    kill_while_writing(script, marker, "publisher")
 
     fresh = Store(store_url)
     assert fresh.published_version_id() == published.version_id

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import textwrap
 import threading
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +12,7 @@ from sqlalchemy import func, select
 from data.canonical import Tables, measures_frame
 from data.store import schema
 from data.store.store import FileRecord, Store, VersionNotFoundError
+from tests.integration.killed import kill_while_writing
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -183,29 +178,11 @@ def test_concurrent_publishes_are_serialised_and_both_recorded(store_url):
     setup.dispose()
 
 
-KILLED_WRITER = textwrap.dedent(
-    """
-    import sys, time
-    from pathlib import Path
-    sys.path.insert(0, {tests!r})
-    from data.store.store import Store
-    from integration.test_store import small_tables, record
-
-    store = Store({url!r})
-    original = Store._bulk_insert
-    calls = []
-
-    def slow_insert(self, conn, table, frame, version_id):
-        original(self, conn, table, frame, version_id)
-        calls.append(table.name)
-        if len(calls) == 3:
-            Path({marker!r}).write_text("writing")
-            time.sleep(120)
-
-    Store._bulk_insert = slow_insert
-    store.add_version(small_tables(99), [record("killed.csv", b"killed")], actor="doomed")
-    """
-)
+KILLED_WRITER = """
+from integration.test_store import small_tables, record
+store = Store({url!r})
+store.add_version(small_tables(99), [record("killed.csv", b"killed")], actor="doomed")
+"""
 
 
 def test_a_process_killed_while_writing_leaves_the_published_version_intact(store_url, tmp_path):
@@ -213,16 +190,7 @@ def test_a_process_killed_while_writing_leaves_the_published_version_intact(stor
     v1 = store.add_version(small_tables(5), [record("a.csv", b"1")], actor="a")
     store.publish(v1, actor="a")
     marker = tmp_path / "marker"
-    script = KILLED_WRITER.format(tests=str(REPO / "tests"), url=store_url, marker=str(marker))
-    proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})  # fmt: skip
-    deadline = time.monotonic() + 60
-    while not marker.exists():
-        assert proc.poll() is None, "the writer exited before it was killed"
-        assert time.monotonic() < deadline, "the writer never started writing"
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(30)
+    kill_while_writing(KILLED_WRITER.format(url=store_url), marker, "writer", timeout=60)
 
     fresh = Store(store_url)
     assert fresh.published_version_id() == v1
