@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dash import Dash, html
 from flask import abort, request, send_file
-from flask_caching import Cache
 
 from callbacks import (
     about,
@@ -61,15 +60,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                  body_limit=body_limit)  # fmt: skip
     app.server.extensions["wec_accounts"] = accounts
     app.server.extensions["wec"] = service
-    cache = Cache(
-        app.server,
-        config={
-            "CACHE_TYPE": settings.cache_type,
-            "CACHE_REDIS_URL": settings.redis_url,
-            "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout,
-        },
-    )
-    app.server.extensions["wec_cache"] = cache
     app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
     app.layout = shell
     # Every page's components, so Dash can check each callback against them.

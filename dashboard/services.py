@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 from callbacks.context import PublishedInfo, VersionFile
+from dashboard.cache import view_cache
 from dashboard.settings import Settings
 from data import profiles
 from data.dataset import Dataset
@@ -35,6 +36,7 @@ class DataService:
         self.store = store or Store(settings.database_url)
         self._lock = threading.Lock()
         self._datasets: dict[int, Dataset] = {}
+        self.views = view_cache(settings)
 
     def staff_user(self) -> str | None:
         from dashboard.auth import signed_in_name
@@ -54,7 +56,12 @@ class DataService:
         with self._lock:
             ds = self._datasets.get(version)
             if ds is None:
-                ds = Dataset(version, self.store.load(version))
+                ds = Dataset(
+                    version,
+                    self.store.load(version),
+                    views=self.views,
+                    key=self.store.version_key(version),
+                )
                 # Keep the current version and the one before it, for a rollback.
                 for old in sorted(self._datasets)[:-1]:
                     del self._datasets[old]

@@ -43,6 +43,7 @@ class Settings:
     upload_max_files: int = 10
     secure_cookies: bool = True
     celery_queue: str = "wec"
+    cache_threshold: int = 500
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -67,6 +68,8 @@ class Settings:
             # Off only for plain-HTTP development: browsers then drop Secure cookies.
             secure_cookies=_flag(env.get("WEC_SECURE_COOKIES"), True),
             celery_queue=env.get("WEC_CELERY_QUEUE") or "wec",
+            # Views kept in each process's own cache before the oldest are dropped.
+            cache_threshold=int(env.get("WEC_CACHE_THRESHOLD", "500")),
         )
 
     def with_(self, **changes) -> Settings:

@@ -58,7 +58,12 @@ class StaffService:
             return self.service.dataset_for(version)
         with self._lock:
             if self._preview is None or self._preview.version_id != version:
-                self._preview = Dataset(version, self.store.load(version))
+                self._preview = Dataset(
+                    version,
+                    self.store.load(version),
+                    views=self.service.views,
+                    key=self.store.version_key(version),
+                )
             return self._preview
 
     def for_background_job(self) -> None:

@@ -7,13 +7,18 @@ it, so that "no offences" and "no data" stay different all the way to the map.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from data.areas import MPS_BOROUGHS, UNALLOCATED_CODE
+from data.cache import ViewCache
 from data.canonical import Tables
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -34,9 +39,14 @@ class Series:
 
 @dataclass
 class Dataset:
+    """A data version in memory: its tables, every series as a dense matrix, and the
+    cache of views derived from it (`cached`)."""
+
     version_id: int
     tables: Tables
-    _series: dict[tuple[str, str], Series] = field(default_factory=dict, repr=False)
+    views: ViewCache = field(default_factory=lambda: ViewCache(None), repr=False)
+    # The version's name in the view cache (Store.version_key): unique to its content.
+    key: str = ""
 
     def __post_init__(self) -> None:
         t = self.tables
@@ -47,7 +57,17 @@ class Dataset:
             index="area_code", columns="age_band", values="value", aggfunc="sum"
         )
         self.population = pop
-        self._counts = dict(list(t.counts.groupby(["measure", "level"], sort=False)))
+        counts = dict(list(t.counts.groupby(["measure", "level"], sort=False)))
+        # Every series is built here, once: the dataset is the one in-process object
+        # of its version, and a series is part of its shape, not a cache.
+        self._series: dict[tuple[str, str], Series] = {
+            key: self._build_series(key, counts.get(key)) for key in self.coverage.index
+        }
+
+    def cached(self, view: tuple, compute: Callable[[], T]) -> T:
+        """`compute()`, kept in the one view cache under this version and `view`
+        (a tuple: the view's name, then its arguments)."""
+        return self.views.get_or_compute(self.key or str(self.version_id), view, compute)
 
     # -- facts -----------------------------------------------------------------
 
@@ -85,9 +105,13 @@ class Dataset:
         Areas that the MPS does not cover (the City of London) are not rows here;
         unallocated counts are a row of their own at each level.
         """
-        key = (measure, level)
-        if key in self._series:
-            return self._series[key]
+        found = self._series.get((measure, level))
+        if found is None:
+            return Series(pd.Index([]), pd.DatetimeIndex([]), np.zeros((0, 0)))
+        return found
+
+    def _build_series(self, key: tuple[str, str], rows: pd.DataFrame | None) -> Series:
+        measure, level = key
         span = self.months_covered(measure, level)
         if span is None:
             result = Series(pd.Index([]), pd.DatetimeIndex([]), np.zeros((0, 0)))
@@ -100,7 +124,6 @@ class Dataset:
             else:
                 covered = self.areas[(self.areas["level"] == level) & self.areas["covered"]]
                 codes = pd.Index(covered.index).append(pd.Index([UNALLOCATED_CODE]))
-            rows = self._counts.get(key)
             values = np.zeros((len(codes), len(months)))
             if rows is not None and not rows.empty:
                 i = codes.get_indexer(rows["area_code"])
@@ -108,7 +131,6 @@ class Dataset:
                 ok = (i >= 0) & (j >= 0)
                 np.add.at(values, (i[ok], j[ok]), rows["value"].to_numpy()[ok])
             result = Series(codes, months, values)
-        self._series[key] = result
         return result
 
     def lsoa_codes(self) -> pd.Index:

@@ -9,11 +9,9 @@ called unusual when the evidence says so.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -49,60 +47,17 @@ LEVEL_WORDS = {
     "bcu": ("BCU", "BCUs"),
 }
 
-# -- memo ------------------------------------------------------------------------
-
-
-class _Memo:
-    """Answers computed from the dataset in use, kept until another dataset arrives.
-
-    Both pages ask for the same few views over and over (a profile needs a dozen),
-    and each view runs one exact test per area. Views (frames of 700 areas) and small
-    answers (one area's standing) are bounded separately, so browsing many profiles
-    cannot push the views out. Holding the dataset itself means no other dataset can
-    take its place while its answers are kept.
-    """
-
-    LIMITS: ClassVar[dict[str, int]] = {"view": 160, "small": 4096}
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.dataset: Dataset | None = None
-        self.caches: dict[str, OrderedDict] = {kind: OrderedDict() for kind in self.LIMITS}
-
-    def clear(self) -> None:
-        with self.lock:
-            for cache in self.caches.values():
-                cache.clear()
-
-    def __call__(self, ds: Dataset, key: tuple, compute: Callable[[], T], kind: str) -> T:
-        cache = self.caches[kind]
-        with self.lock:
-            if self.dataset is not ds:
-                for other in self.caches.values():
-                    other.clear()
-                self.dataset = ds
-            if key in cache:
-                cache.move_to_end(key)
-                return cache[key]
-        value = compute()
-        with self.lock:
-            if self.dataset is ds:
-                cache[key] = value
-                while len(cache) > self.LIMITS[kind]:
-                    cache.popitem(last=False)
-        return value
-
-
-_memo = _Memo()
+# -- views of the one cache ---------------------------------------------------------
 
 
 def memoised(ds: Dataset, key: tuple, compute: Callable[[], T], *, small: bool = False) -> T:
-    """`compute()`, or its answer from before for the same dataset and key."""
-    return _memo(ds, key, compute, "small" if small else "view")
+    """`compute()`, kept in the dataset's view cache under `key` (see data/cache.py).
 
-
-def clear_memo() -> None:
-    _memo.clear()
+    `small` is accepted for callers written before the one cache; every answer now
+    lives in the same bounded cache.
+    """
+    del small
+    return ds.cached(key, compute)
 
 
 def area_values(ds: Dataset, measure: str, level: str, period: str) -> queries.MapValues:

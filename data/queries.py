@@ -6,8 +6,7 @@ and these answers can be tested without a browser.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -39,11 +38,11 @@ class MapValues:
     value: str
     available: bool
     message: str = ""
+    by_code: pd.DataFrame = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def by_code(self) -> pd.DataFrame:
-        """`frame` indexed by area code; built once, since views are memoised and shared."""
-        return self.frame.set_index("code")
+    def __post_init__(self) -> None:
+        # `frame` indexed by area code, for the pages that look one area up.
+        object.__setattr__(self, "by_code", self.frame.set_index("code"))
 
 
 def _window_sum(ds: Dataset, measure: str, level: str, period: Period) -> pd.Series | None:

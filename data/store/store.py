@@ -401,6 +401,21 @@ class Store:
                     return version_id
         return None
 
+    def version_key(self, version_id: int) -> str:
+        """A name for a version's content that no other version ever has, even one
+        given the same id after a discarded draft's id is reused: the id, the files'
+        fingerprint and the moment it was made. Cached views are filed under it."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(schema.versions.c.fingerprint, schema.versions.c.created_at).where(
+                    schema.versions.c.id == version_id
+                )
+            ).first()
+        if row is None:
+            raise VersionNotFoundError(f"there is no data version {version_id}")
+        made = row.created_at.isoformat() if row.created_at is not None else ""
+        return f"{version_id}.{row.fingerprint[:16]}.{made}"
+
     def version_with_fingerprint(self, shas: list[str]) -> int | None:
         with self.engine.connect() as conn:
             return conn.execute(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,11 +13,9 @@ from data.funnel import (
     BELOW_95,
     BELOW_998,
     WITHIN,
-    clear_memo,
     funnel_curve,
     funnel_of,
     funnel_positions,
-    memoised,
     pooled_rate,
     rate_decimals,
 )
@@ -142,18 +138,3 @@ def test_a_funnel_of_nothing_is_none():
 @pytest.mark.parametrize(("largest", "decimals"), [(17.5, 2), (1.0, 2), (0.5, 3), (0.02, 4)])
 def test_rates_keep_enough_decimals_to_be_told_apart(largest, decimals):
     assert rate_decimals(largest) == decimals
-
-
-def test_the_memo_answers_again_for_the_same_dataset_and_forgets_on_a_new_one():
-    first, second = SimpleNamespace(), SimpleNamespace()
-    calls: list[int] = []
-
-    def compute() -> int:
-        calls.append(1)
-        return len(calls)
-
-    assert memoised(first, ("view",), compute) == 1
-    assert memoised(first, ("view",), compute) == 1
-    assert memoised(second, ("view",), compute) == 2  # a newly published version
-    assert memoised(first, ("view",), compute) == 3
-    clear_memo()
