@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from callbacks.at_risk import CHOICE_LISTENER
 from callbacks.context import Context
 from callbacks.figures import LONDON_CENTRE, LONDON_ZOOM, NOT_COVERED_COLOUR
 from data import hotspots as rules
@@ -21,9 +20,9 @@ from geo.hotspots import Hotspots, area_hotspots
 from geo.weights import Contiguity
 from layouts import hotspots as view
 from layouts import ids
-from layouts.at_risk import Option
 from layouts.pages import parse_query
 from layouts.tables import html_table
+from presenters.common.options import Option
 
 DEFAULTS = {"measure": "knife_crime", "level": "ward", "borough": ""}
 GROUPS = {"knife": "Knife crime", "gun": "Gun crime", "context": "Context"}
@@ -590,9 +589,6 @@ def _wards_within(ds: Dataset, contiguity: Contiguity, facts: AreaFacts) -> list
 
 
 def register(app: Dash, context: Context) -> None:
-    app.clientside_callback(
-        CHOICE_LISTENER, Output(ids.HOT_CONTROLS, "role"), Input(ids.HOT_CONTROLS, "id")
-    )
 
     @app.callback(
         Output(ids.HOT_CONTROLS, "children"),

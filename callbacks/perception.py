@@ -12,7 +12,6 @@ import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from callbacks import figures
-from callbacks.at_risk import CHOICE_LISTENER, FONT, GROUPS
 from callbacks.charts import DASHES, OKABE_ITO
 from callbacks.context import Context
 from callbacks.explorer import FIT_MAP
@@ -32,10 +31,12 @@ from data.perception import (
     quarter_label,
 )
 from layouts import ids
-from layouts.at_risk import Option, native_select
+from layouts.controls import native_select
 from layouts.explorer import legend
 from layouts.pages import parse_query
 from layouts.tables import html_table
+from presenters.common.charts import FONT
+from presenters.common.options import GROUPS, Option
 
 NO_DATA = "No data has been published yet."
 NO_SURVEY = (
@@ -961,11 +962,6 @@ def perception_panel(ds: Dataset | None, code: str) -> list:
 
 
 def register(app: Dash, context: Context) -> None:
-    app.clientside_callback(
-        CHOICE_LISTENER,
-        Output(ids.PERCEPTION_CONTROLS, "role"),
-        Input(ids.PERCEPTION_CONTROLS, "id"),
-    )
 
     @app.callback(
         Output(ids.PERCEPTION_CONTROLS, "children"),

@@ -7,14 +7,8 @@ from urllib.parse import urlencode
 import pandas as pd
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
-from callbacks.at_risk import (
-    CHOICE_LISTENER,
-    funnel_chart,
-    funnel_table,
-    parent_names,
-    profile_href,
-)
 from callbacks.charts import trend_chart
+from callbacks.common import profile_href
 from callbacks.context import Context
 from callbacks.hotspots import hotspot_section
 from callbacks.perception import perception_panel
@@ -25,8 +19,10 @@ from data.export import safe_csv
 from data.funnel import LEVEL_WORDS, rate_decimals
 from data.profiles import AreaFacts
 from layouts import ids
-from layouts.at_risk import native_select
-from layouts.tables import html_table
+from layouts.controls import native_select
+from layouts.tables import html_table, table
+from presenters.common.areas import parent_names
+from presenters.common.funnel import funnel_chart, funnel_table
 
 NO_DATA = "No data has been published yet."
 UNRELIABLE = "Fewer than 10: unreliable"
@@ -346,12 +342,14 @@ def profile_view(ds: Dataset | None, code: str) -> dict:
             place.funnel, level=facts.level, unit=unit, parents=parents, highlight=facts.code
         )
         view["funnel_note"] = place.sentence
-        view["funnel_table"] = funnel_table(
-            place.funnel,
-            {facts.code},
-            parents,
-            f"{profiles.possessive(facts.name)} knife crime rate and the control limits for its "
-            f"population, {place.period.label}",
+        view["funnel_table"] = table(
+            funnel_table(
+                place.funnel,
+                {facts.code},
+                parents,
+                f"{profiles.possessive(facts.name)} knife crime rate and the control limits "
+                f"for its population, {place.period.label}",
+            )
         )
     else:
         view["funnel_note"] = "No funnel plot: there are no knife crime figures for this area."
@@ -367,11 +365,6 @@ def profile_csv(ds: Dataset, code: str) -> tuple[str, str] | None:
 
 
 def register(app: Dash, context: Context) -> None:
-    app.clientside_callback(
-        CHOICE_LISTENER,
-        Output(ids.PROFILE_TREND_CONTROLS, "role"),
-        Input(ids.PROFILE_TREND_CONTROLS, "id"),
-    )
 
     app.clientside_callback(
         FILL_SEARCH_LIST,

@@ -20,7 +20,6 @@ from dash.exceptions import PreventUpdate
 
 from callbacks import figures
 from callbacks.about import when
-from callbacks.at_risk import CHOICE_LISTENER
 from callbacks.context import StaffContext
 from callbacks.explorer import map_layer
 from data import queries, refresh
@@ -632,12 +631,6 @@ def register(app: Dash, context: StaffContext) -> None:
     def _preview(choice, upload_id):
         choice = choice or {}
         return preview(context, upload_id, choice.get("measure"), choice.get("level"))
-
-    app.clientside_callback(
-        CHOICE_LISTENER,
-        Output(ids.STAFF_PREVIEW_CHOICES, "role"),
-        Input(ids.STAFF_PREVIEW_CHOICES, "id"),
-    )
 
     @app.callback(
         Output(ids.STAFF_OUTCOME, "children"),

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 import pandas as pd
 from dash import Dash, Input, Output, ctx, html, no_update
 
-from callbacks.at_risk import CHOICE_LISTENER, FONT
 from callbacks.charts import OKABE_ITO
 from callbacks.context import Context
 from data import young_people as yp
@@ -16,9 +15,10 @@ from data.dataset import Dataset
 from data.funnel import rate_decimals
 from layouts import ids
 from layouts import young_people as view
-from layouts.at_risk import Option
 from layouts.pages import parse_query
 from layouts.tables import html_table
+from presenters.common.charts import FONT
+from presenters.common.options import Option
 
 DEFAULTS = {"measure": yp.HEADLINE, "level": "borough", "borough": ""}
 LEVELS = {"borough": "Boroughs", "ward": "Wards"}
@@ -336,9 +336,6 @@ def young_view(ds: Dataset | None, state: dict[str, str]) -> dict:
 
 
 def register(app: Dash, context: Context) -> None:
-    app.clientside_callback(
-        CHOICE_LISTENER, Output(ids.YOUNG_CONTROLS, "role"), Input(ids.YOUNG_CONTROLS, "id")
-    )
 
     @app.callback(
         Output(ids.YOUNG_CONTROLS, "children"),

@@ -19,6 +19,13 @@ import pandas as pd
 
 ROLLING_12 = "r12"
 LATEST_MONTH = "m"
+# The period select's value for "a range of months"; the range itself comes from the
+# From and To selects and is written as a token of its own (`2024-01..2024-06`).
+RANGE = "range"
+
+# The MPS moved to a new crime recording system (CONNECT) in February 2024: a
+# comparison across that month mixes two ways of recording.
+CONNECT_START = pd.Timestamp("2024-02-01")
 
 
 @dataclass(frozen=True)
@@ -87,8 +94,48 @@ def month_range(start: pd.Timestamp, end: pd.Timestamp) -> Period:
 
 
 _FY = re.compile(r"^fy(\d{4})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_RANGE = re.compile(r"^(\d{4}-\d{2})\.\.(\d{4}-\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_RANGE = re.compile(r"^(\d{4}-(?:0[1-9]|1[0-2]))\.\.(\d{4}-(?:0[1-9]|1[0-2]))$")
+
+
+def is_token(text: object) -> bool:
+    """Whether `text` has the shape of a period token (whatever the data holds)."""
+    if not isinstance(text, str):
+        return False
+    return text in (ROLLING_12, LATEST_MONTH) or any(
+        pattern.match(text) for pattern in (_FY, _MONTH, _RANGE)
+    )
+
+
+def control_values(token: str) -> tuple[str, str | None, str | None]:
+    """The period select's value and the From and To selects' values for a token.
+
+    A single month and a range of months are both shown as a range (one month is a
+    range from it to itself); the other tokens are options of the period select.
+    """
+    if m := _RANGE.match(token):
+        return RANGE, m.group(1), m.group(2)
+    if _MONTH.match(token):
+        return RANGE, token, token
+    return token, None, None
+
+
+def token_from_controls(choice: str | None, start: str | None, end: str | None) -> str:
+    """The token for the period select's value and, for a range, the months chosen.
+
+    Months in either order make the same range; a range with a month missing or
+    malformed is not a token, and falls back to the latest 12 months.
+    """
+    if choice != RANGE:
+        return choice if is_token(choice) else ROLLING_12
+    if not (_MONTH.match(start or "") and _MONTH.match(end or "")):
+        return ROLLING_12
+    first, last = sorted((start, end))
+    return first if first == last else f"{first}..{last}"
+
+
+def months_between(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
+    return pd.date_range(month_start(start), month_start(end), freq="MS")
 
 
 def resolve(token: str, latest: pd.Timestamp) -> Period:

@@ -3,7 +3,6 @@ over-read, with the choices a person made kept in the URL."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from dash import dcc, html
@@ -11,70 +10,12 @@ from dash import dcc, html
 from layouts import ids
 from layouts.tables import csv_button
 
-# (value, label, group): options with the same group label share an <optgroup>.
-Option = tuple[str, str, str]
-
-# Native <select> elements are used instead of dcc.Dropdown: Dash 4's dropdown keeps an
-# aria-hidden input in the tab order (an axe "serious" failure), while a native select
-# is labelled by its <label>, works from the keyboard and opens the phone's own picker.
-# A page-wide listener (callbacks.at_risk.CHOICE_LISTENER) copies the values of the
-# selects in a fieldset into the dcc.Store named by the fieldset's data-store.
-
-
-def native_select(
-    select_id: str, label: str, name: str, options: Sequence[Option], value: str
-) -> html.Div:
-    children: list = []
-    groups: dict[str, html.Optgroup] = {}
-    for option_value, option_label, group in options:
-        option = html.Option(option_label, value=option_value, selected=option_value == value)
-        if not group:
-            children.append(option)
-        elif group in groups:
-            groups[group].children.append(option)
-        else:
-            groups[group] = html.Optgroup([option], label=group)
-            children.append(groups[group])
-    return html.Div(
-        [html.Label(label, htmlFor=select_id), html.Select(children, id=select_id, name=name)],
-        className="arp-field",
-    )
-
-
-def controls(
-    state: dict[str, str],
-    *,
-    measures: Sequence[Option],
-    levels: Sequence[Option],
-    periods: Sequence[Option],
-    months: Sequence[Option],
-    within: Sequence[Option],
-    orders: Sequence[Option],
-) -> html.Fieldset:
-    fields = [
-        html.Legend("Choose what to rank"),
-        native_select("risk-measure", "Measure", "measure", measures, state["measure"]),
-        native_select("risk-level", "Areas", "level", levels, state["level"]),
-        native_select("risk-period", "Period", "period", periods, state["period_choice"]),
-    ]
-    if state["period_choice"] == "range":
-        fields += [
-            native_select("risk-start", "From", "start", months, state["start"]),
-            native_select("risk-end", "To", "end", months, state["end"]),
-        ]
-    fields += [
-        native_select("risk-within", "Show areas in", "within", within, state["within"]),
-        native_select("risk-order", "Order", "order", orders, state["order"]),
-    ]
-    return html.Fieldset(fields, className="arp-choices", **{"data-store": ids.RISK_CHOICE})
-
 
 def layout(query: dict[str, str], path: str = "/at-risk") -> list:
     search = "?" + urlencode(query) if query else ""
     return [
         dcc.Location(id=ids.RISK_URL, refresh="callback-nav", search=search),
         dcc.Store(id=ids.RISK_CHOICE),
-        dcc.Store(id=ids.RISK_STATE),
         html.H1("Most at-risk areas"),
         html.P(
             "Which boroughs and wards have the highest rates of weapon-enabled crime, and "
@@ -128,13 +69,7 @@ def layout(query: dict[str, str], path: str = "/at-risk") -> list:
                         html.Details(
                             [
                                 html.Summary("Table of the funnel plot"),
-                                html.Div(
-                                    id=ids.RISK_FUNNEL_TABLE,
-                                    className="table-wrap",
-                                    tabIndex="0",
-                                    role="region",
-                                    **{"aria-label": "Funnel plot figures"},
-                                ),
+                                html.Div(id=ids.RISK_FUNNEL_TABLE),
                                 csv_button(ids.RISK_FUNNEL_TABLE),
                             ]
                         ),
@@ -144,25 +79,8 @@ def layout(query: dict[str, str], path: str = "/at-risk") -> list:
                 html.Section(
                     [
                         html.H3("Ranked table"),
-                        html.Div(
-                            id=ids.RISK_TABLE,
-                            className="table-wrap risk-table",
-                            tabIndex="0",
-                            role="region",
-                            **{"aria-label": "Ranked areas"},
-                        ),
-                        html.Div(
-                            [
-                                html.Button(
-                                    "Download this table (CSV)",
-                                    id=ids.RISK_DOWNLOAD_BUTTON,
-                                    className="arp-button",
-                                    type="button",
-                                ),
-                                dcc.Download(id=ids.RISK_DOWNLOAD),
-                            ],
-                            className="arp-actions",
-                        ),
+                        html.Div(id=ids.RISK_TABLE),
+                        html.Div(csv_button(ids.RISK_TABLE), className="arp-actions"),
                         html.Div(id=ids.RISK_PROFILES, className="risk-profiles"),
                     ],
                     className="risk-section",

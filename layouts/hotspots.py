@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 from dash import dcc, html
 
 from layouts import ids
-from layouts.at_risk import Option, native_select
+from layouts.controls import native_select
+from presenters.common.options import Option
 
 
 def controls(

@@ -65,8 +65,8 @@ ABOUT_CONTENT = "about-content"
 # Most at-risk areas (/at-risk)
 RISK_URL = "risk-url"
 RISK_CHOICE = "risk-choice"
-RISK_STATE = "risk-state"
 RISK_CONTROLS = "risk-controls"
+RISK_SELECT = "risk"  # each select's id is this and its name: "risk-measure"
 RISK_HEADING = "risk-heading"
 RISK_SUMMARY = "risk-summary"
 RISK_DEFINITION = "risk-definition"
@@ -76,8 +76,6 @@ RISK_FUNNEL = "risk-funnel"
 RISK_FUNNEL_TABLE = "risk-funnel-table"
 RISK_TABLE = "risk-table"
 RISK_PROFILES = "risk-profiles"
-RISK_DOWNLOAD_BUTTON = "risk-download-button"
-RISK_DOWNLOAD = "risk-download"
 
 # Area profile (/area)
 PROFILE_URL = "profile-url"

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dash import dcc, html
 
 from layouts import ids
-from layouts.at_risk import native_select
+from layouts.controls import native_select
 
 ACCEPTED = (
     "MPS recorded crime at ward, borough or small-area (LSOA) level (MajorText, MinorText, "

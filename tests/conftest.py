@@ -7,6 +7,18 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# One Hypothesis profile for the whole suite: no deadlines (CI machines are busy, and a
+# test must never fail because the machine was slow), and the same examples on every
+# CI run, so a failure there can be reproduced.
+settings.register_profile(
+    "wec",
+    deadline=None,
+    derandomize=bool(os.environ.get("CI")),
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("wec")
 
 REPO = Path(__file__).resolve().parents[1]
 

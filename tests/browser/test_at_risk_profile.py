@@ -62,19 +62,22 @@ def choose(driver, select_id: str, value: str) -> None:
 
 
 def expected_rows(dataset, n: int, **view) -> list[list[str]]:
-    """The first rows as the page should print them, from the store."""
-    table = funnel.at_risk_areas(dataset, period="r12", **view).table
-    rate = next(c for c in table.columns if c.startswith("Rate per"))
-    unit = table.columns[4]
-    d = funnel.rate_decimals(table[rate].max())  # rates below 1 keep a third decimal
+    """The first rows as the page should print them: rank, name, code, count and the
+    rate to three significant figures, worked out here from the store's counts and the
+    Census populations."""
+    frame = queries.map_values(dataset, period="r12", **view).frame
+    frame = frame[frame["status"] == queries.OK].copy()
+    frame["raw"] = frame["count"] / frame["population"] * 1000
+    frame = frame.sort_values(["raw", "name"], ascending=[False, True]).head(n)
     return [
-        [str(r["Rank in London"]), r["Area"], r["Code"], f"{r[unit]:,}", f"{r[rate]:.{d}f}"]
-        for _, r in table.head(n).iterrows()
+        [r["name"], str(i + 1), r["code"], f"{int(r['count']):,}", f"{r['raw']:#.3g}"]
+        for i, (_, r) in enumerate(frame.iterrows())
     ]
 
 
 def shown_rows(driver, n: int) -> list[list[str]]:
-    return [[row[0], row[1], row[2], row[4], row[5]] for row in driver.execute_script(TOP_ROWS, n)]
+    """Area, rank, code, count and rate of the first rows of the ranked table."""
+    return [[row[0], row[1], row[-1], row[3], row[4]] for row in driver.execute_script(TOP_ROWS, n)]
 
 
 def downloaded(folder: Path, timeout: float = 20) -> Path:
@@ -105,15 +108,25 @@ def test_the_ranking_follows_the_choices_and_the_address(browser, live_server, d
     browser.execute_cdp_cmd(
         "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
     )
-    browser.find_element(By.ID, "risk-download-button").click()
-    csv = pd.read_csv(downloaded(tmp_path))
+    browser.find_element(By.CSS_SELECTOR, "button[data-csv-for='risk-table']").click()
+    csv = pd.read_csv(downloaded(tmp_path), encoding="utf-8-sig")
     table = funnel.at_risk_areas(dataset, measure="knife_crime_injury", level="borough",
                                  period="r12").table  # fmt: skip
     assert list(csv["Code"]) == list(table["Code"])
     assert list(csv["Offences"]) == list(table["Offences"])
     assert list(csv["Rate per 1,000 residents"]) == pytest.approx(
-        list(table["Rate per 1,000 residents"])
+        list(table["Rate per 1,000 residents"]), abs=0.01
     )
+
+    # A column heading sorts the table; a second press reverses it.
+    offences = browser.find_element(By.XPATH, "//*[@id='risk-table']//th/button[.='Offences']")
+    offences.click()
+    counts = [int(row[3].replace(",", "")) for row in browser.execute_script(TOP_ROWS, 32)]
+    assert counts == sorted(counts)
+    offences.click()
+    counts = [int(row[3].replace(",", "")) for row in browser.execute_script(TOP_ROWS, 32)]
+    assert counts == sorted(counts, reverse=True)
+    assert offences.find_element(By.XPATH, "..").get_attribute("aria-sort") == "descending"
 
     # Back undoes the last choice; the address alone reopens the view.
     browser.back()
@@ -123,7 +136,7 @@ def test_the_ranking_follows_the_choices_and_the_address(browser, live_server, d
         live_server + "/at-risk?measure=knife_crime_injury&level=borough&bcu=BCU-CENTRAL-SOUTH"
     )
     wait(browser, lambda d: "Central South BCU" in heading(d))
-    wait(browser, lambda d: sorted(row[1] for row in d.execute_script(TOP_ROWS, 5))
+    wait(browser, lambda d: sorted(row[0] for row in d.execute_script(TOP_ROWS, 5))
          == ["Lambeth", "Southwark"])  # fmt: skip
     assert (
         Select(browser.find_element(By.ID, "risk-within")).first_selected_option.get_attribute(

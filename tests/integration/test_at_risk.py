@@ -1,36 +1,31 @@
-"""The at-risk page's view, called as a plain function on the real published data."""
+"""The at-risk page on the real published data: its presenter, and its callback called as a
+plain function."""
 
 from __future__ import annotations
 
-import io
-
-import numpy as np
 import pandas as pd
 import pytest
 
-from callbacks.at_risk import at_risk_csv, at_risk_state, at_risk_view, query_string
+from callbacks.at_risk import show
 from data import funnel, queries, stats
-from layouts.pages import parse_query
+from presenters import at_risk
+from presenters.at_risk import AtRiskState
 
 LAMBETH = "E09000022"
 CENTRAL_SOUTH = "BCU-CENTRAL-SOUTH"
 
 
-def state(dataset, **query) -> dict[str, str]:
-    return at_risk_state(dataset, query, from_query=True)
-
-
-def body_rows(markup: str) -> list[str]:
-    return markup.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
+def state(dataset, **query) -> AtRiskState:
+    return at_risk.settle(dataset, AtRiskState.from_query(query))
 
 
 def test_an_empty_query_opens_knife_crime_by_ward_over_12_months(dataset):
     s = state(dataset)
-    assert (s["measure"], s["level"], s["period"], s["within"], s["order"]) == (
+    assert (s.measure, s.level, s.period, s.within, s.order) == (
         "knife_crime", "ward", "r12", "", "rate")  # fmt: skip
-    view = at_risk_view(dataset, s)
-    assert view["heading"] == "Knife crime by ward, 12 months to February 2026, all of London"
-    assert len(body_rows(view["table"].children)) == 679
+    view = at_risk.view(dataset, s)
+    assert view.heading == "Knife crime by ward, 12 months to February 2026, all of London"
+    assert len(view.ranked.rows) == 679
 
 
 @pytest.mark.parametrize(
@@ -41,9 +36,11 @@ def test_an_empty_query_opens_knife_crime_by_ward_over_12_months(dataset):
         # Homicide is published by borough only.
         ({"measure": "homicide_knife", "level": "ward"},
          {"measure": "homicide_knife", "level": "borough"}),
-        ({"period": "2025-06..2025-01"}, {"period": "2025-01..2025-06", "start": "2025-01"}),
+        ({"period": "2025-06..2025-01"}, {"period": "2025-01..2025-06"}),
         ({"period": "2019-01..2019-06"}, {"period": "r12"}),  # before knife data began
-        ({"period": "fy2024"}, {"period": "fy2024", "period_choice": "fy2024"}),
+        ({"period": "fy2024"}, {"period": "fy2024"}),
+        ({"period": "2025-01..2025-06"}, {"period": "2025-01..2025-06"}),
+        ({"period": "2021-01..2022-06"}, {"period": "2022-03..2022-06"}),  # cut to the data
         ({"bcu": CENTRAL_SOUTH}, {"within": CENTRAL_SOUTH}),
         ({"borough": LAMBETH, "level": "ward"}, {"within": LAMBETH}),
         # A borough filter makes no sense for a ranking of boroughs.
@@ -55,7 +52,7 @@ def test_an_empty_query_opens_knife_crime_by_ward_over_12_months(dataset):
 )  # fmt: skip
 def test_a_link_is_validated_and_anything_impossible_falls_back(dataset, query, expected):
     s = state(dataset, **query)
-    assert {k: s[k] for k in expected} == expected
+    assert {k: getattr(s, k) for k in expected} == expected
 
 
 def test_the_url_written_for_a_state_reopens_the_same_state(dataset):
@@ -63,7 +60,7 @@ def test_the_url_written_for_a_state_reopens_the_same_state(dataset):
                   {"level": "borough", "period": "2024-04..2025-03", "order": "count"},
                   {"borough": LAMBETH, "period": "m"}):  # fmt: skip
         s = state(dataset, **query)
-        assert state(dataset, **parse_query(query_string(s))) == s
+        assert at_risk.settle(dataset, AtRiskState.from_query(s.search())) == s
 
 
 def test_the_selects_values_become_a_state_too(dataset):
@@ -76,27 +73,31 @@ def test_the_selects_values_become_a_state_too(dataset):
         "within": CENTRAL_SOUTH,
         "order": "rate",
     }
-    s = at_risk_state(dataset, choice, from_query=False)
-    assert s["period"] == "2025-07..2025-09"
-    assert s["period_choice"] == "range"
-    assert query_string(s) == (
-        "?measure=knife_crime_injury&level=borough&period=2025-07..2025-09&order=rate"
-        f"&bcu={CENTRAL_SOUTH}"
+    s = at_risk.choose(dataset, AtRiskState(), choice)
+    assert s.period == "2025-07..2025-09"
+    assert s.search() == (
+        "?measure=knife_crime_injury&level=borough&period=2025-07..2025-09"
+        f"&bcu={CENTRAL_SOUTH}&order=rate"
     )
+    period = at_risk.controls(dataset, s).selects[2:4]
+    assert [(p.name, p.value) for p in period] == [("period", "range"), ("start", "2025-07")]
 
 
 def test_the_top_rows_are_the_highest_rates_computed_from_the_store(dataset):
-    view = at_risk_view(dataset, state(dataset, level="borough"))
+    view = at_risk.view(dataset, state(dataset, level="borough"))
     frame = queries.map_values(dataset, measure="knife_crime", level="borough", period="r12").frame
     ranked = frame[frame["status"] == queries.OK].sort_values("rate", ascending=False)
-    rows = body_rows(view["table"].children)
+    rows = view.ranked.texts()
     assert len(rows) == 32
+    headings = view.ranked.headings
     for i, (_, expected) in enumerate(ranked.head(3).iterrows()):
-        row = rows[i]
-        assert f'<th scope="row">{expected["name"]}</th>' in row
-        assert f'<td class="num">{int(expected["count"]):,}</td>' in row
-        assert f'<td class="num">{expected["rate"]:.2f}</td>' in row
-        assert expected["verdict"] in row
+        row = dict(zip(headings, rows[i], strict=True))
+        assert row["Area"] == expected["name"]
+        assert row["Offences"] == f"{int(expected['count']):,}"
+        # Three significant figures, worked out here from the raw count and population.
+        raw = expected["count"] / expected["population"] * 1000
+        assert row["Rate per 1,000 residents"] == f"{raw:.{3 - len(str(int(raw)))}f}"
+        assert row["Change"] == expected["verdict"]
 
 
 def test_ordering_by_count_ranks_by_count(dataset):
@@ -139,19 +140,19 @@ def test_funnel_positions_agree_with_poisson_limits_around_the_pooled_rate(datas
 
 
 def test_the_city_of_london_is_not_ranked_and_the_page_says_so(dataset):
-    view = at_risk_view(dataset, state(dataset))
-    assert "E05009288" not in view["table"].children  # Aldersgate
-    notes = " ".join(p.children for p in view["notes"])
+    view = at_risk.view(dataset, state(dataset))
+    assert "E05009288" not in view.ranked.column_texts("Code")  # Aldersgate
+    notes = " ".join(p.text for p in view.notes)
     assert "City of London's 25 wards are not ranked" in notes
     assert "not zero" in notes
 
 
 def test_a_measure_without_data_says_so_and_shows_no_numbers(dataset):
-    view = at_risk_view(dataset, state(dataset, measure="gun_crime"))
-    assert view["hidden"] is True
-    assert view["table"] is None
-    assert view["figure"] == {}
-    message = view["summary"][0].children
+    view = at_risk.view(dataset, state(dataset, measure="gun_crime"))
+    assert view.has_results is False
+    assert view.ranked is None
+    assert view.funnel_figure == {}
+    message = view.summary[0].text
     assert "no published data" in message
     assert str(dataset.measures.loc["gun_crime", "arrival"]) in message
     assert not any(ch.isdigit() for ch in message)
@@ -170,8 +171,7 @@ def test_young_measures_are_ranked_by_the_rate_per_young_resident(dataset):
 
 def test_a_range_of_months_counts_those_months(dataset):
     s = state(dataset, level="borough", period="2025-01..2025-06")
-    result = funnel.at_risk_areas(dataset, measure="knife_crime", level="borough",
-                                  period=s["period"])  # fmt: skip
+    result = at_risk.at_risk(dataset, s)
     expected = queries.map_values(dataset, measure="knife_crime", level="borough",
                                   period="2025-01..2025-06").frame.set_index("code")  # fmt: skip
     row = result.table.set_index("Code").loc[LAMBETH]
@@ -187,42 +187,55 @@ def test_low_counts_are_marked_unreliable(dataset):
     assert (result.table.loc[~low, "Reliability"] == "").all()
 
 
-def test_the_csv_holds_exactly_the_table_shown(dataset):
+def test_the_download_is_the_table_shown_with_numbers_unformatted(dataset):
     s = state(dataset, bcu=CENTRAL_SOUTH, level="ward")
-    name, text = at_risk_csv(dataset, s)
-    assert name == "at-risk-knife_crime-ward-r12-bcu-central-south.csv"
-    csv = pd.read_csv(io.StringIO(text))
-    view = at_risk_view(dataset, s)
-    shown = view["frame"]
-    assert list(csv.columns) == list(shown.columns)
-    assert list(csv["Code"]) == list(shown["Code"])
-    assert list(csv["Offences"]) == list(shown["Offences"])
-    assert np.allclose(csv["Rate per 1,000 residents"], shown["Rate per 1,000 residents"])
-    headers = view["table"].children.split("<thead>")[1].split("</thead>")[0]
-    for column in csv.columns:
-        assert f">{column}</th>" in headers
+    view = at_risk.view(dataset, s)
+    shown = at_risk.at_risk(dataset, s).table
+    model = view.ranked
+    assert model.filename.startswith("at-risk-knife-crime-wards-ranked-by-rate")
+    assert model.column_texts("Code") == list(shown["Code"])
+    assert model.column_values("Offences") == [int(v) for v in shown["Offences"]]
+    rates = pd.Series(model.column_values("Rate per 1,000 residents"), dtype=float)
+    expected = shown["Offences"].astype(float) / dataset.population_of(shown["Code"]) * 1000
+    assert rates.round(2).tolist() == expected.round(2).tolist()
 
 
 def test_with_nothing_published_the_page_says_so():
-    view = at_risk_view(None, {})
-    assert view["summary"][0].children == "No data has been published yet."
-    assert view["hidden"] is True
+    view = at_risk.view(None, AtRiskState())
+    assert view.summary[0].text == "No data has been published yet."
+    assert view.has_results is False
+    out = show(None, "")
+    assert out["hidden"] is True
+    assert out["summary"][0].children == "No data has been published yet."
 
 
 def test_without_a_previous_period_no_change_is_claimed(dataset):
-    view = at_risk_view(dataset, state(dataset, level="borough", period="fy2022"))
-    text = " ".join(p.children for p in view["summary"])
+    s = state(dataset, level="borough", period="fy2022")
+    view = at_risk.view(dataset, s)
+    text = " ".join(p.text for p in view.summary)
     assert "There are no figures for April 2021 to March 2022, so no change is shown." in text
-    assert view["frame"]["Change"].eq("").all()
+    assert all(t == "" for t in view.ranked.column_texts("Change"))
 
 
 def test_a_funnel_mark_opens_its_areas_profile_and_a_stray_click_nothing():
     from dash import no_update
 
-    from callbacks.at_risk import profile_href
+    from callbacks.common import profile_href
 
     assert profile_href({"points": [{"customdata": ["E09000022", "Lambeth"]}]}) == (
         "/area/E09000022"
     )
     assert profile_href(None) is no_update
     assert profile_href({"points": []}) is no_update
+
+
+def test_the_callback_writes_the_address_only_for_a_change_of_the_selects(dataset):
+    from dash import no_update
+
+    opened = show(dataset, "?measure=knife_crime&level=borough")
+    assert opened["search"] is no_update
+    assert opened["heading"].startswith("Knife crime by borough")
+    changed = show(dataset, "?measure=knife_crime&level=borough",
+                   {"changed": "order", "order": "count"}, from_choice=True)  # fmt: skip
+    assert changed["search"] == "?measure=knife_crime&level=borough&period=r12&order=count"
+    assert changed["table"].to_plotly_json()["props"]["data-table"]
