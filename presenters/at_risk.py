@@ -175,7 +175,9 @@ def _view(ds: Dataset, state: AtRiskState) -> AtRiskView:
         funnel_figure=figure,
         funnel_table=f_table,
         ranked=ranked_table(
-            result, f"{label}: {plural} ranked by {order_words}, {period.label}, {place}"
+            result,
+            f"{label}: {plural} ranked by {order_words}, {period.label}, {place}",
+            state.order,
         ),
         profiles_heading=f"Profiles of the first {len(top)} {plural} in the table",
         profiles=tuple(
@@ -275,8 +277,9 @@ def _notes(
     return tuple(notes)
 
 
-def ranked_table(result: funnel_data.AtRisk, caption: str) -> TableModel:
-    """The ranked areas; the area's name comes first, its code last."""
+def ranked_table(result: funnel_data.AtRisk, caption: str, order: str = "rate") -> TableModel:
+    """The ranked areas, ranked across London by `order`; the area's name comes first,
+    its code last."""
     frame = result.table
     headers = list(frame.columns)
     count, rate = headers[4], headers[5]
@@ -302,7 +305,7 @@ def ranked_table(result: funnel_data.AtRisk, caption: str) -> TableModel:
         caption,
         (
             Column("Area"),
-            Column("Rank in London", numeric=True),
+            Column(words.rank_heading(order), numeric=True),
             Column(parent),
             Column(count, numeric=True),
             Column(rate, numeric=True),

@@ -204,3 +204,18 @@ def listing(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def rank_basis(by: str, young: bool = False) -> str:
+    """What a rank is by: "rate per 1,000 residents" or "number of offences"."""
+    return f"rate per 1,000 {residents(young)}" if by == "rate" else "count"
+
+
+def rank_heading(by: str) -> str:
+    """A ranking column's heading: "Rank by rate", "Rank by count"."""
+    return "Rank by rate" if by == "rate" else "Rank by count"
+
+
+def rank_words(rank: int, of: int, level: str, by: str = "rate", young: bool = False) -> str:
+    """ "rank 3 of 679 wards by rate per 1,000 residents (1 is the highest)"."""
+    return f"rank {rank:,} of {areas(of, level)} by {rank_basis(by, young)} (1 is the highest)"

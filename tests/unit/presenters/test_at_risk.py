@@ -49,7 +49,7 @@ def test_ordering_by_count_and_narrowing_to_a_borough_keep_london_wide_ranks():
         "Brixton Windrush", "Clapham Town", "Stockwell East",
     ]  # fmt: skip
     # Ranked by count across London: Brixton 1, Peckham 2, Clapham 3, Stockwell 4.
-    assert lambeth.ranked.column_values("Rank in London") == [1, 3, 4]
+    assert lambeth.ranked.column_values("Rank by count") == [1, 3, 4]
     assert lambeth.heading == "Knife crime by ward, 12 months to February 2026, Lambeth"
 
 
