@@ -19,6 +19,7 @@ with a fixed seed, so the same data always gives the same hot spots.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -140,8 +141,15 @@ def gi_star(
     total_sum = x.sum(axis=1)  # windows
     # The permutation's expected sum: own value plus k times the mean of the others.
     expected = by_area + k[:, None] * (total_sum[None, :] - by_area) / (n - 1)
-    total = max(permutations, refine, deepen)
-    draws = draws_without_replacement(n - 1, int(k.max()), total, seed)
+    # Each stage's draws come from their own stream, so the first draws are the same
+    # whether or not more follow.
+    stages = sorted({permutations, refine, deepen} - {0})
+    draws = np.vstack(
+        [
+            draws_without_replacement(n - 1, int(k.max()), stop - start, (seed, stage))
+            for stage, (start, stop) in enumerate(itertools.pairwise([0, *stages]))
+        ]
+    )
     tolerance = 1e-9 * np.maximum(np.abs(lag), 1.0)
 
     def tails(areas: np.ndarray, start: int, stop: int, windows: np.ndarray):
@@ -206,7 +214,9 @@ def gi_star(
     return GiStar(z, p, above, below)
 
 
-def draws_without_replacement(n: int, k: int, draws: int, seed: int) -> np.ndarray:
+def draws_without_replacement(
+    n: int, k: int, draws: int, seed: int | tuple[int, ...]
+) -> np.ndarray:
     """`draws` rows of k distinct integers from 0 to n - 1, each row uniform over the
     ordered k-tuples: rows drawn with replacement are drawn again until their values
     are distinct (rejection keeps the distribution exact)."""
