@@ -37,7 +37,7 @@ COLOURS = {
     rules.ESTABLISHED_SPOT: "#D55E00",
     rules.EMERGING_SPOT: "#F0E442",
     rules.FORMER_SPOT: "#CC79A7",
-    rules.REPEAT_ONLY: "#56B4E9",
+    rules.PERSISTENT_ONLY: "#56B4E9",
     rules.NOT_FLAGGED: "#f7f7f7",
 }
 UNRELIABLE = "Fewer than 10: unreliable"
