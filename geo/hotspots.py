@@ -422,6 +422,8 @@ def compute_hotspots(
             "confidence": rules.confidence(q[:, -1]),
             "hot": hot[:, -1],
             "cold": cold[:, -1],
+            # Gi* judges the neighbourhood: a hot spot's own count can be ordinary.
+            "above_average": latest > latest.mean(),
             "class": classes,
             "hot_windows": hot.sum(axis=1),
             "windows": steps,
