@@ -36,7 +36,7 @@ COLOURS = {
     rules.ESTABLISHED_SPOT: "#D55E00",
     rules.EMERGING_SPOT: "#F0E442",
     rules.FORMER_SPOT: "#CC79A7",
-    rules.REPEAT_ONLY: "#56B4E9",
+    rules.PERSISTENT_ONLY: "#56B4E9",
     rules.NOT_FLAGGED: "#f7f7f7",
 }
 UNRELIABLE = "Fewer than 10: unreliable"
@@ -118,11 +118,12 @@ def export_frame(rows: pd.DataFrame, level: str, unit: str) -> pd.DataFrame:
             f"{unit}_12_months": rows["count"],
             "rate_per_1000": rows["rate"].round(4),
             "months_with_offences_of_12": rows["months_with"],
-            "persistent_months": rows["persistent_months"],
-            "top_decile_windows_of_12": rows["decile_windows"],
+            "top_10pct_years": rows["top_years"],
+            "separate_years": rows["years"],
+            "persistent_hot_spot": np.where(rows["persistent"], "yes", "no"),
             "gi_star_z": rows["z"].round(3),
+            "gi_star_p_two_sided": rows["p"].round(5),
             "gi_star_q_fdr": rows["q"].round(4),
-            "gi_star_confidence": rows["confidence"],
             "hot_spot_class": rows["class"],
             "gi_star_hot_windows": rows["hot_windows"],
             "windows": rows["windows"],
@@ -272,7 +273,7 @@ def summary_words(result: Hotspots, noun: str, level: str, place: str) -> list:
     n = len(table)
     in_place = table if not place else table[table["parent_code"] == place]
     persistent = int(in_place["persistent"].sum())
-    decile = int(in_place["decile"].sum())
+    years = int(table["years"].iloc[0]) if n else 0
     hot = in_place[in_place["hot"]]
     strong = int((hot["confidence"] >= 99).sum())
     classes = in_place["class"].value_counts()
@@ -284,15 +285,16 @@ def summary_words(result: Hotspots, noun: str, level: str, place: str) -> list:
     first = result.windows[0]
     out = [
         html.P(
-            f"In the 12 months to {latest:%B %Y}, {persistent:,} of {where} had "
-            f"{noun} in at least 9 of the 12 months, and {decile:,} "
-            f"{'was' if decile == 1 else 'were'} in London's top 10% by rate in most of "
-            "the last 12 rolling windows.",
+            f"{persistent:,} of {where} "
+            + ("was a persistent hot spot" if persistent == 1 else "were persistent hot spots")
+            + f": "
+            f"among London's top {rules.PERSISTENT_SHARE:.0%} of {plural} by {noun} in each "
+            f"of the last {years} separate 12-month years, to {latest:%B %Y}.",
             className="risk-headline",
         ),
         html.P(
             f"Gi* finds {len(hot):,} hot {'spot' if len(hot) == 1 else 'spots'} in the "
-            f"latest 12 months ({strong:,} at 99% confidence) after correcting for "
+            f"latest 12 months ({strong:,} with q < 0.01) after correcting for "
             f"testing {n:,} {plural} at once. Over the {result.z.shape[1]} rolling windows "
             f"from the 12 months to {first:%B %Y} to the 12 months to {latest:%B %Y}: "
             + (class_words or "no area has a hot-spot pattern")
@@ -432,8 +434,8 @@ PROFILE_MEASURES = (
 def status_words(row: pd.Series | dict) -> str:
     if row["class"]:
         return f"{row['class'].capitalize()} hot spot"
-    if row["persistent"] or row["decile"]:
-        return "Repeat victimisation"
+    if row["persistent"]:
+        return "Persistent hot spot"
     return "Not flagged"
 
 
@@ -444,7 +446,6 @@ def history_table(history: pd.DataFrame, name: str, label: str) -> object:
             "12 months to",
             "Offences",
             "Months with offences",
-            "Top 10% of London",
             "Gi* z-score",
             "Gi* result",
         ),
@@ -453,18 +454,17 @@ def history_table(history: pd.DataFrame, name: str, label: str) -> object:
                 f"{r['window_end']:%B %Y}",
                 f"{r['count']:,}",
                 f"{r['months_with']} of 12",
-                "yes" if r["top_decile"] else "no",
                 f"{r['z']:.2f}",
-                f"hot at {r['confidence']}%"
+                f"hot spot (q = {r['q']:.3f})"
                 if r["hot"]
-                else f"cold at {r['confidence']}%"
+                else f"cold spot (q = {r['q']:.3f})"
                 if r["cold"]
-                else "not significant",
+                else "not significant (q ≥ 0.05)",
             )
             for r in history.to_dict("records")
         ),
         row_header=0,
-        numeric=(1, 4),
+        numeric=(1, 3),
     )
 
 
@@ -563,12 +563,13 @@ def _wards_within(ds: Dataset, contiguity: Contiguity, facts: AreaFacts) -> list
         boroughs = list(members["code"])
         inside = table[table["parent_code"].isin(boroughs)]
     hot = inside[inside["class"] != ""]
+    years = int(table["years"].iloc[0])
     text = (
         f"Knife crime, 12 months to {result.windows[-1]:%B %Y}: {int(inside['persistent'].sum())} "
-        f"of the {len(inside)} wards in {facts.name} had offences in at least 9 of the 12 "
-        f"months; {int(inside['decile'].sum())} were in London's top 10% by rate in most "
-        f"recent windows; {len(hot)} {'has' if len(hot) == 1 else 'have'} a Gi* hot-spot "
-        "pattern"
+        f"of the {len(inside)} wards in {facts.name} were persistent hot spots (among "
+        f"London's top {rules.PERSISTENT_SHARE:.0%} of wards by offences in each of the last "
+        f"{years} separate 12-month years); {len(hot)} "
+        f"{'has' if len(hot) == 1 else 'have'} a Gi* hot-spot pattern"
     )
     text += (
         ": " + ", ".join(f"{n} ({c})" for n, c in zip(hot["name"], hot["class"], strict=True))

@@ -261,14 +261,18 @@ def users_list() -> None:
 
 @main.command("build-geo")
 def build_geo_command() -> None:
-    """Build the browser's boundary files (also done on first start)."""
+    """Build the browser's boundary files and the neighbours of wards and small areas
+    (also done on first start)."""
     from geo.web import build_web_layers
+    from geo.weights import build_weights
 
     settings = _settings()
     if settings.raw_dir is None:
         raise click.UsageError("no raw-data folder: set WEC_RAW_DIR")
     for level, path in build_web_layers(settings.raw_dir, settings.web_dir).items():
         click.echo(f"{level}: {path} ({path.stat().st_size:,} bytes)")
+    for level, path in build_weights(settings.raw_dir, settings.weights_dir).items():
+        click.echo(f"{level} neighbours: {path} ({path.stat().st_size:,} bytes)")
 
 
 @main.command("serve")

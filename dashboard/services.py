@@ -25,7 +25,7 @@ from data.refresh import READ_REVISION
 from data.store.store import Store
 from geo.register import area_register
 from geo.web import build_web_layers, lsoa_layer
-from geo.weights import Contiguity, contiguity
+from geo.weights import Contiguity, build_weights, load_contiguity
 
 log = logging.getLogger(__name__)
 
@@ -106,9 +106,13 @@ class DataService:
         return f"/geo/{name}" if name else None
 
     def contiguity(self, level: str) -> Contiguity | None:
-        if self.settings.raw_dir is None:
-            return None
-        return contiguity(self.settings.raw_dir, level)
+        """The saved neighbours of a level; built first if the boundaries are there but
+        nothing was saved (ensure_ready normally has)."""
+        found = load_contiguity(self.settings.weights_dir, level)
+        if found is None and self.settings.raw_dir is not None:
+            build_weights(self.settings.raw_dir, self.settings.weights_dir)
+            found = load_contiguity(self.settings.weights_dir, level)
+        return found
 
     def lsoa_layer(self, borough_code: str) -> dict | None:
         if self.settings.raw_dir is None:
@@ -140,6 +144,9 @@ def ensure_ready(settings: Settings, store: Store | None = None) -> None:
     if raw is not None and not (settings.web_dir / "manifest.json").exists():
         paths = build_web_layers(raw, settings.web_dir)
         log.info("built boundary layers: %s", ", ".join(p.name for p in paths.values()))
+    if raw is not None:
+        # Rebuilt only when a boundary or postcode file has changed.
+        build_weights(raw, settings.weights_dir)
 
 
 def web_file(settings: Settings, name: str, *, gzip_ok: bool = False) -> tuple[Path, bool] | None:

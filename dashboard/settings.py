@@ -89,3 +89,8 @@ class Settings:
     def web_dir(self) -> Path:
         """Where the browser's boundary files are built."""
         return self.data_dir / "web"
+
+    @property
+    def weights_dir(self) -> Path:
+        """Where the neighbours of wards and small areas are saved, once per boundary build."""
+        return self.data_dir / "weights"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio.errors
 
 WGS84 = "EPSG:4326"
@@ -17,6 +18,9 @@ BRITISH_NATIONAL_GRID = "EPSG:27700"
 WARDS_FILE = Path("boundaries_wards_2022/london_wards.json")
 BOROUGHS_FILE = Path("boundaries_boroughs/london_boroughs.geojson")
 LSOAS_FILE = Path("boundaries_lsoa_2021/london-2021-lsoa-gen20.shp")
+LOOKUP_FILE = Path(
+    "ons_lookups/LSOA_(2021)_to_Electoral_Ward_(2025)_to_LAD_(2025)_Best_Fit_Lookup_in_EW_v2.csv"
+)
 
 _WARD_FIELDS = {
     "WD22CD": "code",
@@ -41,6 +45,22 @@ def load_boroughs(raw_dir: Path) -> gpd.GeoDataFrame:
 def load_lsoas(raw_dir: Path) -> gpd.GeoDataFrame:
     """The 4,994 London LSOAs of 2021, reprojected from British National Grid."""
     return _read(Path(raw_dir) / LSOAS_FILE, _LSOA_FIELDS, BRITISH_NATIONAL_GRID)
+
+
+def wards_from_lsoas(raw_dir: Path) -> gpd.GeoDataFrame:
+    """Wards rebuilt by dissolving the 2021 LSOA polygons through the ONS best-fit
+    lookup (each LSOA wholly in the ward holding most of its people), on British
+    National Grid: finer lines than the generalised ward file, but in the wrong place
+    wherever an LSOA straddles a ward boundary. Columns code and geometry; a ward that
+    gets no LSOA is missing."""
+    path = Path(raw_dir) / LOOKUP_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"lookup file not found: {path}")
+    lookup = pd.read_csv(path, usecols=["LSOA21CD", "WD25CD"], encoding="utf-8-sig")
+    lsoas = load_lsoas(raw_dir).to_crs(BRITISH_NATIONAL_GRID)
+    joined = lsoas.merge(lookup, left_on="code", right_on="LSOA21CD", how="inner")
+    wards = joined[["WD25CD", "geometry"]].dissolve("WD25CD").reset_index()
+    return wards.rename(columns={"WD25CD": "code"}).sort_values("code", ignore_index=True)
 
 
 def _read(path: Path, fields: dict[str, str], source_crs: str) -> gpd.GeoDataFrame:

@@ -1,13 +1,17 @@
-"""Hot spots: Getis-Ord Gi* on rolling 12-month rates, over time, with the persistence
-rules beside it (data.hotspots), for every ward or small area of one measure.
+"""Hot spots for every ward or small area of one measure: persistent hot spots on the
+law of crime concentration, the concentration itself, Getis-Ord Gi* clusters over
+time and a sensitivity table of the definitions (rules in data.hotspots).
 
-Gi* asks whether an area and its neighbours together have a higher rate than London's
-areas as a whole would give by chance. Its significance comes from conditional
-permutation, as in PySAL's esda: each area keeps its own rate while its neighbours'
-rates are drawn at random from all other areas, 999 times; the share of draws at
-least as extreme as the real neighbourhood is the pseudo p-value. With 679 wards
-tested in every window, the p-values of each window are corrected for false
-discoveries (Benjamini-Hochberg) before an area is called a hot spot.
+Gi* asks whether an area and its neighbours together hold more offences than the
+areas of London would give them by chance. It runs on counts over 12 months, not on
+rates per resident: rates are very skewed by visitor areas whose residents are few
+(docs/METHODS.md, section 7). Its significance comes from conditional permutation,
+as in PySAL's esda: each area keeps its own value while its neighbours' values are
+drawn at random from all other areas. The p-value is two-sided: twice the smaller
+tail, (1 + the draws at least as extreme on that side) / (draws + 1), at most 1.
+esda's `p_sim` (and this module before) is that one tail alone, half of it.
+With every area tested in every window, each window's p-values are corrected for
+false discoveries (Benjamini-Hochberg) before an area is called a hot or cold spot.
 
 The same random draws serve every window and every area (as esda's `crand` does),
 with a fixed seed, so the same data always gives the same hot spots.
@@ -15,7 +19,8 @@ with a fixed seed, so the same data always gives the same hot spots.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -28,21 +33,38 @@ from data.funnel import memoised
 from geo.weights import Contiguity
 
 PERMUTATIONS = 999
-REFINE = 9999  # draws in all for an area beyond REFINE_BELOW after the first 999
-REFINE_BELOW = 0.01
+# An area whose p after the first 999 draws is at most REFINE_BELOW in a window gets
+# REFINE draws in all there (smallest p 0.0002). After correcting for 679 wards (or
+# 4,988 small areas) at once, an area at that floor can still miss q < 0.05 only
+# because of the number of draws (among small areas, unless 20 share the floor): in
+# such a window it gets DEEPEN draws (smallest p 0.00002).
+REFINE = 9999
+REFINE_BELOW = 0.02
+DEEPEN = 99999
+# Draw sums worked out at once (areas x draws x windows): about 16 MB.
+BLOCK_SUMS = 2_000_000
 SEED = 20180401  # the month the Mayor promised this dashboard
 # Gi* is computed in the rolling windows ending in each of the last 24 months (fewer
-# when the data is shorter): long enough to tell a persistent hot spot from a new one.
+# when the data is shorter): long enough to tell a lasting hot spot from a new one.
 STEPS = 24
-TREND_P = 0.05
+# Gi* runs on 12-month counts; EB-smoothed and raw rates are in the sensitivity table.
+GI_ON = "counts"
 
 
 @dataclass(frozen=True)
 class GiStar:
-    """Gi* for windows x areas: z-scores and one-sided permutation pseudo p-values."""
+    """Gi* for windows x areas.
+
+    z: Ord and Getis's z-score (esda's `Zs`). p: two-sided conditional-permutation
+    p-value. above: the observed neighbourhood sum is above its expected value under
+    the permutation (the area's own value plus k times the mean of the others), so
+    a significant p is a hot spot; below it, a cold one.
+    """
 
     z: np.ndarray
-    p_sim: np.ndarray
+    p: np.ndarray
+    above: np.ndarray
+    below: np.ndarray
 
 
 def _with_self(adjacency: sp.spmatrix) -> sp.csr_matrix:
@@ -76,24 +98,34 @@ def gi_star_z(values: np.ndarray, adjacency: sp.spmatrix) -> np.ndarray:
     return np.where(denominator > 0, z, 0.0)
 
 
+def two_sided_p(at_least: np.ndarray, at_most: np.ndarray, draws: int) -> np.ndarray:
+    """Twice the smaller one-sided pseudo p-value, at most 1.
+
+    at_least (at_most) counts the draws at least (at most) as large as observed; each
+    one-sided p is (1 + count) / (draws + 1), as esda's "greater" and "lesser".
+    """
+    smaller = np.minimum(at_least, at_most)
+    return np.minimum(1.0, 2 * (smaller + 1) / (draws + 1))
+
+
 def gi_star(
     values: np.ndarray,
     adjacency: sp.spmatrix,
     *,
     permutations: int = PERMUTATIONS,
     refine: int = REFINE,
+    deepen: int = DEEPEN,
     seed: int = SEED,
 ) -> GiStar:
-    """Gi* z-scores and conditional-permutation pseudo p-values, windows x areas.
+    """Gi* z-scores and two-sided conditional-permutation p-values, windows x areas.
 
     For area i with k neighbours, each permutation sums i's own value and k values
-    drawn without replacement from the other n - 1 areas. The pseudo p-value is
-    (1 + the number of draws at least as extreme as observed) / (draws + 1),
-    counted in the direction of the observed value (esda's folded `p_sim`).
-
-    With 999 draws no p-value is below 0.001, and after correcting for 679 wards
-    at once no ward could reach 99% confidence; so an area whose first draws put it
-    beyond 1% in any window gets `refine` draws in all (9,999), in two fixed stages.
+    drawn without replacement from the other n - 1 areas, and compares the sum with
+    the observed neighbourhood sum. More draws (the same first ones and more) go only
+    where they can change an answer: `refine` in all to an area's windows with
+    p <= REFINE_BELOW after the first `permutations`, then `deepen` to a window where
+    an area sits at the smallest p that `refine` draws can give and the window's
+    Benjamini-Hochberg q is still not below 0.05.
     """
     x = np.atleast_2d(np.asarray(values, dtype=float))
     steps, n = x.shape
@@ -102,37 +134,107 @@ def gi_star(
     z = gi_star_z(x, binary)
     lag = (x + (binary @ x.T).T).T  # areas x windows: the observed neighbourhood sums
     by_area = np.ascontiguousarray(x.T)
-    rng = np.random.default_rng(seed)
-    total = max(permutations, refine)
-    draws = np.array([rng.choice(n - 1, size=k.max(), replace=False) for _ in range(total)])
+    # Whole counts add up exactly in single precision (below 2^24), which halves the
+    # memory the draws' sums pass through.
+    exact32 = bool(np.all(x == np.round(x)) and np.abs(x).sum(axis=1).max() < 2**24)
+    pool_type = np.float32 if exact32 else np.float64
+    total_sum = x.sum(axis=1)  # windows
+    # The permutation's expected sum: own value plus k times the mean of the others.
+    expected = by_area + k[:, None] * (total_sum[None, :] - by_area) / (n - 1)
+    # Each stage's draws come from their own stream, so the first draws are the same
+    # whether or not more follow.
+    stages = sorted({permutations, refine, deepen} - {0})
+    draws = np.vstack(
+        [
+            draws_without_replacement(n - 1, int(k.max()), stop - start, (seed, stage))
+            for stage, (start, stop) in enumerate(itertools.pairwise([0, *stages]))
+        ]
+    )
+    tolerance = 1e-9 * np.maximum(np.abs(lag), 1.0)
 
-    def extreme(i: int, chosen: np.ndarray, windows: np.ndarray) -> np.ndarray:
+    def tails(areas: np.ndarray, start: int, stop: int, windows: np.ndarray):
+        """For each of `areas`, how many of draws[start:stop] give a neighbourhood sum
+        at least (at_least) and at most (at_most) the observed one, in `windows`."""
+        picked = [draws[start:stop, : k[i]] for i in areas]
         # Draws number the other n - 1 areas: skip i itself.
-        picked = chosen[:, : k[i]]
-        picked = picked + (picked >= i)
-        pool = by_area if len(windows) == steps else np.ascontiguousarray(by_area[:, windows])
-        sums = pool[picked].sum(axis=1) + pool[i]  # draws x windows
-        observed = lag[i, windows]
-        return (sums >= observed - 1e-12 * np.abs(observed)).sum(axis=0)
+        indices = np.concatenate(
+            [(d + (d >= i)).ravel() for d, i in zip(picked, areas, strict=True)]
+        )
+        per_row = np.repeat(k[areas], stop - start)
+        # One row a draw, a 1 for each area drawn: the product is each draw's sum,
+        # several times faster than gathering the values and adding them.
+        chosen = sp.csr_matrix(
+            (
+                np.ones(len(indices), dtype=pool_type),
+                indices,
+                np.concatenate([[0], np.cumsum(per_row)]),
+            ),
+            shape=(len(per_row), n),
+        )
+        pool = by_area[:, windows].astype(pool_type)
+        sums = (chosen @ pool).reshape(len(areas), stop - start, len(windows))
+        sums += pool[areas][:, None, :]
+        observed = lag[np.ix_(areas, windows)][:, None, :].astype(pool_type)
+        slack = tolerance[np.ix_(areas, windows)][:, None, :].astype(pool_type)
+        return (sums >= observed - slack).sum(axis=1), (sums <= observed + slack).sum(axis=1)
 
     every_window = np.arange(steps)
-    larger = np.array([extreme(i, draws[:permutations], every_window) for i in range(n)])
-    larger = larger.reshape(n, steps).astype(float)
-    p_sim = (np.minimum(larger, permutations - larger) + 1) / (permutations + 1)
+    at_least = np.zeros((n, steps))
+    at_most = np.zeros((n, steps))
+    block = max(1, BLOCK_SUMS // (permutations * steps))
+    for first in range(0, n, block):
+        areas = np.arange(first, min(first + block, n))
+        at_least[areas], at_most[areas] = tails(areas, 0, permutations, every_window)
+    p = two_sided_p(at_least, at_most, permutations)
+    done = np.full((n, steps), permutations)
+
+    def more(i: int, windows: np.ndarray, stage: int) -> None:
+        start = int(done[i, windows[0]])
+        more_least, more_most = tails(np.array([i]), start, stage, windows)
+        at_least[i, windows] += more_least[0]
+        at_most[i, windows] += more_most[0]
+        done[i, windows] = stage
+        p[i, windows] = two_sided_p(at_least[i, windows], at_most[i, windows], stage)
+
     if refine > permutations:
         # Only the windows where an area is close to the edge need the finer answer.
-        for i, windows in _close_windows(p_sim):
-            more = larger[i, windows] + extreme(i, draws[permutations:total], windows)
-            p_sim[i, windows] = (np.minimum(more, total - more) + 1) / (total + 1)
-    p_sim = p_sim.T
+        for i in np.flatnonzero((p <= REFINE_BELOW).any(axis=1)):
+            more(i, np.flatnonzero(p[i] <= REFINE_BELOW), refine)
+    if deepen > refine > permutations:
+        floor = two_sided_p(0, 0, refine) * (1 + 1e-9)
+        held_back = (p <= floor) & (done == refine) & (fdr_by_window(p.T).T >= rules.HOT_Q)
+        for i in np.flatnonzero(held_back.any(axis=1)):
+            more(i, np.flatnonzero(held_back[i]), deepen)
+    flat = x.std(axis=1) == 0
+    p = p.T
     # No spread in a window: nothing is unusual.
-    p_sim[x.std(axis=1) == 0] = 1.0
-    return GiStar(z, p_sim)
+    p[flat] = 1.0
+    above = (lag > expected + tolerance).T & ~flat[:, None]
+    below = (lag < expected - tolerance).T & ~flat[:, None]
+    return GiStar(z, p, above, below)
 
 
-def _close_windows(p_sim: np.ndarray):
-    for i in np.flatnonzero((p_sim <= REFINE_BELOW).any(axis=1)):
-        yield i, np.flatnonzero(p_sim[i] <= REFINE_BELOW)
+def draws_without_replacement(
+    n: int, k: int, draws: int, seed: int | tuple[int, ...]
+) -> np.ndarray:
+    """`draws` rows of k distinct integers from 0 to n - 1, each row uniform over the
+    ordered k-tuples: rows drawn with replacement are drawn again until their values
+    are distinct (rejection keeps the distribution exact)."""
+    if k > n:
+        raise ValueError(f"cannot draw {k} distinct areas from {n}")
+    rng = np.random.default_rng(seed)
+    out = rng.integers(0, n, size=(draws, k), dtype=np.int32)
+    while True:
+        ordered = np.sort(out, axis=1)
+        repeated = (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
+        if not repeated.any():
+            return out
+        out[repeated] = rng.integers(0, n, size=(int(repeated.sum()), k), dtype=np.int32)
+
+
+def fdr_by_window(p: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg q-values across the areas of each window (rows of `p`)."""
+    return np.vstack([stats.benjamini_hochberg(row) for row in np.atleast_2d(p)])
 
 
 # -- every area of one measure -------------------------------------------------
@@ -140,40 +242,53 @@ def _close_windows(p_sim: np.ndarray):
 
 @dataclass(frozen=True)
 class Hotspots:
-    """Hot-spot answers for every area of a level for one measure."""
+    """Hot-spot answers for every area of a level for one measure.
+
+    `table` has one row per area (columns in `_table`); the arrays are areas x
+    windows (Gi* windows, oldest first) or areas x years (separate years, oldest
+    first). `concentration`, `lorenz` and `sensitivity` are data for the page's
+    figures and notes (see data.hotspots for their columns).
+    """
 
     measure: str
     level: str
     available: bool
     message: str
-    table: pd.DataFrame  # one row per area; see `_table`
+    table: pd.DataFrame
     windows: pd.DatetimeIndex  # last month of each Gi* window, oldest first
     z: np.ndarray  # areas x windows
     q: np.ndarray
     counts: np.ndarray  # areas x windows: offences in each rolling window
     months_with: np.ndarray  # areas x windows: months with offences in each window
-    top: np.ndarray  # areas x windows: in the top decile
     first_month: pd.Timestamp | None = None
+    hot: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+    cold: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+    # Separate 12-month years, oldest first: (first month, last month) of each.
+    years: tuple[tuple[pd.Timestamp, pd.Timestamp], ...] = ()
+    year_counts: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    year_top: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+    concentration: pd.DataFrame = field(default_factory=pd.DataFrame)
+    lorenz: pd.DataFrame = field(default_factory=pd.DataFrame)
+    gini: float = float("nan")
+    sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def history(self, code: str) -> pd.DataFrame | None:
-        """One area's hot-spot record window by window, latest first."""
+        """One area's Gi* record window by window, latest first."""
         codes = self.table["code"].to_numpy()
         found = np.flatnonzero(codes == code)
         if not self.available or found.size == 0:
             return None
         i = int(found[0])
-        level = rules.confidence(self.q[i])
         frame = pd.DataFrame(
             {
                 "window_end": self.windows,
                 "count": self.counts[i].astype(int),
                 "months_with": self.months_with[i],
-                "top_decile": self.top[i],
                 "z": self.z[i],
                 "q": self.q[i],
-                "confidence": level,
-                "hot": (self.z[i] > 0) & (self.q[i] < rules.HOT_Q),
-                "cold": (self.z[i] < 0) & (self.q[i] < rules.HOT_Q),
+                "confidence": rules.confidence(self.q[i]),
+                "hot": self.hot[i],
+                "cold": self.cold[i],
             }
         )
         return frame.iloc[::-1].reset_index(drop=True)
@@ -183,7 +298,7 @@ def unavailable(ds: Dataset, measure: str, level: str, message: str) -> Hotspots
     empty = np.zeros((0, 0))
     return Hotspots(
         measure, level, False, message, pd.DataFrame(), pd.DatetimeIndex([]),
-        empty, empty, empty, empty.astype(int), empty.astype(bool),
+        empty, empty, empty, empty.astype(int),
     )  # fmt: skip
 
 
@@ -197,18 +312,19 @@ def no_data_message(ds: Dataset, measure: str) -> str:
 def area_hotspots(
     ds: Dataset, contiguity: Contiguity, measure: str, *, permutations: int = PERMUTATIONS
 ) -> Hotspots:
-    """Every area of `contiguity`'s level with its hot-spot class, rules and reasons;
+    """Every area of `contiguity`'s level with its hot-spot findings and reasons;
     computed once per data version."""
     return memoised(
         ds,
         ("hotspots", measure, contiguity.level, contiguity.n, permutations),
-        lambda: _area_hotspots(ds, contiguity, measure, permutations),
+        lambda: compute_hotspots(ds, contiguity, measure, permutations=permutations),
     )
 
 
-def _area_hotspots(
-    ds: Dataset, contiguity: Contiguity, measure: str, permutations: int
+def compute_hotspots(
+    ds: Dataset, contiguity: Contiguity, measure: str, *, permutations: int = PERMUTATIONS
 ) -> Hotspots:
+    """`area_hotspots` without the memo: every figure computed afresh."""
     level = contiguity.level
     if measure not in ds.measures.index:
         return unavailable(ds, measure, level, f"Unknown measure {measure!r}.")
@@ -230,33 +346,55 @@ def _area_hotspots(
         )  # fmt: skip
     young = bool(ds.measures.loc[measure, "young"])
     population = ds.population_of(codes, "0-24" if young else "all")
+    area_km2 = contiguity.area_km2[keep]
     rolling = rules.rolling_sums(counts)
     ends = months[rules.WINDOW - 1 :]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rates = rolling / population[:, None] * 1000
-    rates = np.where(np.isfinite(rates), rates, 0.0)
+    latest = rolling[:, -1]
 
+    # Persistent hot spots: top 10% by count in each separate year.
+    n_years = rules.separate_years(len(months))
+    if n_years >= rules.MIN_YEARS:
+        year_counts = rules.year_totals(counts, n_years)
+        year_top = rules.top_share(year_counts, rules.PERSISTENT_SHARE)
+        density_top = rules.top_share(year_counts / area_km2[:, None], rules.PERSISTENT_SHARE)
+    else:
+        year_counts = np.zeros((len(codes), 0))
+        year_top = density_top = np.zeros((len(codes), 0), dtype=bool)
+    judged = n_years >= rules.MIN_YEARS
+    persistent = year_top.all(axis=1) if judged else np.zeros(len(codes), dtype=bool)
+    persistent_density = density_top.all(axis=1) if judged else persistent
+    last_month = months[-1]
+    years = tuple(
+        (last_month - pd.DateOffset(months=12 * (n_years - y) - 1),
+         last_month - pd.DateOffset(months=12 * (n_years - y - 1)))
+        for y in range(n_years)
+    )  # fmt: skip
+
+    # Gi* on 12-month counts in each window.
     steps = min(STEPS, rolling.shape[1])
-    gi = gi_star(rates[:, -steps:].T, adjacency, permutations=permutations)
-    q = np.vstack([stats.benjamini_hochberg(p) for p in gi.p_sim]).T  # areas x windows
+    gi = gi_star(rolling[:, -steps:].T, adjacency, permutations=permutations)
+    q = fdr_by_window(gi.p).T  # areas x windows
     z = gi.z.T
-    hot = (z > 0) & (q < rules.HOT_Q)
-    cold = (z < 0) & (q < rules.HOT_Q)
+    hot = (q < rules.HOT_Q) & gi.above.T
+    cold = (q < rules.HOT_Q) & gi.below.T
 
     # The trend of a hot spot is tested on the monthly offences of the area and its
     # neighbours, which do not overlap, rather than on the Gi* of rolling windows,
     # which share 11 of their 12 months and would make any trend look significant.
     span = counts[:, -(steps + rules.WINDOW - 1) :]
-    neighbourhood = span + adjacency @ span
-    s, p_trend = stats.mann_kendall(neighbourhood)
-    trend = np.where(p_trend < TREND_P, np.sign(s), 0).astype(int)
+    if span.shape[1] >= 2 * rules.WINDOW:
+        neighbourhood = span + adjacency @ span
+        s, _var, _z, p_trend = rules.seasonal_mann_kendall(neighbourhood)
+        trend = np.where(p_trend < rules.TREND_P, np.sign(s), 0).astype(int)
+    else:
+        p_trend = np.full(len(codes), np.nan)
+        trend = np.zeros(len(codes), dtype=int)
     classes = rules.emerging_classes(hot, cold, trend)
 
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = latest / population * 1000
+    eb = rules.eb_rates(latest, population) * 1000
     months_with = rules.months_with_offences(counts)
-    persistent_rule = months_with >= rules.PERSISTENT_MONTHS
-    run = rules.run_length(persistent_rule)
-    top = rules.top_decile(rates)
-    recent = top[:, -rules.DECILE_WINDOWS :]
     names = contiguity.names[keep]
     parents = contiguity.parents[keep]
     table = pd.DataFrame(
@@ -266,38 +404,108 @@ def _area_hotspots(
             "parent_code": parents,
             "parent": [str(ds.areas["name"].get(p, "")) for p in parents],
             "ward": _ward_names(ds, codes) if level == "lsoa" else "",
-            "count": rolling[:, -1].astype(int),
+            "count": latest.astype(int),
             "population": population,
-            "rate": rates[:, -1],
+            "rate": rate,
+            "eb_rate": eb,
+            "area_km2": area_km2,
+            "density": latest / area_km2,
             "months_with": months_with[:, -1],
-            "persistent": persistent_rule[:, -1],
-            "persistent_months": run,
-            "persistent_since_start": run == persistent_rule.shape[1],
-            "decile_windows": recent.sum(axis=1),
-            "decile_of": recent.shape[1],
-            "decile": recent.sum(axis=1) >= rules.DECILE_MOST,
+            "years": n_years,
+            "top_years": year_top.sum(axis=1),
+            "persistent": persistent,
+            "top_years_density": density_top.sum(axis=1),
+            "persistent_density": persistent_density,
             "z": z[:, -1],
+            "p": gi.p.T[:, -1],
             "q": q[:, -1],
             "confidence": rules.confidence(q[:, -1]),
             "hot": hot[:, -1],
+            "cold": cold[:, -1],
+            # Gi* judges the neighbourhood: a hot spot's own count can be ordinary.
+            "above_average": latest > latest.mean(),
             "class": classes,
             "hot_windows": hot.sum(axis=1),
             "windows": steps,
             "trend": trend,
-            "low_count": rolling[:, -1] < stats.LOW_COUNT,
+            "trend_p": p_trend,
+            "low_count": latest < stats.LOW_COUNT,
             "caveat": [_text(ds.areas["caveat"].get(c)) for c in codes],
         }
     )
     table["reasons"] = ["; ".join(rules.reasons(r)) for r in table.to_dict("records")]
-    table["flagged"] = table["persistent"] | table["decile"] | table["hot"] | (table["class"] != "")
+    table["flagged"] = table["persistent"] | table["hot"] | (table["class"] != "")
     table["category"] = [
-        rules.category(c, p, d)
-        for c, p, d in zip(table["class"], table["persistent"], table["decile"], strict=True)
+        rules.category(c, p) for c, p in zip(table["class"], table["persistent"], strict=True)
     ]
     return Hotspots(
         measure, level, True, "", table, ends[-steps:], z, q,
-        rolling[:, -steps:], months_with[:, -steps:], top[:, -steps:], months[0],
+        rolling[:, -steps:], months_with[:, -steps:], months[0],
+        hot, cold, years, year_counts, year_top,
+        rules.concentration(latest), rules.lorenz_curve(latest), rules.gini(latest),
+        sensitivity_table(table, counts, rolling, population, adjacency, year_counts,
+                          n_years, permutations),
     )  # fmt: skip
+
+
+def sensitivity_table(
+    table: pd.DataFrame,
+    counts: np.ndarray,
+    rolling: np.ndarray,
+    population: np.ndarray,
+    adjacency: sp.csr_matrix,
+    year_counts: np.ndarray,
+    n_years: int,
+    permutations: int,
+) -> pd.DataFrame:
+    """How many areas each definition flags and the share of the latest 12 months'
+    offences they hold: one row a definition, in `definition` order.
+
+    Columns: definition (key), label (words), used (the page's rule), areas, flagged,
+    share_of_areas, offences, share_of_offences.
+    """
+    latest = rolling[:, -1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        raw_rates = np.where(population > 0, latest / population, 0.0)
+        rolling_rates = rolling / population[:, None]
+    eb = rules.eb_rates(latest, population)
+    eb = np.where(np.isfinite(eb), eb, np.nanmean(eb))
+
+    def gi_hot(values: np.ndarray) -> np.ndarray:
+        gi = gi_star(values[None, :], adjacency, permutations=permutations)
+        return ((fdr_by_window(gi.p) < rules.HOT_Q) & gi.above)[0]
+
+    flags: dict[str, np.ndarray | None] = {}
+    if n_years >= rules.MIN_YEARS:
+        flags[rules.PERSISTENT_10] = table["persistent"].to_numpy()
+        flags[rules.PERSISTENT_5] = rules.persistent(year_counts, 0.05)
+        flags[rules.PERSISTENT_DENSITY_10] = table["persistent_density"].to_numpy()
+    flags[rules.GI_COUNTS] = table["hot"].to_numpy()
+    flags[rules.GI_EB_RATES] = gi_hot(eb)
+    flags[rules.GI_RAW_RATES] = gi_hot(raw_rates)
+    flags[rules.NINE_OF_TWELVE] = rules.old_nine_of_twelve(counts)
+    flags[rules.DECILE_SEVEN_OF_TWELVE] = (
+        rules.old_decile_rule(rolling_rates) if rolling.shape[1] >= rules.DECILE_WINDOWS else None
+    )
+    total = latest.sum()
+    rows = []
+    for key, flagged in flags.items():
+        if flagged is None:
+            continue
+        held = float(latest[flagged].sum())
+        rows.append(
+            {
+                "definition": key,
+                "label": rules.sensitivity_label(key, n_years),
+                "used": key in (rules.PERSISTENT_10, rules.GI_COUNTS),
+                "areas": len(latest),
+                "flagged": int(flagged.sum()),
+                "share_of_areas": float(flagged.mean()),
+                "offences": held,
+                "share_of_offences": held / total if total > 0 else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _ward_names(ds: Dataset, codes: np.ndarray) -> np.ndarray:

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from dash import dcc, html
 
+from data import hotspots as rules
 from layouts import ids
 from layouts.controls import native_select
 from presenters.common.options import Option
@@ -49,33 +50,37 @@ def legend(items: Sequence[tuple[str, str, int]]) -> html.Ul:
 
 
 METHOD = [
+    html.P(rules.REPEAT_VICTIMISATION_NOTE),
     html.P(
-        "Repeat victimisation: a ward or small area is persistent when it had offences in "
-        "at least 9 of the last 12 months, and it is persistently among the worst when its "
-        "rate per 1,000 residents was in London's top 10% in at least 7 of the last 12 "
-        "rolling 12-month windows. The table says for how long each rule has held."
+        "Persistent hot spots follow the law of crime concentration (Weisburd 2015): a "
+        "small share of places holds a large share of crime, and the same places stay on "
+        f"top. A ward or small area is a persistent hot spot when it is among London's top "
+        f"{rules.PERSISTENT_SHARE:.0%} by number of offences in each of the last three "
+        "separate 12-month years (two for small areas, whose data starts in March 2024). "
+        "Areas tied at the cut are all left out, so no more than that share is flagged."
     ),
     html.P(
         "Spatial clusters: Getis-Ord Gi* asks whether an area and its neighbours (areas "
-        "sharing a boundary or a corner) together have a higher rate over 12 months than "
-        "chance would give. Its significance comes from 999 random rearrangements of the "
-        "other areas' rates (9,999 for the clearest cases), and is corrected for testing "
-        'every area at once (Benjamini-Hochberg false discovery rate). "Gi* hot at 99%" '
-        "means the correction still leaves less than a 1% false discovery rate."
+        "sharing a boundary or a corner) together had more offences over 12 months than "
+        "chance would give. Its significance is two-sided and comes from random "
+        "rearrangements of the other areas' counts (999, and up to 99,999 for the clearest "
+        "cases), corrected for testing every area at once (Benjamini-Hochberg false "
+        "discovery rate). Only areas with q < 0.05 are called hot or cold spots."
     ),
     html.P(
         "How a hot spot moves: Gi* is worked out for the rolling 12 months ending in each "
         "of the last 24 months. A hot spot in at least 90% of them, the latest included, "
-        "is persistent, or intensifying or diminishing when the monthly offences of the "
-        "area and its neighbours show a significant trend (Mann-Kendall test); new, "
-        "consecutive, sporadic and oscillating hot spots are younger or on and off; a "
-        "former hot spot was one in at least half of the earlier windows but is not now. "
-        "These follow emerging hot-spot analysis."
+        "is steady, or intensifying or diminishing when the monthly offences of the area "
+        "and its neighbours show a significant trend (seasonal Mann-Kendall test, each "
+        "calendar month compared with itself); new, consecutive, sporadic and oscillating "
+        "hot spots are younger or on and off; a former hot spot was one in at least half "
+        "of the earlier windows but is not now. These follow emerging hot-spot analysis."
     ),
     html.P(
-        "Rates are per resident (Census 2021), so the West End and other visitor-heavy "
-        "wards stand out more than the risk to their residents; the City of London is "
-        "policed by the City of London Police and has no figures here, not zero."
+        "Counts, not rates per resident, are used: the West End and other visitor-heavy "
+        "wards have few residents, so their rates say little about the risk to residents. "
+        "The City of London is policed by the City of London Police and has no figures "
+        "here, not zero."
     ),
 ]
 

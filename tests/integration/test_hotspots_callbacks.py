@@ -74,32 +74,96 @@ def test_other_measures_never_flag_the_city_either(dataset, wards, measure):
 
 
 def test_persistence_is_counted_from_the_real_monthly_counts(dataset, knife):
+    # Written out: each ward's offences in the three separate years to February 2026,
+    # and how many wards had at least as many in each year.
     series = dataset.series(KNIFE, "ward")
+    wards = series.values[:-1]  # the last row is the unallocated offences
+    assert series.areas[-1] == "UNALLOCATED"
+    years = [
+        wards[:, -36:-24].sum(axis=1),
+        wards[:, -24:-12].sum(axis=1),
+        wards[:, -12:].sum(axis=1),
+    ]
+    cap = 67  # 10% of 679 wards, rounded down
     table = knife.table.set_index("code")
-    for code in ("E05013808", "E05014118", "E05013570"):  # West End, Waterloo, Heathrow
-        last12 = series.values[series.areas.get_loc(code)][-12:]
-        assert table.loc[code, "months_with"] == int((last12 > 0).sum())
-        assert table.loc[code, "count"] == int(last12.sum())
-        assert table.loc[code, "persistent"] == ((last12 > 0).sum() >= 9)
+    for code in ("E05013808", "E05014118", "E05013570", "E05013662"):
+        row = series.areas.get_loc(code)
+        top = [(year >= year[row]).sum() <= cap and year[row] > 0 for year in years]
+        assert table.loc[code, "top_years"] == sum(top)
+        assert table.loc[code, "persistent"] == all(top)
+        assert table.loc[code, "count"] == int(years[-1][row])
+        assert table.loc[code, "months_with"] == int((wards[row, -12:] > 0).sum())
+    assert (knife.table["years"] == 3).all()
 
 
-def test_the_west_end_cluster_is_a_hot_spot_with_reasons_in_words(knife):
+def test_persistent_hot_spots_hold_more_offences_than_their_share_of_areas(dataset, knife, service):
+    lsoas = service.contiguity("lsoa")
+    for result in (
+        knife,
+        area_hotspots(dataset, lsoas, "possession_of_weapons"),
+        area_hotspots(dataset, lsoas, "violence_against_the_person"),
+    ):
+        table = result.table
+        flagged = table["persistent"]
+        assert 0 < flagged.mean() <= 0.10
+        share = table.loc[flagged, "count"].sum() / table["count"].sum()
+        assert share > 2 * flagged.mean()
+        row = result.sensitivity.set_index("definition").loc[rules.PERSISTENT_10]
+        assert row["used"]
+        assert row["flagged"] == flagged.sum()
+        assert row["share_of_offences"] == pytest.approx(share)
+
+
+def test_concentration_against_a_direct_sort(knife):
+    counts = knife.table["count"].sort_values(ascending=False)
+    table = knife.concentration.set_index("share_of_areas_named")
+    for share, k in ((0.01, 6), (0.05, 33), (0.10, 67)):
+        assert table.loc[share, "areas"] == k
+        assert table.loc[share, "share_of_offences"] == pytest.approx(
+            counts.head(k).sum() / counts.sum()
+        )
+    assert knife.lorenz["share_of_offences"].iloc[-1] == pytest.approx(1.0)
+    assert len(knife.lorenz) == 680
+    assert 0 < knife.gini < 1
+
+
+def test_the_sensitivity_table_shows_that_the_choice_matters(dataset, knife):
+    table = knife.sensitivity.set_index("definition")
+    assert set(table.index) == {
+        rules.PERSISTENT_10, rules.PERSISTENT_5, rules.PERSISTENT_DENSITY_10, rules.GI_COUNTS,
+        rules.GI_EB_RATES, rules.GI_RAW_RATES, rules.NINE_OF_TWELVE, rules.DECILE_SEVEN_OF_TWELVE,
+    }  # fmt: skip
+    # The old rule, recomputed: offences in at least 9 of the last 12 months.
+    last12 = dataset.series(KNIFE, "ward").values[:-1, -12:]
+    assert table.loc[rules.NINE_OF_TWELVE, "flagged"] == int(((last12 > 0).sum(axis=1) >= 9).sum())
+    assert (
+        table.loc[rules.NINE_OF_TWELVE, "flagged"] > 5 * table.loc[rules.PERSISTENT_10, "flagged"]
+    )
+    assert (table["areas"] == 679).all()
+    assert table.loc[rules.GI_COUNTS, "flagged"] == knife.table["hot"].sum()
+
+
+def test_the_west_end_is_a_persistent_hot_spot_with_reasons_in_words(knife):
     table = knife.table.set_index("code")
     west_end = table.loc["E05013808"]
-    assert west_end["hot"]
-    assert west_end["class"] in rules.CLASSES
-    assert "offences in 12 of the last 12 months" in west_end["reasons"]
-    assert "Gi* hot at" in west_end["reasons"]
+    assert west_end["persistent"]
+    assert west_end["category"] in rules.CATEGORIES
+    assert (
+        "persistent hot spot: among London's top 10% by count in 3 of the last 3"
+        in (west_end["reasons"])
+    )
     # Outer London's quietest wards are not.
-    assert not table.loc[table["rate"].idxmin(), "flagged"]
+    assert not table.loc[table["count"].idxmin(), "flagged"]
 
 
-def test_a_hot_spot_is_significant_after_the_false_discovery_correction(knife):
+def test_a_hot_or_cold_spot_is_significant_after_the_false_discovery_correction(knife):
     table = knife.table
-    hot = table[table["hot"]]
-    assert (hot["q"] < rules.HOT_Q).all()
-    assert (hot["z"] > 0).all()
-    assert (table.loc[table["q"] >= rules.HOT_Q, "hot"] == False).all()  # noqa: E712
+    for word in ("hot", "cold"):
+        spots = table[table[word]]
+        assert (spots["q"] < rules.HOT_Q).all()
+        assert (spots["z"] > 0).all() if word == "hot" else (spots["z"] < 0).all()
+    assert not table.loc[table["q"] >= rules.HOT_Q, ["hot", "cold"]].any().any()
+    assert table["hot"].sum() < 30  # not half of London
 
 
 def test_small_area_hotspots_use_the_2021_small_areas(dataset, service, raw_dir):
@@ -110,6 +174,8 @@ def test_small_area_hotspots_use_the_2021_small_areas(dataset, service, raw_dir)
     assert set(flagged["code"]) <= set(lsoas["code"])
     assert not (flagged["parent_code"] == CITY_OF_LONDON_CODE).any()
     assert len(result.table) == 4988
+    # The small-area data starts in March 2024: two separate years.
+    assert (result.table["years"] == 2).all()
     # Each small area is placed in its ward.
     assert (flagged["ward"] != "").all()
 
@@ -129,8 +195,9 @@ def test_the_page_shows_the_flagged_wards_on_the_map_and_in_the_table(dataset, s
     flagged = knife.table[knife.table["flagged"]]
     assert set(view["rows"]["code"]) == set(flagged["code"])
     markup = view["table"].children
-    assert "Holborn &amp; Covent Garden" in markup
-    assert "Gi* hot at" in markup
+    assert "West End" in markup
+    assert "persistent hot spot" in markup
+    assert "9 of the" not in markup
     # Strongest first: an established hot spot heads the table.
     assert view["rows"]["category"].iloc[0] == rules.ESTABLISHED_SPOT
 
@@ -190,5 +257,6 @@ def test_a_borough_profile_counts_its_flagged_wards(dataset, service, knife):
     text = str(page.hotspot_section(dataset, service, area_facts(dataset, "E09000033")))
     inside = knife.table[knife.table["parent_code"] == "E09000033"]
     assert f"{int(inside['persistent'].sum())} of the {len(inside)} wards in Westminster" in text
+    assert "persistent hot spots" in text
     city = page.hotspot_section(dataset, service, area_facts(dataset, CITY_OF_LONDON_CODE))
     assert "publishes no data" in str(city)
