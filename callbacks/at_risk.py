@@ -276,8 +276,13 @@ def funnel_chart(
     d = funnel_data.rate_decimals(points["rate"].max())
     traces: list[dict] = []
 
+    # The limits that give the verdict allow for the usual differences between areas;
+    # the Poisson limits (chance alone) are drawn faintly for reference.
     for key, name, dash, color in (("998", "99.8% limits", "dot", "#1b1b1b"),
-                                   ("95", "95% limits", "dash", "#4a4a4a")):  # fmt: skip
+                                   ("95", "95% limits", "dash", "#4a4a4a"),
+                                   ("998_poisson", "99.8% limits, chance alone", "dot", "#b0b0b0"),
+                                   ("95_poisson", "95% limits, chance alone", "dash", "#c8c8c8"),
+                                   ):  # fmt: skip
         traces.append({
             "type": "scatter", "mode": "lines", "name": name, "hoverinfo": "skip",
             "x": [*population, None, *population],
@@ -496,7 +501,8 @@ def at_risk_view(ds: Dataset | None, state: dict[str, str]) -> dict:
             f"Of the {n:,} {plural if n != 1 else singular} shown, {above[0]:,} "
             f"{'is' if above[0] == 1 else 'are'} above the 99.8% limit and {above[1]:,} more "
             "above the 95% limit on the funnel plot: their rates are higher than London's by "
-            f"more than chance would explain. {below:,} {'is' if below == 1 else 'are'} below "
+            "more than chance and the usual differences between areas would explain. "
+            f"{below:,} {'is' if below == 1 else 'are'} below "
             "the lower limits.",
             className="risk-headline",
         ),

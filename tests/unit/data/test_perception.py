@@ -154,10 +154,16 @@ def test_a_borough_is_compared_with_the_rest_of_london():
     # figure is at the rest's too, and the test is the two-sample test against the rest.
     assert perception.versus_london_test(0.47, 0.47) == pytest.approx(1.0)
     rest = (0.47 * 12_800 - 0.61 * 400) / 12_400
-    assert perception.versus_london_test(0.61, 0.47) == pytest.approx(
+    # As a simple random sample (design effect 1, no rounding) ...
+    assert perception.versus_london_test(0.61, 0.47, design_effect=1.0) == pytest.approx(
         stats.two_proportion_test(0.61, 400, rest, 12_400)
     )
-    assert perception.versus_london_test(0.61, 0.47) < 1e-6
+    # ... and, by default, with each sample worth interviews / design effect.
+    d = stats.DESIGN_EFFECT
+    assert perception.versus_london_test(0.61, 0.47) == pytest.approx(
+        stats.two_proportion_test(0.61, 400 / d, rest, 12_400 / d)
+    )
+    assert perception.versus_london_test(0.61, 0.47) < 1e-4
     assert perception.versus_london_test(0.50, 0.47) > 0.2
 
 
