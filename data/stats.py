@@ -523,8 +523,8 @@ def relative_change(
         log_ratio = np.log(a1 / a0) - np.log(r1 / r0)
         se = np.sqrt(phi_a * (1 / a1 + 1 / a0) + phi_r * (1 / r1 + 1 / r0))
         p = 2 * stats.norm.sf(np.abs(log_ratio) / se)
-    values = [np.where(ok, v, np.nan) for v in (p, np.exp(log_ratio),
-              np.exp(log_ratio - z * se), np.exp(log_ratio + z * se))]  # fmt: skip
+        bounds = (np.exp(log_ratio), np.exp(log_ratio - z * se), np.exp(log_ratio + z * se))
+    values = [np.where(ok, v, np.nan) for v in (p, *bounds)]
     if np.ndim(a1) == 0:
         return ChangeTest(*(float(v) for v in values))
     return ChangeTest(*values)
