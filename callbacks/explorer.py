@@ -762,7 +762,10 @@ def csv_frame(ds: Dataset, state: ExplorerState) -> pd.DataFrame:
     out = pd.DataFrame({"Area code": rows["code"]})
     for column, heading in columns:
         out[heading] = rows[column]
-    out[f"Fewer than {stats.LOW_COUNT} events"] = np.where(rows["unreliable"], "yes", "no")
+    # Blank, not "no", where there is no figure for the flag to be about.
+    out[f"Fewer than {stats.LOW_COUNT} events"] = np.where(
+        rows["status"] != queries.OK, "", np.where(rows["unreliable"], "yes", "no")
+    )
     out["Status"] = rows["status"]
     for heading in ("Rank (1 is highest)", "Previous period"):
         out[heading] = out[heading].astype("Int64")
@@ -939,7 +942,9 @@ def _area_sentences(ds: Dataset, state: ExplorerState, layer: MapLayer, code: st
         first += f"; rank {int(r['rank'])} of {int(r['of'])} {plural} (1 is highest)"
     out = [first + "."]
     if np.isfinite(r["previous"]):
-        out.append(f"Against {int(r['previous']):,} in {period.comparison}: {r['verdict']}.")
+        # One area's own panel: its own test, not the many-areas (q) verdict of the map.
+        own = stats.own_change_words(r["verdict_own"], r["rate_ratio_words"], r["p_value"])
+        out.append(f"Against {int(r['previous']):,} in {period.comparison}: {own}.")
     if r["unreliable"]:
         out.append(f"Fewer than {stats.LOW_COUNT} events: treat these figures with caution.")
     if isinstance(r["caveat"], str) and r["caveat"]:

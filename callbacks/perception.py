@@ -397,11 +397,11 @@ def map_view(ds: Dataset | None, state: dict[str, str] | None, geojson_url: str 
     lower = frame[ok & pd.Series(flags) & (frame["proportion"] < frame["london"])]
     summary = []
     if of:
-        top = frame[ok].sort_values(["proportion", "name"], ascending=[False, True])
+        highest, lowest, top, bottom = perception.extremes(frame)
         summary.append(
             html.P(
-                f"Highest: {top['name'].iloc[0]} ({percent(top['proportion'].iloc[0])}); "
-                f"lowest: {top['name'].iloc[-1]} ({percent(top['proportion'].iloc[-1])})"
+                f"Highest: {perception.joined(highest)} ({percent(top)}); "
+                f"lowest: {perception.joined(lowest)} ({percent(bottom)})"
                 + (f"; London {percent(london['proportion'].iloc[0])}." if len(london) else ".")
                 + f" {len(higher)} of {of} boroughs are higher than London and {len(lower)} "
                 "lower by more than chance would explain (each borough against the rest of "

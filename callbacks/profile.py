@@ -154,11 +154,16 @@ def outcomes_block(facts: AreaFacts, frame: pd.DataFrame) -> list:
         return [html.P("No positive outcome figures have been published for this area.")]
     sentences = []
     for r in frame.itertuples():
+        interval = (
+            f"no interval: {r.no_interval}"
+            if r.no_interval
+            else f"95% interval {r.low:.0f}% to {r.high:.0f}%"
+        )
         sentences.append(
             f"{r.measure}, {r.period[0].lower()}{r.period[1:]}: {r.outcomes:,} positive "
             f"outcome{'' if r.outcomes == 1 else 's'} against {r.offences:,} "
             f"offence{'' if r.offences == 1 else 's'} in {facts.name}, a rate of "
-            f"{r.rate:.0f}% (95% interval {r.low:.0f}% to {r.high:.0f}%); London "
+            f"{r.rate:.0f}% ({interval}); London "
             f"{r.london_rate:.0f}% ({r.london_outcomes:,} of {r.london_offences:,})."
             + (" Fewer than 10 events: unreliable." if r.low_count else "")
         )
@@ -179,7 +184,7 @@ def outcomes_block(facts: AreaFacts, frame: pd.DataFrame) -> list:
                 f"{r.offences:,}",
                 f"{r.outcomes:,}",
                 f"{r.rate:.1f}%",
-                f"{r.low:.1f}% to {r.high:.1f}%",
+                "none" if r.no_interval else f"{r.low:.1f}% to {r.high:.1f}%",
                 f"{r.london_rate:.1f}%",
                 UNRELIABLE if r.low_count else "",
             )

@@ -3,8 +3,14 @@
 A league table of rates puts the smallest areas at both ends by chance alone: one
 more offence in a ward of 5,000 residents moves its rate twenty times as far as in a
 borough of 100,000. A funnel plot instead asks whether an area's rate is further from
-London's than Poisson chance would explain at its population, so an area is only
-called unusual when the evidence says so.
+London's than would be expected at its population, so an area is only called unusual
+when the evidence says so.
+
+Areas differ for reasons that are not chance (who lives there, how many people visit,
+the night-time economy): on the real data 25 of 32 boroughs sit outside Poisson
+limits that should hold all but one in 500. So the limits that give the verdict allow
+for that spread (Spiegelhalter 2005, additive random effects; METHODS.md, section 3),
+and the Poisson limits are kept beside them for reference.
 """
 
 from __future__ import annotations
@@ -29,17 +35,28 @@ BELOW_95 = "below the 95% limit"
 BELOW_998 = "below the 99.8% limit"
 POSITIONS = (ABOVE_998, ABOVE_95, WITHIN, BELOW_95, BELOW_998)
 
-# Completes "so it is ...": what each position says about an area's rate.
+# Completes "so it is ...": what each position (against the limits that allow for the
+# usual differences between areas) says about an area's rate.
 MEANINGS = {
-    ABOVE_998: "far higher than London's rate (chance alone puts an area there about once "
-    "in 1,000)",
-    ABOVE_95: "higher than London's rate by more than chance would usually explain (about "
-    "once in 40 by chance)",
-    WITHIN: "consistent with London's rate, given the area's population",
-    BELOW_95: "lower than London's rate by more than chance would usually explain (about "
-    "once in 40 by chance)",
-    BELOW_998: "far lower than London's rate (chance alone puts an area there about once in 1,000)",
+    ABOVE_998: "far higher than London's rate, even allowing for the usual differences "
+    "between areas (a typical area is this far above about once in 1,000)",
+    ABOVE_95: "higher than London's rate by more than the usual differences between areas "
+    "and chance would usually explain (a typical area is this far above about once in 40)",
+    WITHIN: "within the usual range around London's rate for an area of its population",
+    BELOW_95: "lower than London's rate by more than the usual differences between areas "
+    "and chance would usually explain (a typical area is this far below about once in 40)",
+    BELOW_998: "far lower than London's rate, even allowing for the usual differences "
+    "between areas (a typical area is this far below about once in 1,000)",
 }
+
+# What the two sets of limits are, for a chart's legend and a page's notes.
+LIMITS_NOTE = (
+    "The funnel's limits allow for the usual differences between areas as well as for "
+    "chance: areas differ for reasons that have nothing to do with luck (who lives "
+    "there, how many people visit), so limits that allow for chance alone would mark "
+    "most areas as unusual. An area outside the 99.8% limits stands out even against "
+    "that spread. The narrower limits for chance alone (Poisson) are shown for reference."
+)
 
 LEVEL_WORDS = {
     "ward": ("ward", "wards"),
@@ -101,8 +118,10 @@ def funnel_positions(
     populations: pd.Series | np.ndarray,
     london_rate: float,
     per: float = 1000.0,
+    tau2: float = 0.0,
 ) -> np.ndarray:
-    """Where each area's rate falls against the 95% and 99.8% limits at its population.
+    """Where each area's rate falls against the 95% and 99.8% limits at its population:
+    the Poisson limits with `tau2` 0, the random-effects limits otherwise.
 
     An area with no population or no rate gets an empty position.
     """
@@ -112,7 +131,7 @@ def funnel_positions(
     ok = np.isfinite(r) & np.isfinite(p) & (p > 0)
     if not ok.any() or not np.isfinite(london_rate):
         return out
-    limits = stats.funnel_limits(london_rate, p[ok], per=per)
+    limits = stats.overdispersed_limits(london_rate, p[ok], tau2, per=per)
     low95, high95 = limits[0.95]
     low998, high998 = limits[0.998]
     rate = r[ok]
@@ -127,33 +146,68 @@ def funnel_positions(
     return out
 
 
+def _limit_columns(
+    london_rate: float, populations: np.ndarray, tau2: float, per: float
+) -> dict[str, np.ndarray]:
+    """lower_95 ... upper_998: the limits that give the verdict (allowing for the
+    spread between areas); the same with the suffix _poisson: chance alone."""
+    limits = stats.overdispersed_limits(london_rate, populations, tau2, per=per)
+    poisson = stats.funnel_limits(london_rate, populations, per=per)
+    columns = {}
+    for suffix, chosen in (("", limits), ("_poisson", poisson)):
+        for level, key in ((0.95, "95"), (0.998, "998")):
+            columns[f"lower_{key}{suffix}"] = chosen[level][0]
+            columns[f"upper_{key}{suffix}"] = chosen[level][1]
+    return columns
+
+
 def funnel_curve(
-    london_rate: float, smallest: float, largest: float, per: float = 1000.0, points: int = 120
+    london_rate: float,
+    smallest: float,
+    largest: float,
+    per: float = 1000.0,
+    points: int = 120,
+    tau2: float = 0.0,
 ) -> pd.DataFrame:
-    """The control limits drawn as lines, over populations spaced evenly on a log scale."""
+    """The control limits drawn as lines, over populations spaced evenly on a log scale.
+
+    Columns lower_95, upper_95, lower_998, upper_998 allow for the spread between
+    areas (`tau2`, per `per` residents squared); the same names ending in _poisson are
+    the limits for chance alone. With `tau2` 0 the two are the same.
+    """
     low, high = max(float(smallest), 1.0) * 0.8, float(largest) * 1.25
     population = np.geomspace(low, high, points)
-    limits = stats.funnel_limits(london_rate, population, per=per)
     return pd.DataFrame(
-        {
-            "population": population,
-            "lower_95": limits[0.95][0],
-            "upper_95": limits[0.95][1],
-            "lower_998": limits[0.998][0],
-            "upper_998": limits[0.998][1],
-        }
+        {"population": population, **_limit_columns(london_rate, population, tau2, per)}
     )
 
 
 @dataclass(frozen=True)
 class Funnel:
-    """The areas of one view placed on a funnel plot around London's rate."""
+    """The areas of one view placed on a funnel plot around London's rate.
 
-    points: pd.DataFrame  # code, name, parent_code, count, population, rate, limits, position
+    points: code, name, parent_code, count, population, rate, z (the Poisson z-score
+    against London's rate), lower_95 ... upper_998 (the limits that give the verdict,
+    allowing for the spread between areas), the same ending in _poisson (chance
+    alone), position (the verdict: against the first set), position_poisson (against
+    the second, for reference), low_count, caveat.
+    overdispersion: phi, the Winsorised overdispersion factor, and tau, the spread of
+    the underlying rates between areas (per 1,000), that widen the limits.
+    """
+
+    points: pd.DataFrame
     curve: pd.DataFrame
     london_rate: float
     per: float
     young: bool
+    overdispersion: stats.Overdispersion | None = None
+
+    def outside(self, level: float = 0.998, *, poisson: bool = False) -> int:
+        """How many areas lie outside the limits of `level`."""
+        column = "position_poisson" if poisson else "position"
+        outside = (ABOVE_998, BELOW_998) if level == 0.998 else (ABOVE_998, ABOVE_95,
+                                                                   BELOW_95, BELOW_998)  # fmt: skip
+        return int(self.points[column].isin(outside).sum())
 
 
 def funnel_of(frame: pd.DataFrame, *, young: bool, per: float = 1000.0) -> Funnel | None:
@@ -161,7 +215,9 @@ def funnel_of(frame: pd.DataFrame, *, young: bool, per: float = 1000.0) -> Funne
 
     Young-victim measures are set against residents aged 0-24. The centre line is
     the pooled rate of the areas themselves, so offences that the MPS could not
-    place in any area do not push every area below it.
+    place in any area do not push every area below it. The overdispersion is
+    estimated from the same areas (Spiegelhalter 2005): a funnel of one BCU's wards
+    is still judged against the spread of all London's wards.
     """
     population_column = "population_0_24" if young else "population"
     rate_column = "young_rate" if young else "rate"
@@ -170,26 +226,53 @@ def funnel_of(frame: pd.DataFrame, *, young: bool, per: float = 1000.0) -> Funne
         return None
     london = pooled_rate(rows["count"], rows[population_column], per)
     population = rows[population_column].to_numpy(dtype=float)
-    limits = stats.funnel_limits(london, population, per=per)
+    counts = rows["count"].to_numpy(dtype=float)
+    spread = stats.funnel_overdispersion(counts, population, london, per)
     points = pd.DataFrame(
         {
             "code": rows["code"].to_numpy(),
             "name": rows["name"].to_numpy(),
             "parent_code": rows["parent_code"].to_numpy(),
-            "count": rows["count"].to_numpy(dtype=float),
+            "count": counts,
             "population": population,
             "rate": rows[rate_column].to_numpy(dtype=float),
-            "lower_998": limits[0.998][0],
-            "lower_95": limits[0.95][0],
-            "upper_95": limits[0.95][1],
-            "upper_998": limits[0.998][1],
+            "z": stats.funnel_z_scores(counts, population, london, per),
+            **_limit_columns(london, population, spread.tau2, per),
             "low_count": rows["low_count"].to_numpy(dtype=bool),
             "caveat": [c if isinstance(c, str) else "" for c in rows["caveat"]],
         }
     )
-    points["position"] = funnel_positions(points["rate"], points["population"], london, per)
-    curve = funnel_curve(london, population.min(), population.max(), per)
-    return Funnel(points, curve, london, per, young)
+    points["position"] = funnel_positions(
+        points["rate"], points["population"], london, per, spread.tau2
+    )
+    points["position_poisson"] = funnel_positions(points["rate"], points["population"], london, per)
+    curve = funnel_curve(london, population.min(), population.max(), per, tau2=spread.tau2)
+    return Funnel(points, curve, london, per, young, spread)
+
+
+def overdispersion_words(funnel: Funnel, plural: str) -> str:
+    """The overdispersion in a sentence for a page's notes."""
+    spread = funnel.overdispersion
+    if spread is None or not np.isfinite(spread.phi):
+        return ""
+    n = spread.areas
+    poisson = funnel.outside(poisson=True)
+    adjusted = funnel.outside()
+    if spread.tau2 == 0:
+        return (
+            f"The {n:,} {plural}' rates differ no more than chance alone would make them "
+            f"(overdispersion factor {spread.phi:.2f}), so the limits are those of chance "
+            f"alone; {adjusted:,} {'is' if adjusted == 1 else 'are'} outside the 99.8% limits."
+        )
+    times = f"{spread.phi:,.2f}" if spread.phi < 10 else f"{spread.phi:,.0f}"
+    return (
+        f"The {n:,} {plural}' rates differ {times} times as much as chance alone "
+        f"would make them (overdispersion factor, Spiegelhalter 2005), because areas differ "
+        f"in more than luck: the underlying rates of {plural} of the same size spread by "
+        f"about {spread.tau:,.2f} per 1,000 either way (one standard deviation). Against "
+        f"limits for chance alone {poisson:,} of the {n:,} would be outside the 99.8% "
+        f"limits; against limits that allow for this spread, {adjusted:,}."
+    )
 
 
 # -- the most at-risk areas -------------------------------------------------------

@@ -47,9 +47,15 @@ class Headline:
     period: Period | None = None
     count: int | None = None
     previous: int | None = None
-    p_value: float | None = None
+    p_value: float | None = None  # London's own test, allowing for overdispersion
     verdict: str = ""
     low_count: bool = False
+    rate_ratio: float | None = None  # count / previous, with its 95% interval
+    rr_low: float | None = None
+    rr_high: float | None = None
+    rate_ratio_words: str = ""  # "down 18%, 95% interval 13% to 22% down"
+    dispersion: float | None = None  # variance / mean of London's monthly counts, used
+    dispersion_words: str = ""  # the same in a sentence, for the page's notes
     previous_low_count: bool = False
     spans_connect: bool = False
 
@@ -138,6 +144,12 @@ def headline(ds: Dataset, measure: str) -> Headline:
         p_value=result["p_value"],
         verdict=result["verdict"],
         low_count=result["low_count"],
+        rate_ratio=result["rate_ratio"],
+        rr_low=result["rr_low"],
+        rr_high=result["rr_high"],
+        rate_ratio_words=result["rate_ratio_words"],
+        dispersion=result["dispersion"].factor if result["dispersion"] else None,
+        dispersion_words=result["dispersion"].words("London") if result["dispersion"] else "",
         previous_low_count=previous is not None and stats.is_low_count(previous),
         spans_connect=spans,
     )

@@ -15,7 +15,12 @@ The survey file holds proportions only, and two facts about them shape every fig
   which shares none.
 - The file has no sample sizes. Intervals and tests assume the survey's design:
   about 100 interviews a quarter in each of the 32 boroughs, so about 400 behind a
-  borough's figure and 12,800 behind London's, as if from a simple random sample.
+  borough's figure and 12,800 behind London's. The survey is weighted and clustered,
+  so those interviews count as fewer (the design effect, `stats.DESIGN_EFFECT`), and
+  the figures are published to whole percentage points, so a published 47% may be
+  anything from 46.5% to 47.5%: intervals cover every value a figure could have been
+  rounded from, and a difference is only called significant if it would be whatever
+  the unrounded figures were (METHODS.md, section 5).
 """
 
 from __future__ import annotations
@@ -48,11 +53,14 @@ SAMPLE_ASSUMPTION = (
     "The survey file gives proportions but not how many people were asked. The "
     "intervals and tests on this page assume the survey's design: about 100 interviews "
     "in each borough every quarter, so about 400 behind each borough's figure and "
-    "12,800 behind London's, treated as a simple random sample. This is an assumption, "
-    "not a published count: the number interviewed varies from quarter to quarter and "
-    "the survey is weighted, so the true intervals are somewhat wider than shown, "
-    "most of all when fewer people were interviewed. Figures are published to the "
-    "nearest percentage point."
+    f"12,800 behind London's. Because the survey is weighted and its interviews are "
+    f"clustered, they are counted as worth {1 / stats.DESIGN_EFFECT:.0%} as many "
+    f"independent answers (a design effect of {stats.DESIGN_EFFECT:g}). Figures are "
+    "published to the nearest percentage point, so a published 47% could be anything "
+    "from 46.5% to 47.5%: each interval covers all of those values, and a difference is "
+    "only called significant if it would be whatever the figures were before rounding. "
+    "The number of interviews is an assumption, not a published count: it varies from "
+    "quarter to quarter, so the true intervals may still be somewhat wider than shown."
 )
 ROLLING_NOTE = (
     "Each figure covers the four quarters (12 months) ending on the date shown, as "
@@ -167,8 +175,10 @@ def percent(value: float) -> str:
 def measure_figures(ds: Dataset, measure: SurveyMeasure) -> pd.DataFrame:
     """Every figure of a measure, one row per quarter and area (boroughs and London).
 
-    Columns: quarter_end, area_code, name, interviews (assumed), proportion, low, high
-    (95% Wilson limits); London's figure and limits for the same quarter; vs_london_p
+    Columns: quarter_end, area_code, name, interviews (assumed), effective_interviews
+    (interviews / design effect), proportion, low, high (95% Wilson limits on the
+    effective interviews, widened to cover the rounding of the published figure);
+    London's figure and limits for the same quarter; vs_london_p
     and vs_london_q (Benjamini-Hochberg over the boroughs of the quarter) and
     vs_london (words); year_before, change (proportion points), change_p, change_q
     and change_words, against the figure four quarters earlier.
@@ -192,8 +202,10 @@ def _measure_figures(ds: Dataset, measure: SurveyMeasure) -> pd.DataFrame:
     frame["name"] = frame["area_code"].map(area_name)
     london = frame["area_code"] == LONDON_CODE
     frame["interviews"] = np.where(london, LONDON_INTERVIEWS, BOROUGH_INTERVIEWS)
-    frame["low"], frame["high"] = stats.proportion_interval(
-        frame["proportion"], frame["interviews"]
+    frame["effective_interviews"] = frame["interviews"] / stats.DESIGN_EFFECT
+    rounding = stats.published_resolution(frame["proportion"])
+    frame["low"], frame["high"] = stats.survey_interval(
+        frame["proportion"], frame["interviews"], stats.DESIGN_EFFECT, rounding
     )
     by_quarter = frame[london].set_index("quarter_end")
     for column, source in (("london", "proportion"), ("london_low", "low"),
@@ -202,16 +214,17 @@ def _measure_figures(ds: Dataset, measure: SurveyMeasure) -> pd.DataFrame:
     frame["vs_london_p"] = np.where(
         london,
         np.nan,
-        versus_london_test(frame["proportion"], frame["london"]),
+        versus_london_test(frame["proportion"], frame["london"], resolution=rounding),
     )
     earlier = frame.assign(quarter_end=frame["quarter_end"].map(year_later))
     earlier = earlier.set_index(["quarter_end", "area_code"])["proportion"]
     keys = pd.MultiIndex.from_frame(frame[["quarter_end", "area_code"]])
     frame["year_before"] = earlier.reindex(keys).to_numpy()
     frame["change"] = frame["proportion"] - frame["year_before"]
-    frame["change_p"] = stats.two_proportion_test(
-        frame["proportion"], frame["interviews"], frame["year_before"], frame["interviews"]
-    )
+    frame["change_p"] = stats.survey_difference_test(
+        frame["proportion"], frame["interviews"], frame["year_before"], frame["interviews"],
+        stats.DESIGN_EFFECT, rounding,
+    )  # fmt: skip
     frame["vs_london_q"] = np.nan
     frame["change_q"] = np.where(london, frame["change_p"], np.nan)
     for _, index in frame[~london].groupby("quarter_end").groups.items():
@@ -229,7 +242,8 @@ def _measure_figures(ds: Dataset, measure: SurveyMeasure) -> pd.DataFrame:
             frame["proportion"], frame["year_before"], frame["change_q"], strict=True
         )
     ]
-    order = ["quarter_end", "area_code", "name", "interviews", "proportion", "low", "high",
+    order = ["quarter_end", "area_code", "name", "interviews", "effective_interviews",
+             "proportion", "low", "high",
              "london", "london_low", "london_high", "vs_london_p", "vs_london_q", "vs_london",
              "year_before", "change", "change_p", "change_q", "change_words"]  # fmt: skip
     return frame[order].sort_values(["quarter_end", "name"]).reset_index(drop=True)
@@ -249,18 +263,28 @@ def versus_london_test(
     london: pd.Series | np.ndarray | float,
     borough_n: float = BOROUGH_INTERVIEWS,
     london_n: float = LONDON_INTERVIEWS,
+    design_effect: float = stats.DESIGN_EFFECT,
+    resolution: float = 0.0,
 ) -> np.ndarray | float:
     """p-value for "the borough's residents answer as the rest of London's do".
 
     London's figure includes the borough's own interviews, so the borough is compared
     with the rest of London (London's answers less the borough's), two independent
-    samples. London's published figure is weighted, so the rest is approximate.
+    samples. London's published figure is weighted, so the rest is approximate. Both
+    samples count as their interviews / `design_effect`; the borough's and London's
+    figures are first moved towards each other by the rounding (`resolution`), the
+    least favourable values they could have been rounded from, since the gap between
+    the borough and the rest of London is the gap between the borough and London
+    scaled by London / (London - borough) interviews.
     """
     b = np.asarray(borough, dtype=float)
     whole = np.asarray(london, dtype=float)
+    step = np.minimum(resolution, np.abs(b - whole) / 2)
+    sign = np.sign(b - whole)
+    b, whole = b - sign * step, whole + sign * step
     rest_n = london_n - borough_n
     rest = np.clip((whole * london_n - b * borough_n) / rest_n, 0, 1)
-    return stats.two_proportion_test(b, borough_n, rest, rest_n)
+    return stats.two_proportion_test(b, borough_n / design_effect, rest, rest_n / design_effect)
 
 
 def versus_london_words(borough: float, london: float, q: float) -> str:
@@ -333,6 +357,31 @@ def _borough_figures(ds: Dataset, measure: SurveyMeasure, quarter: pd.Timestamp)
     )
     out["rank"] = out["proportion"].rank(ascending=False, method="min")
     return out.sort_values("name").reset_index(drop=True)
+
+
+def extremes(frame: pd.DataFrame) -> tuple[list[str], list[str], float, float]:
+    """Every borough with the highest published figure and every one with the lowest
+    (names in alphabetical order), and the two figures: boroughs that share a figure
+    share the place, so none is named alone. `frame` is `borough_figures(...)`."""
+    shown = frame[frame["status"] == "ok"]
+    if shown.empty:
+        return [], [], np.nan, np.nan
+    # Published figures are rounded; compare them as published, not to float noise.
+    figures = shown["proportion"].round(6)
+    top, bottom = figures.max(), figures.min()
+    return (
+        sorted(shown.loc[figures == top, "name"]),
+        sorted(shown.loc[figures == bottom, "name"]),
+        float(top),
+        float(bottom),
+    )
+
+
+def joined(names: list[str]) -> str:
+    """ "Harrow", "Harrow and Kensington and Chelsea", "A, B and C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 # -- recorded crime beside it ----------------------------------------------------------
@@ -473,7 +522,7 @@ def association_words(found: Association, survey_name: str, crime_label: str) ->
             f"{survey_name} and rates of {crime_label} line up."
         )
     p = found.p_value
-    shown = "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
+    shown = stats.p_text(p)
     shown = f"Spearman rank correlation {found.rho:+.2f}, {shown}"
     if found.significant:
         direction = "higher" if found.rho > 0 else "lower"
@@ -583,6 +632,7 @@ def figures_for_download(ds: Dataset, measure: SurveyMeasure) -> pd.DataFrame:
             "area": figures["name"],
             "proportion": figures["proportion"],
             "interviews_assumed": figures["interviews"],
+            "design_effect": stats.DESIGN_EFFECT,
             "lower_95": figures["low"].round(4),
             "upper_95": figures["high"].round(4),
             "london": figures["london"],

@@ -14,7 +14,14 @@ import pandas as pd
 from data import queries, stats
 from data.areas import LONDON_CODE
 from data.dataset import Dataset
-from data.funnel import LEVEL_WORDS, MEANINGS, area_funnel, area_values, memoised
+from data.funnel import (
+    LEVEL_WORDS,
+    MEANINGS,
+    area_funnel,
+    area_values,
+    memoised,
+    overdispersion_words,
+)
 from data.periods import Period
 
 PROFILE_LEVELS = ("ward", "borough", "bcu")
@@ -201,12 +208,20 @@ class Standing:
     previous: int | None
     rate: float
     london_rate: float
-    verdict: str
+    verdict: str  # the area's own verdict (from p_value): this is one area's own page
     q_value: float
     low_count: bool
     # (scope, phrase, short): London first, then the ward's borough;
     # "the 4th highest of 32 boroughs" and "4th highest of 32".
     ranks: tuple[tuple[str, str, str], ...]
+    # The area's own change test (allowing for overdispersion) and the rate ratio with
+    # its 95% interval; verdict_many is the verdict of maps and rankings (from q_value).
+    p_value: float = float("nan")
+    rate_ratio: float = float("nan")
+    rr_low: float = float("nan")
+    rr_high: float = float("nan")
+    rate_ratio_words: str = ""
+    verdict_many: str = ""
 
 
 def measure_noun(ds: Dataset, measure: str) -> tuple[str, str]:
@@ -275,23 +290,37 @@ def _standing(ds: Dataset, facts: AreaFacts, measure: str, period: str) -> Stand
         previous=previous,
         rate=float(row[rate_column]),
         london_rate=london_rate(ds, measure, values.period, young),
-        verdict=str(row["verdict"]),
+        verdict=str(row["verdict_own"]),
         q_value=float(row["q_value"]),
         low_count=bool(row["low_count"]),
         ranks=tuple(ranks),
+        p_value=float(row["p_value"]),
+        rate_ratio=float(row["rate_ratio"]),
+        rr_low=float(row["rr_low"]),
+        rr_high=float(row["rr_high"]),
+        rate_ratio_words=str(row["rate_ratio_words"]),
+        verdict_many=str(row["verdict"]),
     )
 
 
-def _change_clause(verdict: str, comparison: str) -> str:
-    """ "down 35%, a statistically significant fall" -> "down 35% on <comparison>, a ..." """
+def _change_clause(verdict: str, comparison: str, interval: str = "") -> str:
+    """ "down 35%, a statistically significant fall" -> "down 35% on <comparison>, a ...";
+    with `interval` ("down 35%, 95% interval 20% to 47% down") the interval follows the
+    comparison in brackets."""
     head, _, judgement = verdict.partition(", ")
-    return f"{head} on {comparison}" + (f", {judgement}" if judgement else "")
+    _, _, span = interval.partition(", ")
+    text = f"{head} on {comparison}" + (f" ({span})" if span else "")
+    return text + (f", {judgement}" if judgement else "")
 
 
 def summary_sentence(facts: AreaFacts, s: Standing) -> str:
     """The headline in plain words, e.g. "In the 12 months to February 2026 there were
     634 knife crime offences in Lambeth, 2.00 per 1,000 residents, the 4th highest
-    of 32 boroughs; down 35% on the 12 months before, a statistically significant fall."
+    of 32 boroughs; down 35% on the 12 months before (95% interval 24% to 44% down), a
+    statistically significant fall."
+
+    The verdict is the area's own test (its own p-value, allowing for overdispersion):
+    this sentence is about one area, not a search through all of them.
     """
     residents = "residents aged 0-24" if s.young else "residents"
     noun = s.singular if s.count == 1 else s.noun
@@ -303,7 +332,9 @@ def summary_sentence(facts: AreaFacts, s: Standing) -> str:
     )
     text += f", {ranks}" if ranks else ""
     if s.previous is not None and s.verdict:
-        text += "; " + _change_clause(s.verdict, s.period.comparison or "the period before")
+        text += "; " + _change_clause(
+            s.verdict, s.period.comparison or "the period before", s.rate_ratio_words
+        )
     text += "."
     if s.low_count:
         text += (
@@ -468,12 +499,19 @@ def trend(ds: Dataset, facts: AreaFacts, measure: str) -> Trend | None:
 
 
 def outcome_rates(ds: Dataset, facts: AreaFacts, period: str = "r12") -> pd.DataFrame:
-    """Positive outcomes / offences over a period for the area and London, with a 95%
-    interval on the area's rate.
+    """Positive outcomes / offences over a period for the area and London, with an exact
+    (Clopper-Pearson) 95% interval on the area's rate where one means something.
 
-    Outcomes recorded in a month may relate to offences from earlier months, so the
-    ratio can exceed 100% in a small area and is not a binomial proportion; the
-    interval treats the number of outcomes as Poisson with the offences fixed.
+    Columns: measure, period, offences, outcomes, rate (%), low and high (% limits,
+    NaN when there is no interval), no_interval (why not, in words; "" when there is
+    one), london_offences, london_outcomes, london_rate (%), low_count.
+
+    The rate is treated as a proportion of the offences, which is what a reader takes
+    it for, so its interval never leaves 0-100%. There is no interval when either
+    count is under 10 (a proportion built on fewer than 10 is marked unreliable and
+    gets none), nor when outcomes outnumber offences: outcomes recorded in a period
+    can belong to offences recorded before it, so the figure is then not a proportion
+    of these offences at all.
     """
     rows = []
     if not facts.covered:
@@ -490,18 +528,20 @@ def outcome_rates(ds: Dataset, facts: AreaFacts, period: str = "r12") -> pd.Data
         n_out = outcomes.by_code["count"].get(facts.code, np.nan)
         if pd.isna(n_off) or pd.isna(n_out):
             continue
-        low, high = stats.poisson_interval(int(n_out), 0.95)
+        n_off, n_out = int(n_off), int(n_out)
+        low, high, reason = outcome_interval(n_out, n_off)
         london_off = _london_total(ds, measure, offences.period)
         london_out = _london_total(ds, outcomes_measure, offences.period)
         rows.append(
             {
                 "measure": str(ds.measures.loc[measure, "label"]),
                 "period": offences.period.label,
-                "offences": int(n_off),
-                "outcomes": int(n_out),
+                "offences": n_off,
+                "outcomes": n_out,
                 "rate": n_out / n_off * 100 if n_off > 0 else np.nan,
-                "low": low / n_off * 100 if n_off > 0 else np.nan,
-                "high": high / n_off * 100 if n_off > 0 else np.nan,
+                "low": low * 100,
+                "high": high * 100,
+                "no_interval": reason,
                 "london_offences": london_off,
                 "london_outcomes": london_out,
                 "london_rate": london_out / london_off * 100 if london_off else np.nan,
@@ -509,6 +549,23 @@ def outcome_rates(ds: Dataset, facts: AreaFacts, period: str = "r12") -> pd.Data
             }
         )
     return pd.DataFrame(rows)
+
+
+def outcome_interval(outcomes: int, offences: int) -> tuple[float, float, str]:
+    """The Clopper-Pearson 95% limits (as proportions) of outcomes / offences, or NaN
+    and the reason there are none."""
+    if offences < stats.LOW_COUNT or outcomes < stats.LOW_COUNT:
+        which = "offences" if offences < stats.LOW_COUNT else "positive outcomes"
+        return np.nan, np.nan, f"fewer than {stats.LOW_COUNT} {which}"
+    if outcomes > offences:
+        return (
+            np.nan,
+            np.nan,
+            "more positive outcomes than offences: some outcomes belong to offences "
+            "recorded before the period",
+        )
+    low, high = stats.binomial_interval(outcomes, offences, 0.95)
+    return float(low), float(high), ""
 
 
 def _london_total(ds: Dataset, measure: str, period: Period) -> int:
@@ -551,6 +608,14 @@ def funnel_place(ds: Dataset, facts: AreaFacts, measure: str = HEADLINE) -> Funn
         f"The centre line is the rate of all London's {plural} together "
         f"({funnel.london_rate:,.2f} per 1,000)."
     )
+    spread = overdispersion_words(funnel, plural)
+    if spread:
+        sentence += " " + spread
+    if row["position"] != row["position_poisson"]:
+        sentence += (
+            f" Against limits for chance alone it would be {row['position_poisson']}; those "
+            "limits ignore that areas differ for reasons other than chance."
+        )
     if row["low_count"]:
         sentence += f" It rests on fewer than {stats.LOW_COUNT} events, so read it with care."
     return FunnelPlace(funnel, row, sentence, values.period)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from data import stats
+from data import change, stats
 from data.areas import LONDON_CODE, UNALLOCATED_CODE
 from data.dataset import Dataset
 from data.periods import Period, resolve
@@ -38,6 +38,8 @@ class MapValues:
     value: str
     available: bool
     message: str = ""
+    # The dispersion every change test of the view allows for (None: no previous period).
+    dispersion: change.LevelDispersion | None = None
     by_code: pd.DataFrame = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -105,16 +107,16 @@ def map_values(
         (frame["count"] - frame["previous"]) / frame["previous"] * 100,
         np.nan,
     )
-    p = np.array(
-        [
-            stats.poisson_change_test(int(a), int(b))
-            if not (np.isnan(a) or np.isnan(b))
-            else np.nan
-            for a, b in zip(frame["count"], frame["previous"], strict=True)
-        ]
+    # The change test allows for overdispersion; see data.change.change_columns for
+    # what each column means (p_value and verdict_own: the area's own test; q_value and
+    # verdict: the many-areas verdict for maps and rankings).
+    covered_counts = frame["count"].where(frame["covered"])
+    dispersion = change.level_dispersion(ds, measure, level, chosen) if before is not None else None
+    tests = change.change_columns(
+        covered_counts, frame["previous"], dispersion.factor if dispersion else 1.0
     )
-    frame["p_value"] = p
-    frame["q_value"] = stats.benjamini_hochberg(p)
+    for column in tests.columns:
+        frame[column] = tests[column].to_numpy()
     frame["low_count"] = frame["count"] < stats.LOW_COUNT
     frame["status"] = np.where(frame["covered"], OK, NOT_COVERED)
     column = {"count": "count", "rate": "rate", "young_rate": "young_rate",
@@ -123,14 +125,7 @@ def map_values(
     ranked = frame["value"].where(frame["status"] == OK)
     frame["rank"] = ranked.rank(ascending=False, method="min")
     frame["of"] = int(ranked.notna().sum())
-    frame["verdict"] = [
-        stats.change_verdict(int(a), int(b), q) if ok and not np.isnan(b) else ""
-        for a, b, q, ok in zip(
-            frame["count"].fillna(0), frame["previous"], frame["q_value"],
-            frame["status"] == OK, strict=True,
-        )
-    ]  # fmt: skip
-    return MapValues(frame, chosen, measure, level, value, True)
+    return MapValues(frame, chosen, measure, level, value, True, dispersion=dispersion)
 
 
 def unallocated(ds: Dataset, measure: str, level: str, period: Period) -> int:
@@ -142,7 +137,12 @@ def unallocated(ds: Dataset, measure: str, level: str, period: Period) -> int:
 
 
 def london_headline(ds: Dataset, measure: str, period: str = "r12") -> dict | None:
-    """London's figure for a period against the previous one, with its verdict."""
+    """London's figure for a period against the previous one, with its verdict.
+
+    Keys: count, previous, p_value (London's own test, allowing for the overdispersion
+    of London's monthly counts), verdict (from that p), rate_ratio, rr_low, rr_high
+    (95%), rate_ratio_words, dispersion (a `change.LevelDispersion`), low_count.
+    """
     latest = ds.latest_month(measure, "london")
     if latest is None:
         return None
@@ -153,15 +153,33 @@ def london_headline(ds: Dataset, measure: str, period: str = "r12") -> dict | No
         return None
     count = int(now[LONDON_CODE])
     previous = int(before[LONDON_CODE]) if before is not None else None
-    p = stats.poisson_change_test(count, previous) if previous is not None else None
-    return {
+    out = {
         "measure": measure,
         "period": chosen,
         "count": count,
         "previous": previous,
-        "p_value": p,
-        "verdict": stats.change_verdict(count, previous, p) if previous is not None else "",
+        "p_value": None,
+        "verdict": "",
         "low_count": count < stats.LOW_COUNT,
+        "rate_ratio": None,
+        "rr_low": None,
+        "rr_high": None,
+        "rate_ratio_words": "",
+        "dispersion": None,
+    }
+    if previous is None:
+        return out
+    # London is one area: its own monthly counts give its dispersion.
+    dispersion = change.level_dispersion(ds, measure, "london", chosen)
+    test = change.change_columns([count], [previous], dispersion.factor).iloc[0]
+    return out | {
+        "p_value": float(test["p_value"]),
+        "verdict": str(test["verdict_own"]),
+        "rate_ratio": float(test["rate_ratio"]),
+        "rr_low": float(test["rr_low"]),
+        "rr_high": float(test["rr_high"]),
+        "rate_ratio_words": str(test["rate_ratio_words"]),
+        "dispersion": dispersion,
     }
 
 

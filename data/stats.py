@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
+from scipy import special, stats
 
 # Figures built on fewer events than this are marked as unreliable in pages and
 # downloads (see PRODUCT.md, "Low counts").
@@ -181,7 +182,8 @@ def is_low_count(n: float) -> bool:
     return n < LOW_COUNT
 
 
-def _percent(change: float) -> str:
+def percent_words(change: float) -> str:
+    """A percentage change in words: "less than 1%", "35%", "more than 99%"."""
     # Rounding must not turn a small change into "0%" or a fall to 3 into "100%".
     if change < 1:
         return "less than 1%"
@@ -210,7 +212,25 @@ def change_verdict(count_now: int, count_before: int, q_or_p: float, alpha: floa
         return f"up from 0 to {now:,}, {judgement}"
     change = (now - before) / before * 100
     direction = "up" if change > 0 else "down"
-    return f"{direction} {_percent(abs(change))}, {judgement}"
+    return f"{direction} {percent_words(abs(change))}, {judgement}"
+
+
+def p_text(p: float) -> str:
+    """ "p = 0.003", "p < 0.001", "p = 0.21": a p-value as a page prints it."""
+    if p is None or not math.isfinite(p):
+        return ""
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
+
+
+def own_change_words(verdict: str, interval: str, p: float) -> str:
+    """One area's own change in words: its verdict, then the interval of the rate ratio
+    and its own p-value in brackets, e.g. "down 49%, a statistically significant fall
+    (95% interval 19% to 69% down; p = 0.003)"."""
+    _, _, span = (interval or "").partition(", ")
+    extra = "; ".join(part for part in (span, p_text(p)) if part)
+    return f"{verdict} ({extra})" if verdict and extra else verdict
 
 
 def binomial_interval(
@@ -317,3 +337,415 @@ def two_proportion_test(
         p = np.where(se > 0, 2 * stats.norm.sf(z), np.where(p1 == p2, 1.0, 0.0))
     p = np.where(np.isfinite(p1) & np.isfinite(p2) & np.isfinite(n1) & np.isfinite(n2), p, np.nan)
     return float(p) if p.ndim == 0 else p
+
+
+# --- change allowing for overdispersion ------------------------------------------------
+#
+# Monthly crime counts vary more than a Poisson count would: events cluster (one
+# incident, several offences), and the underlying rate drifts from month to month. The
+# change test treats the counts as quasi-Poisson: variance = dispersion x mean, with
+# the dispersion estimated from the monthly counts themselves.
+
+
+def paired_dispersion(now: ArrayLike, before: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Pearson X2 and its degrees of freedom, per area, for the monthly counts of two
+    periods of equal length set side by side, month i of one against month i of the other.
+
+    `now` and `before` are areas x months. This is the Pearson statistic of the
+    quasi-Poisson model log(mean) = month + period, the independence model of each
+    area's 2 x k table: when each month is the same calendar month a year earlier, the
+    seasonal swing is in the model and is not counted as noise. A month with no events
+    in either period, or a period with none at all, carries no information about the
+    spread, so the degrees of freedom are (periods with events - 1) x (months with
+    events - 1).
+    """
+    a = np.atleast_2d(np.asarray(now, dtype=float))
+    b = np.atleast_2d(np.asarray(before, dtype=float))
+    if a.shape != b.shape:
+        raise ValueError("the two periods must have the same areas and number of months")
+    if np.any(a < 0) or np.any(b < 0) or np.any(~np.isfinite(a)) or np.any(~np.isfinite(b)):
+        raise ValueError("monthly counts must be finite and not negative")
+    months = a + b
+    rows = np.stack([a.sum(axis=1), b.sum(axis=1)], axis=1)
+    total = rows.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(total[:, None] > 0, rows / total[:, None], 0.0)
+        x2 = np.zeros(len(a))
+        for observed, column in ((a, 0), (b, 1)):
+            expected = months * share[:, column][:, None]
+            x2 += np.where(expected > 0, (observed - expected) ** 2 / expected, 0.0).sum(axis=1)
+    df = ((rows > 0).sum(axis=1) - 1).clip(min=0) * ((months > 0).sum(axis=1) - 1).clip(min=0)
+    return x2, df.astype(int)
+
+
+@dataclass(frozen=True)
+class Dispersion:
+    """How much more monthly counts vary than Poisson chance: variance = factor x mean."""
+
+    factor: float  # used by the tests: the estimate, never below 1; 1 with nothing to estimate
+    estimate: float  # pooled Pearson X2 / df before the floor; NaN when df is 0
+    df: int
+    areas: int  # areas whose counts gave it
+
+    @property
+    def floored(self) -> bool:
+        """True when the estimate was below 1 (or missing) and Poisson was used instead."""
+        return not (self.estimate > 1)
+
+
+POISSON = Dispersion(1.0, float("nan"), 0, 0)
+
+
+def pooled_dispersion(x2: ArrayLike, df: ArrayLike) -> Dispersion:
+    """One dispersion for every area of a level: sum of X2 over sum of df.
+
+    A single ward's own estimate from 11 degrees of freedom has a standard error of
+    about 40% of its value; pooling 679 wards' gives a stable figure, and on the real
+    data the per-area estimates do not grow with the size of the area (see METHODS.md,
+    section 2), which is what a shared quasi-Poisson factor assumes. An estimate below 1
+    is chance in the estimate (counts cannot be steadier than Poisson) and is floored.
+    """
+    x2 = np.asarray(x2, dtype=float).ravel()
+    df = np.asarray(df, dtype=float).ravel()
+    used = df > 0
+    total_df = int(df[used].sum())
+    if total_df == 0:
+        return POISSON
+    estimate = float(x2[used].sum() / total_df)
+    return Dispersion(max(1.0, estimate), estimate, total_df, int(used.sum()))
+
+
+def _tail_below(x: np.ndarray, n: np.ndarray, p0: np.ndarray) -> np.ndarray:
+    """P(X <= x) for X ~ Binomial(n, p0), continued to real x and n by the beta function."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(x >= n, 1.0, special.betainc(np.maximum(n - x, 1e-300), x + 1, 1 - p0))
+
+
+def _tail_above(x: np.ndarray, n: np.ndarray, p0: np.ndarray) -> np.ndarray:
+    """P(X >= x) for X ~ Binomial(n, p0), continued to real x and n by the beta function."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(x <= 0, 1.0, special.betainc(np.maximum(x, 1e-300), n - x + 1, p0))
+
+
+@dataclass(frozen=True)
+class ChangeTest:
+    """The change between two periods, allowing for overdispersion (arrays, one per area).
+
+    rate_ratio is the rate now over the rate before (per month); low and high are its
+    95% limits. p is two-sided for "the rate has not changed". NaN where both periods
+    have no events (p is then 1: nothing changed).
+    """
+
+    p: float | np.ndarray
+    rate_ratio: float | np.ndarray
+    low: float | np.ndarray
+    high: float | np.ndarray
+
+
+def quasi_poisson_change(
+    count_now: ArrayLike,
+    count_before: ArrayLike,
+    dispersion: ArrayLike = 1.0,
+    exposure_now: ArrayLike = 1.0,
+    exposure_before: ArrayLike = 1.0,
+    level: float = 0.95,
+) -> ChangeTest:
+    """Rate ratio, its interval and p-value for two counts whose variance is
+    `dispersion` x mean.
+
+    Conditional on the total, the count now is binomial under Poisson variation; with
+    overdispersion it varies `dispersion` times as much. Rao and Scott (1992) divide
+    the counts by that factor (the effective counts) and apply the usual method: here
+    the exact conditional test and the Clopper-Pearson limits, written through the
+    beta function so that they hold for effective counts that are not whole numbers
+    (as Korn and Graubard 1998 do for survey proportions). With a dispersion of 1 this
+    is exactly the exact binomial test and its Clopper-Pearson interval; for large
+    counts it agrees with the Wald test of a quasi-Poisson GLM. The p-value is the
+    doubled smaller tail, so p < 1 - level exactly when the interval excludes 1.
+    """
+    now = np.asarray(count_now, dtype=float)
+    before = np.asarray(count_before, dtype=float)
+    phi = np.asarray(dispersion, dtype=float)
+    e_now = np.asarray(exposure_now, dtype=float)
+    e_before = np.asarray(exposure_before, dtype=float)
+    now, before, phi, e_now, e_before = np.broadcast_arrays(now, before, phi, e_now, e_before)
+    finite = np.isfinite(now) & np.isfinite(before)
+    if np.any(now[finite] < 0) or np.any(before[finite] < 0):
+        raise ValueError("counts must not be negative")
+    if np.any(~(phi >= 1)):
+        raise ValueError("the dispersion must be at least 1 (Poisson)")
+    if np.any(~(e_now > 0)) or np.any(~(e_before > 0)):
+        raise ValueError("exposures must be positive")
+    alpha = 1 - _level(level)
+    x = now / phi
+    n = (now + before) / phi
+    p0 = e_now / (e_now + e_before)
+    odds = e_before / e_now
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tails = np.minimum(_tail_below(x, n, p0), _tail_above(x, n, p0))
+        p = np.where(n > 0, np.minimum(1.0, 2 * tails), 1.0)
+        share_low = np.where(x > 0, stats.beta.ppf(alpha / 2, x, n - x + 1), 0.0)
+        share_high = np.where(x < n, stats.beta.ppf(1 - alpha / 2, x + 1, n - x), 1.0)
+        ratio = np.where(before > 0, now / before * odds, np.where(now > 0, np.inf, np.nan))
+        low = share_low / (1 - share_low) * odds
+        high = np.where(share_high < 1, share_high / (1 - share_high) * odds, np.inf)
+    empty = ~finite | (n <= 0)
+    p = np.where(finite, p, np.nan)
+    ratio, low, high = (np.where(empty, np.nan, v) for v in (ratio, low, high))
+    if np.ndim(p) == 0:
+        return ChangeTest(float(p), float(ratio), float(low), float(high))
+    return ChangeTest(p, ratio, low, high)
+
+
+def relative_change(
+    area_now: ArrayLike,
+    area_before: ArrayLike,
+    rest_now: ArrayLike,
+    rest_before: ArrayLike,
+    area_dispersion: ArrayLike = 1.0,
+    rest_dispersion: ArrayLike = 1.0,
+    level: float = 0.95,
+) -> ChangeTest:
+    """An area's rate ratio divided by the rest of London's, with its interval and p.
+
+    "Fell 20% while the rest of London fell 18%" is a ratio of 0.98: in line with
+    London. The area is set against London less the area, so that the two are
+    independent. Each count's variance is its dispersion x its mean; the ratio of
+    ratios is judged on the log scale (Wald), which needs every count above zero: NaN
+    otherwise. Equal period lengths are assumed, as the dashboard always compares.
+    """
+    counts = [np.asarray(v, dtype=float) for v in (area_now, area_before, rest_now, rest_before)]
+    phis = [np.asarray(v, dtype=float) for v in (area_dispersion, rest_dispersion)]
+    a1, a0, r1, r0, phi_a, phi_r = np.broadcast_arrays(*counts, *phis)
+    z = stats.norm.ppf(1 - (1 - _level(level)) / 2)
+    ok = (a1 > 0) & (a0 > 0) & (r1 > 0) & (r0 > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        log_ratio = np.log(a1 / a0) - np.log(r1 / r0)
+        se = np.sqrt(phi_a * (1 / a1 + 1 / a0) + phi_r * (1 / r1 + 1 / r0))
+        p = 2 * stats.norm.sf(np.abs(log_ratio) / se)
+        bounds = (np.exp(log_ratio), np.exp(log_ratio - z * se), np.exp(log_ratio + z * se))
+    values = [np.where(ok, v, np.nan) for v in (p, *bounds)]
+    if np.ndim(a1) == 0:
+        return ChangeTest(*(float(v) for v in values))
+    return ChangeTest(*values)
+
+
+def rate_ratio_words(ratio: float, low: float, high: float) -> str:
+    """ "down 49%, 95% interval 23% to 66% down": a rate ratio and its limits as changes.
+
+    Empty when there is no ratio. The nearer end of the interval comes first.
+    """
+    ratio, low, high = float(ratio), float(low), float(high)
+    if not math.isfinite(ratio) or math.isnan(low) or math.isnan(high):
+        return ""
+
+    def change(r: float) -> tuple[str, str]:
+        if math.isinf(r):
+            return "up", "without limit"
+        if r == 1:
+            return "", "no change"
+        pct = percent_words(abs(r - 1) * 100)
+        return ("up", pct) if r > 1 else ("down", pct)
+
+    direction, size = change(ratio)
+    head = f"{direction} {size}" if direction else "no change"
+    (d_low, s_low), (d_high, s_high) = change(low), change(high)
+    if d_low == d_high == "down":
+        span = f"{s_high} to {s_low} down"
+    elif d_low == d_high == "up":
+        span = f"{s_low} to {s_high} up"
+    else:
+        lower = f"{s_low} down" if d_low == "down" else s_low
+        upper = f"{s_high} up" if d_high == "up" else s_high
+        span = f"{lower} to {upper}"
+    return f"{head}, 95% interval {span}"
+
+
+# --- funnel plots allowing for overdispersion (Spiegelhalter 2005) -------------------
+
+# Share of z-scores pulled in at each end before the overdispersion is estimated: the
+# lowest 10% are set to the 10th percentile and the highest 10% to the 90th
+# (Spiegelhalter 2005; Spiegelhalter et al. 2012), so that the few areas being
+# screened for do not inflate the spread they are judged against.
+WINSOR_TAIL = 0.10
+
+
+@dataclass(frozen=True)
+class Overdispersion:
+    """How much more areas' rates differ than Poisson chance, on a funnel's rate scale.
+
+    phi: the mean squared Winsorised z-score (1 under pure Poisson variation).
+    tau2: the between-area variance of the underlying rate (per `per` residents,
+    squared), DerSimonian-Laird from phi; 0 when phi shows no overdispersion.
+    """
+
+    phi: float
+    tau2: float
+    areas: int
+    per: float
+
+    @property
+    def tau(self) -> float:
+        """The between-area standard deviation of the rate, per `per` residents."""
+        return math.sqrt(self.tau2)
+
+
+def funnel_z_scores(
+    counts: ArrayLike, populations: ArrayLike, london_rate: float, per: float = 1000.0
+) -> np.ndarray:
+    """(rate - London's) / its Poisson standard error at the area's population."""
+    c = np.asarray(counts, dtype=float)
+    n = np.asarray(populations, dtype=float)
+    rate = c / n * per
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (rate - london_rate) / np.sqrt(london_rate * per / n)
+
+
+def winsorised(values: ArrayLike, tail: float = WINSOR_TAIL) -> np.ndarray:
+    """`values` with those below the `tail` quantile raised to it and those above the
+    1 - `tail` quantile lowered to it (quantiles as numpy's default, R's type 7)."""
+    v = np.asarray(values, dtype=float)
+    if v.size == 0:
+        return v
+    low, high = np.quantile(v, [tail, 1 - tail])
+    return np.clip(v, low, high)
+
+
+def funnel_overdispersion(
+    counts: ArrayLike,
+    populations: ArrayLike,
+    london_rate: float,
+    per: float = 1000.0,
+    tail: float = WINSOR_TAIL,
+) -> Overdispersion:
+    """Spiegelhalter's (2005) overdispersion of areas' rates about London's.
+
+    phi = mean of the squared Winsorised z-scores; the additive random-effects
+    variance is tau2 = (I phi - (I - 1)) / (sum w - sum w^2 / sum w), w = 1 / s^2,
+    s the Poisson standard error of each area's rate, and 0 when I phi <= I - 1
+    (DerSimonian and Laird 1986, as Spiegelhalter 2005 uses it).
+    """
+    c = np.asarray(counts, dtype=float)
+    n = np.asarray(populations, dtype=float)
+    ok = np.isfinite(c) & np.isfinite(n) & (n > 0)
+    c, n = c[ok], n[ok]
+    areas = int(ok.sum())
+    if areas < 2 or not (london_rate > 0):
+        return Overdispersion(float("nan"), 0.0, areas, per)
+    z = winsorised(funnel_z_scores(c, n, london_rate, per), tail)
+    phi = float(np.mean(z**2))
+    w = n / (london_rate * per)  # 1 / s^2
+    spread = w.sum() - (w**2).sum() / w.sum()
+    tau2 = max(0.0, (areas * phi - (areas - 1)) / spread) if spread > 0 else 0.0
+    return Overdispersion(phi, float(tau2), areas, per)
+
+
+def overdispersed_limits(
+    london_rate: float,
+    populations: ArrayLike,
+    tau2: float,
+    per: float = 1000.0,
+    levels: Iterable[float] = FUNNEL_LEVELS,
+) -> dict[float, tuple[np.ndarray, np.ndarray]]:
+    """Random-effects control limits: London's rate +/- z sqrt(s^2 + tau2).
+
+    s^2 = London's rate x per / population is the Poisson variance of an area's rate.
+    The limits are never inside the exact Poisson limits (at small expected counts the
+    skewed Poisson upper limit can be the wider), never below zero, and, with no
+    overdispersion (tau2 = 0), are the Poisson limits themselves.
+    """
+    levels = tuple(levels)
+    poisson = funnel_limits(london_rate, populations, per=per, levels=levels)
+    if not tau2 > 0:
+        return poisson
+    pop = np.asarray(populations, dtype=float)
+    sd = np.sqrt(london_rate * per / pop + tau2)
+    limits = {}
+    for level in levels:
+        z = stats.norm.ppf(1 - (1 - _level(level)) / 2)
+        low, high = poisson[level]
+        limits[level] = (
+            np.maximum(np.minimum(london_rate - z * sd, low), 0.0),
+            np.maximum(london_rate + z * sd, high),
+        )
+    return limits
+
+
+# --- survey proportions: design effect and published rounding ------------------------
+
+# The Public Attitude Survey is a weighted, clustered sample, so its figures are less
+# precise than a simple random sample of the same size: the effective number of
+# interviews is the number divided by the design effect (Kish 1965). See METHODS.md,
+# section 5, for the choice of 1.5.
+DESIGN_EFFECT = 1.5
+
+
+def published_resolution(proportions: ArrayLike) -> float:
+    """Half the rounding step of published proportions: 0.005 when every figure is a
+    whole percentage (a published 47% is anything from 46.5% to 47.5%), 0.0005 for
+    tenths of a point, 0 when the figures carry more precision than that."""
+    p = np.asarray(proportions, dtype=float)
+    p = p[np.isfinite(p)]
+    if p.size == 0:
+        return 0.0
+    for step in (0.01, 0.001):
+        units = p / step
+        if np.all(np.abs(units - np.round(units)) < 1e-6):
+            return step / 2
+    return 0.0
+
+
+def survey_interval(
+    p: ArrayLike,
+    n: ArrayLike,
+    design_effect: float = DESIGN_EFFECT,
+    resolution: float = 0.0,
+    level: float = 0.95,
+) -> tuple[float | np.ndarray, float | np.ndarray]:
+    """Wilson limits for a published survey proportion, allowing for the design effect
+    and for the rounding of the published figure.
+
+    The sample is taken as n / design_effect effective interviews; the lower limit is
+    that of the lowest value the published figure could have been rounded from, the
+    upper limit that of the highest, so the interval covers every unrounded value.
+    """
+    if not design_effect >= 1:
+        raise ValueError(f"the design effect must be at least 1, not {design_effect!r}")
+    p, n = _proportions(p, n)
+    effective = n / design_effect
+    low, _ = proportion_interval(np.clip(p - resolution, 0, 1), effective, level)
+    _, high = proportion_interval(np.clip(p + resolution, 0, 1), effective, level)
+    low, high = np.asarray(low), np.asarray(high)
+    if low.ndim == 0:
+        return float(low), float(high)
+    return low, high
+
+
+def survey_difference_test(
+    p1: ArrayLike,
+    n1: ArrayLike,
+    p2: ArrayLike,
+    n2: ArrayLike,
+    design_effect: float = DESIGN_EFFECT,
+    resolution: float = 0.0,
+) -> float | np.ndarray:
+    """Two-sided p-value for two independent survey figures, allowing for the design
+    effect and for rounding.
+
+    Each sample counts as n / design_effect interviews, and the figures are moved
+    towards each other by the rounding (`resolution` each): the least favourable pair
+    of unrounded values, so a difference is only called significant when it would be
+    whatever the figures were before rounding. Figures within a rounding step of each
+    other could have been equal: p = 1.
+    """
+    if not design_effect >= 1:
+        raise ValueError(f"the design effect must be at least 1, not {design_effect!r}")
+    p1, n1 = _proportions(p1, n1)
+    p2, n2 = _proportions(p2, n2)
+    gap = np.abs(p1 - p2)
+    step = np.minimum(resolution, gap / 2)
+    sign = np.sign(p1 - p2)
+    near1 = p1 - sign * step
+    near2 = p2 + sign * step
+    p = two_proportion_test(near1, n1 / design_effect, near2, n2 / design_effect)
+    return p

@@ -205,8 +205,8 @@ def _summary(
             f"Of the {n:,} {plural if n != 1 else singular} shown, {above[0]:,} "
             f"{words.is_are(above[0])} above the 99.8% limit and {above[1]:,} more "
             "above the 95% limit on the funnel plot: their rates are higher than London's by "
-            f"more than chance would explain. {below:,} {words.is_are(below)} below "
-            "the lower limits.",
+            "more than chance and the usual differences between areas would explain. "
+            f"{below:,} {words.is_are(below)} below the lower limits.",
             "headline",
         ),
         Para(
@@ -230,9 +230,11 @@ def change_words(result: funnel_data.AtRisk, plural: str) -> str:
     if result.table["Previous period"].isna().all():
         return f"There are no figures for {previous.label}, so no change is shown."
     return (
-        f"Change compares with {previous.label} ({result.period.comparison}) by an exact "
-        f"test for two Poisson counts, corrected for testing {result.ranked:,} {plural} at "
-        "once (Benjamini-Hochberg q-value): a change is called significant when q < 0.05."
+        f"Change compares with {previous.label} ({result.period.comparison}) by a test "
+        "on the counts that allows for how much monthly counts vary (quasi-Poisson), "
+        f"corrected for testing {result.ranked:,} {plural} at once (Benjamini-Hochberg "
+        "q-value): a change is called significant in this table when q < 0.05. An area's "
+        "own profile judges it on its own test."
     )
 
 
@@ -245,11 +247,18 @@ def _notes(
     singular: str,
 ) -> tuple[Para, ...]:
     notes = []
+    if result.funnel is not None:
+        spread = funnel_data.overdispersion_words(result.funnel, words.level_words(state.level)[1])
+        notes.append(Para(" ".join(t for t in (funnel_data.LIMITS_NOTE, spread) if t)))
+    values = funnel_data.area_values(ds, state.measure, state.level, state.period)
+    if values.dispersion is not None:
+        notes.append(Para(values.dispersion.words(words.level_words(state.level)[1])))
     if result.not_covered:
         if state.level == "borough":
             what, verb = "The City of London", "is"
         else:
-            what, verb = f"The City of London's {len(result.not_covered)} wards", "are"
+            n = len(result.not_covered)
+            what, verb = f"The City of London's {words.areas(n, state.level)}", words.is_are(n)
         notes.append(
             Para(
                 f"{what} {verb} not ranked: the City is policed by the City of London Police, "

@@ -40,8 +40,13 @@ def funnel_chart(
     curve = funnel.curve
     population = curve["population"].tolist()
     traces: list[dict] = []
+    # The limits that give the verdict allow for the usual differences between areas;
+    # the Poisson limits (chance alone) are drawn faintly for reference.
     for key, name, dash, color in (("998", "99.8% limits", "dot", "#1b1b1b"),
-                                   ("95", "95% limits", "dash", "#4a4a4a")):  # fmt: skip
+                                   ("95", "95% limits", "dash", "#4a4a4a"),
+                                   ("998_poisson", "99.8% limits, chance alone", "dot", "#b0b0b0"),
+                                   ("95_poisson", "95% limits, chance alone", "dash", "#c8c8c8"),
+                                   ):  # fmt: skip
         traces.append({
             "type": "scatter", "mode": "lines", "name": name, "hoverinfo": "skip",
             "x": [*population, None, *population],
@@ -134,6 +139,7 @@ def funnel_table(
             num(words.rate(r.rate), words.rounded_rate(r.rate)),
             limits(r.lower_95, r.upper_95),
             limits(r.lower_998, r.upper_998),
+            limits(r.lower_998_poisson, r.upper_998_poisson),
             r.position,
         )
         for r in points.itertuples()
@@ -148,6 +154,7 @@ def funnel_table(
             Column("Rate per 1,000", numeric=True),
             Column("95% limits"),
             Column("99.8% limits"),
+            Column("99.8% limits, chance alone"),
             Column("Position"),
         ),
         rows,

@@ -3,6 +3,7 @@ plain function."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -123,20 +124,35 @@ def test_ranks_stay_london_wide_inside_a_filter(dataset):
     assert sorted(bcu.table["Area"]) == ["Lambeth", "Southwark"]
 
 
-def test_funnel_positions_agree_with_poisson_limits_around_the_pooled_rate(dataset):
+def test_funnel_positions_are_judged_on_limits_that_allow_for_overdispersion(dataset):
+    # The old test judged positions on Poisson limits alone, which 176 of 679 wards are
+    # outside (1.4 expected by chance). Spiegelhalter's (2005) random-effects limits,
+    # written out here: z-scores against the pooled rate, Winsorised at the 10th and
+    # 90th percentiles, phi their mean square, tau^2 by DerSimonian-Laird.
     result = funnel.at_risk_areas(dataset, measure="knife_crime", level="ward", period="r12")
     frame = queries.map_values(dataset, measure="knife_crime", level="ward", period="r12").frame
     ok = frame[frame["status"] == queries.OK]
-    london = ok["count"].sum() / ok["population"].sum() * 1000
-    assert result.funnel.london_rate == pytest.approx(london)
-    limits = stats.funnel_limits(london, ok["population"].to_numpy())
-    low, high = limits[0.998]
-    above = set(ok.loc[ok["rate"].to_numpy() > high, "code"])
-    below = set(ok.loc[ok["rate"].to_numpy() < low, "code"])
+    count, population = ok["count"].to_numpy(float), ok["population"].to_numpy(float)
+    theta = count.sum() / population.sum()  # per resident
+    assert result.funnel.london_rate == pytest.approx(theta * 1000)
+    s2 = theta / population
+    z = (count / population - theta) / np.sqrt(s2)
+    z_w = np.clip(z, *np.percentile(z, [10, 90]))
+    phi = np.mean(z_w**2)
+    w = 1 / s2
+    tau2 = max(0.0, (len(z) * phi - (len(z) - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+    assert result.funnel.overdispersion.phi == pytest.approx(phi)
+    assert 4 < phi < 6  # about 5 on the data to February 2026
+    high = (theta + 3.090232 * np.sqrt(s2 + tau2)) * 1000
+    poisson_high = stats.funnel_limits(theta * 1000, population)[0.998][1]
+    above = set(ok.loc[ok["rate"].to_numpy() > np.maximum(high, poisson_high), "code"])
     table = result.table.set_index("Code")
     assert above == set(table.index[table["Funnel position"] == funnel.ABOVE_998])
-    assert below == set(table.index[table["Funnel position"] == funnel.BELOW_998])
-    assert above  # knife crime is concentrated: some wards must stand out
+    assert 20 < len(above) < 40  # 29: far fewer than the 176 outside the Poisson limits
+    points = result.funnel.points.set_index("code")
+    poisson_above = set(ok.loc[ok["rate"].to_numpy() > poisson_high, "code"])
+    assert poisson_above == set(points.index[points["position_poisson"] == funnel.ABOVE_998])
+    assert result.funnel.outside(poisson=True) == 176
 
 
 def test_the_city_of_london_is_not_ranked_and_the_page_says_so(dataset):

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as sps
+from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from callbacks import perception as view
 from data import perception
@@ -67,17 +68,32 @@ def good_job(dataset) -> perception.SurveyMeasure:
     return next(m for m in perception.survey_measures(dataset) if m.name == GOOD_JOB)
 
 
+# The stated survey assumptions (METHODS.md, section 5): each interview is worth
+# 1 / 1.5 of an independent answer, and figures are published to whole points.
+DESIGN_EFFECT = 1.5
+HALF_POINT = 0.005
+
+
 def wilson(p: float, n: int) -> tuple[float, float]:
-    found = sps.binomtest(round(p * n), n).proportion_ci(method="wilson")
-    return found.low, found.high
+    """Wilson limits (statsmodels) on n / design effect interviews, from the lowest and
+    the highest value the published figure could have been rounded from."""
+    effective = n / DESIGN_EFFECT
+    low, _ = proportion_confint((p - HALF_POINT) * effective, effective, method="wilson")
+    _, high = proportion_confint((p + HALF_POINT) * effective, effective, method="wilson")
+    return low, high
 
 
 def versus_rest_of_london(p: float, london: float) -> float:
-    """The borough's 400 interviews against London's other 12,400, as counts."""
-    k = round(p * 400)
-    rest = london * 12_800 - k
-    table = [[k, 400 - k], [rest, 12_400 - rest]]
-    return sps.chi2_contingency(table, correction=False).pvalue
+    """The borough's 400 interviews against London's other 12,400 (each divided by the
+    design effect), with the two published figures first moved half a point towards
+    each other: the least favourable values they could have been rounded from."""
+    step = min(HALF_POINT, abs(p - london) / 2) * np.sign(p - london)
+    borough, whole = p - step, london + step
+    rest = (whole * 12_800 - borough * 400) / 12_400
+    n = np.array([400, 12_400]) / DESIGN_EFFECT
+    if borough == rest:
+        return 1.0
+    return proportions_ztest(np.array([borough, rest]) * n, n)[1]
 
 
 # --- the state in the URL -------------------------------------------------------------
@@ -188,7 +204,12 @@ def test_the_map_shows_every_boroughs_figure_and_outlines_those_unlike_london(da
     summary = text_of(got["summary"])
     higher = int(((q < 0.05) & (raw["p"] > raw["london"])).sum())
     assert f"{higher} of 32 boroughs are higher than London" in summary
-    assert f"Highest: {BOROUGHS[raw['p'].idxmax()]}" in summary
+    # Boroughs that share the highest (or lowest) figure are all named.
+    top = sorted(BOROUGHS[c] for c in raw.index[raw["p"] == raw["p"].max()])
+    bottom = sorted(BOROUGHS[c] for c in raw.index[raw["p"] == raw["p"].min()])
+    assert len(top) == 2  # December 2023: Harrow and Kensington and Chelsea, both 61%
+    assert f"Highest: {' and '.join(top)} ({raw['p'].max():.0%}); " in summary
+    assert f"lowest: {' and '.join(bottom)} ({raw['p'].min():.0%})" in summary
     # The key's five classes account for every borough.
     legend = text_of(got["legend"])
     assert sum(int(part.split()[0]) for part in legend.split("(")[1:6]) == 32

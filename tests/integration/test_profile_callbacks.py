@@ -42,12 +42,16 @@ def test_a_borough_summary_states_its_count_rate_rank_and_verdict(dataset):
     row = frame.loc[LAMBETH]
     assert view["title"] == "Lambeth"
     assert view["subtitle"] == "London borough in the Central South BCU"
-    head, _, judgement = row["verdict"].partition(", ")
+    # One area's own profile states its own verdict (its own p-value), with the rate
+    # ratio's interval; the many-areas verdict (q) belongs to maps and rankings.
+    head, _, judgement = row["verdict_own"].partition(", ")
+    _, _, interval = row["rate_ratio_words"].partition(", ")
+    assert interval.startswith("95% interval ")
     expected = (
         f"In the 12 months to February 2026 there were {int(row['count']):,} knife crime "
         f"offences in Lambeth, {row['rate']:.2f} per 1,000 residents, "
-        f"{place(frame['rate'], LAMBETH)} of 32 boroughs; {head} on the 12 months before, "
-        f"{judgement}."
+        f"{place(frame['rate'], LAMBETH)} of 32 boroughs; {head} on the 12 months before "
+        f"({interval}), {judgement}."
     )
     assert summary_text(view).startswith(expected)
     assert "statistically significant fall" in expected  # Lambeth's fall is significant

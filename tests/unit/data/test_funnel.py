@@ -16,6 +16,7 @@ from data.funnel import (
     funnel_curve,
     funnel_of,
     funnel_positions,
+    overdispersion_words,
     pooled_rate,
     rate_decimals,
 )
@@ -138,3 +139,63 @@ def test_a_funnel_of_nothing_is_none():
 @pytest.mark.parametrize(("largest", "decimals"), [(17.5, 2), (1.0, 2), (0.5, 3), (0.02, 4)])
 def test_rates_keep_enough_decimals_to_be_told_apart(largest, decimals):
     assert rate_decimals(largest) == decimals
+
+
+def _wards(rates: np.ndarray, populations: np.ndarray) -> pd.DataFrame:
+    counts = np.round(rates * populations / 1000)
+    return _view(
+        [
+            {"code": f"W{i}", "name": f"Ward {i}", "count": c, "population": p,
+             "population_0_24": p / 3, "status": queries.OK}
+            for i, (c, p) in enumerate(zip(counts, populations, strict=True))
+        ]
+    )  # fmt: skip
+
+
+def test_the_verdict_allows_for_the_usual_differences_between_areas():
+    # 200 wards whose underlying rates differ (sd 0.6 per 1,000) and one far above.
+    rng = np.random.default_rng(7)
+    populations = rng.integers(6_000, 20_000, size=201).astype(float)
+    rates = np.clip(rng.normal(1.5, 0.6, size=201), 0.1, None)
+    rates[0] = 9.0
+    funnel = funnel_of(_wards(rates, populations), young=False)
+    spread = funnel.overdispersion
+    assert spread.phi > 1.5
+    assert spread.tau2 > 0
+    points = funnel.points.set_index("code")
+    # Many wards are outside limits for chance alone; few outside the adjusted ones.
+    assert funnel.outside(poisson=True) > 3 * funnel.outside()
+    assert points.loc["W0", "position"] == ABOVE_998
+    # Positions are those of the random-effects limits at each ward's population.
+    expected = funnel_positions(points["rate"], points["population"], funnel.london_rate,
+                                tau2=spread.tau2)  # fmt: skip
+    assert list(points["position"]) == list(expected)
+    poisson = funnel_positions(points["rate"], points["population"], funnel.london_rate)
+    assert list(points["position_poisson"]) == list(poisson)
+    assert (points["upper_998"] >= points["upper_998_poisson"]).all()
+    assert (funnel.curve["upper_998"] >= funnel.curve["upper_998_poisson"]).all()
+    # The z-score is against London's rate with the Poisson standard error.
+    z = (points["rate"] - funnel.london_rate) / np.sqrt(funnel.london_rate * 1000
+                                                         / points["population"])  # fmt: skip
+    assert np.allclose(points["z"], z)
+
+
+def test_areas_that_differ_only_by_chance_keep_the_poisson_limits():
+    rng = np.random.default_rng(8)
+    populations = rng.integers(6_000, 20_000, size=300).astype(float)
+    counts = rng.poisson(1.5 * populations / 1000).astype(float)
+    funnel = funnel_of(_wards(counts / populations * 1000, populations), young=False)
+    assert funnel.overdispersion.tau2 == 0
+    assert (funnel.points["position"] == funnel.points["position_poisson"]).all()
+    assert "no more than chance alone" in overdispersion_words(funnel, "wards")
+
+
+def test_the_overdispersion_sentence_states_phi_tau_and_both_counts_outside():
+    rng = np.random.default_rng(9)
+    populations = rng.integers(6_000, 20_000, size=100).astype(float)
+    rates = np.clip(rng.normal(1.5, 0.7, size=100), 0.1, None)
+    funnel = funnel_of(_wards(rates, populations), young=False)
+    text = overdispersion_words(funnel, "wards")
+    assert f"differ {funnel.overdispersion.phi:,.2f} times as much as chance" in text
+    assert f"about {funnel.overdispersion.tau:,.2f} per 1,000" in text
+    assert f"{funnel.outside(poisson=True):,} of the 100 would be outside" in text

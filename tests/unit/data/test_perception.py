@@ -154,10 +154,16 @@ def test_a_borough_is_compared_with_the_rest_of_london():
     # figure is at the rest's too, and the test is the two-sample test against the rest.
     assert perception.versus_london_test(0.47, 0.47) == pytest.approx(1.0)
     rest = (0.47 * 12_800 - 0.61 * 400) / 12_400
-    assert perception.versus_london_test(0.61, 0.47) == pytest.approx(
+    # As a simple random sample (design effect 1, no rounding) ...
+    assert perception.versus_london_test(0.61, 0.47, design_effect=1.0) == pytest.approx(
         stats.two_proportion_test(0.61, 400, rest, 12_400)
     )
-    assert perception.versus_london_test(0.61, 0.47) < 1e-6
+    # ... and, by default, with each sample worth interviews / design effect.
+    d = stats.DESIGN_EFFECT
+    assert perception.versus_london_test(0.61, 0.47) == pytest.approx(
+        stats.two_proportion_test(0.61, 400 / d, rest, 12_400 / d)
+    )
+    assert perception.versus_london_test(0.61, 0.47) < 1e-4
     assert perception.versus_london_test(0.50, 0.47) > 0.2
 
 
@@ -202,3 +208,31 @@ def test_association_words_never_claim_cause():
     assert "no clear link" in perception.association_words(weak, "Trust MPS", "knife crime")
     none = perception.Association(frame.head(0), float("nan"), float("nan"), 2)
     assert "too few boroughs" in perception.association_words(none, "Trust MPS", "knife crime")
+
+
+def test_every_borough_that_shares_the_highest_or_lowest_figure_is_named():
+    frame = pd.DataFrame(
+        {
+            "name": ["Harrow", "Kensington and Chelsea", "Lambeth", "Croydon", "Waltham Forest",
+                     "City of London"],
+            "proportion": [0.61, 0.61, 0.50, 0.38, 0.38, np.nan],
+            "status": ["ok", "ok", "ok", "ok", "ok", "not covered"],
+        }
+    )  # fmt: skip
+    highest, lowest, top, bottom = perception.extremes(frame)
+    assert highest == ["Harrow", "Kensington and Chelsea"]
+    assert lowest == ["Croydon", "Waltham Forest"]
+    assert (top, bottom) == (0.61, 0.38)
+    alone = perception.extremes(frame.iloc[[2, 3]])
+    assert (alone[0], alone[1]) == (["Lambeth"], ["Croydon"])
+    assert perception.extremes(frame.iloc[[5]])[:2] == ([], [])
+    assert perception.joined(["A", "B", "C"]) == "A, B and C"
+
+
+def test_a_borough_against_london_allows_for_the_rounding_of_both_figures():
+    # A borough at 50% against London at 49%: they could both have been 49.5%.
+    assert perception.versus_london_test(0.50, 0.49, resolution=0.005) == pytest.approx(1.0)
+    # 55% against 47%: judged as if they were 54.5% and 47.5%.
+    moved = perception.versus_london_test(0.545, 0.475, resolution=0.0)
+    assert perception.versus_london_test(0.55, 0.47, resolution=0.005) == pytest.approx(moved)
+    assert moved > perception.versus_london_test(0.55, 0.47, resolution=0.0)

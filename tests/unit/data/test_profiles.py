@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats as sps
 
 from data.periods import rolling_twelve_months
-from data.profiles import AreaFacts, Standing, ordinal, possessive, rank_phrase, summary_sentence
+from data.profiles import (
+    AreaFacts,
+    Standing,
+    ordinal,
+    outcome_interval,
+    possessive,
+    rank_phrase,
+    summary_sentence,
+)
 
 PERIOD = rolling_twelve_months(pd.Timestamp("2026-02-01"))
 LAMBETH = AreaFacts("E09000022", "Lambeth", "borough", "E09000022", "Lambeth",
@@ -92,3 +102,42 @@ def test_without_a_previous_period_no_change_is_claimed():
 def test_possessives():
     assert possessive("Lambeth") == "Lambeth's"
     assert possessive("Heathrow Villages") == "Heathrow Villages'"
+
+
+def test_a_profile_gives_its_own_verdict_with_the_rate_ratios_interval():
+    s = _standing(
+        count=35,
+        previous=69,
+        verdict="down 49%, a statistically significant fall",
+        rate_ratio_words="down 49%, 95% interval 19% to 69% down",
+        verdict_many="down 49%, not a statistically significant change",
+    )
+    assert summary_sentence(LAMBETH, s).endswith(
+        "; down 49% on the 12 months before (95% interval 19% to 69% down), a statistically "
+        "significant fall."
+    )
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "offences", "reason"),
+    [
+        (1, 3, "fewer than 10 offences"),  # once shown as "1% to 186%"
+        (9, 500, "fewer than 10 positive outcomes"),
+        (12, 11, "more positive outcomes than offences: some outcomes belong to offences "
+                 "recorded before the period"),
+    ],
+)  # fmt: skip
+def test_outcome_rates_get_no_interval_where_one_would_mislead(outcomes, offences, reason):
+    low, high, why = outcome_interval(outcomes, offences)
+    assert np.isnan(low)
+    assert np.isnan(high)
+    assert why == reason
+
+
+@pytest.mark.parametrize(("outcomes", "offences"), [(10, 10), (88, 704), (45, 155), (10, 900)])
+def test_outcome_rates_get_the_exact_clopper_pearson_interval(outcomes, offences):
+    low, high, why = outcome_interval(outcomes, offences)
+    expected = sps.binomtest(outcomes, offences).proportion_ci(0.95, method="exact")
+    assert (low, high) == pytest.approx((expected.low, expected.high), abs=1e-12)
+    assert 0 <= low < outcomes / offences < high <= 1 or outcomes == offences
+    assert why == ""

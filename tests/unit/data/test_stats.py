@@ -408,3 +408,143 @@ def test_the_two_proportion_test_on_two_survey_figures():
     out = stats.two_proportion_test(np.array([0.4, np.nan]), 400, np.array([0.5, 0.5]), 400)
     assert out[0] < 0.05
     assert np.isnan(out[1])
+
+
+# --- funnel limits allowing for overdispersion (Spiegelhalter 2005) ------------------
+
+Z998 = 3.090232306167813  # the 99.9th percentile of the normal distribution
+Z95 = 1.959963984540054
+
+
+def spiegelhalter(counts, populations, per=1000.0, tail=0.10):
+    """Spiegelhalter's (2005) phi and DerSimonian-Laird tau^2, written out."""
+    counts, populations = np.asarray(counts, float), np.asarray(populations, float)
+    target = counts.sum() / populations.sum() * per
+    s2 = target * per / populations  # Poisson variance of a rate per `per`
+    z = (counts / populations * per - target) / np.sqrt(s2)
+    low, high = np.percentile(z, [100 * tail, 100 * (1 - tail)])
+    z = np.where(z < low, low, np.where(z > high, high, z))
+    phi = float(np.sum(z**2) / len(z))
+    w = 1 / s2
+    tau2 = (len(z) * phi - (len(z) - 1)) / (np.sum(w) - np.sum(w**2) / np.sum(w))
+    return target, phi, max(tau2, 0.0)
+
+
+def test_overdispersion_matches_the_formula_written_out():
+    rng = np.random.default_rng(3)
+    populations = rng.integers(5_000, 25_000, size=200).astype(float)
+    # Underlying rates that differ between areas (sd 0.5 per 1,000 about 1.5).
+    rates = np.clip(rng.normal(1.5, 0.5, size=200), 0.05, None)
+    counts = rng.poisson(rates * populations / 1000)
+    target, phi, tau2 = spiegelhalter(counts, populations)
+    found = stats.funnel_overdispersion(counts, populations, target)
+    assert found.phi == pytest.approx(phi, rel=1e-12)
+    assert found.tau2 == pytest.approx(tau2, rel=1e-12)
+    assert found.areas == 200
+    # The spread it recovers is of the order of the one put in; Winsorising shrinks it
+    # (for normally spread rates, to about 0.7 to 0.85 of it), the price of not letting
+    # the areas being screened for set the limits.
+    assert 0.25 < found.tau < 0.5
+    assert found.phi > 2
+
+
+def test_pure_poisson_areas_show_no_overdispersion():
+    rng = np.random.default_rng(11)
+    populations = rng.integers(5_000, 25_000, size=600).astype(float)
+    counts = rng.poisson(1.5 * populations / 1000)
+    target, phi, _ = spiegelhalter(counts, populations)
+    found = stats.funnel_overdispersion(counts, populations, target)
+    # Winsorising pulls the squared z-scores in, so phi sits a little under 1.
+    assert found.phi == pytest.approx(phi)
+    assert found.phi < 1
+    assert found.tau2 == 0.0
+
+
+def test_winsorising_pulls_each_tail_in_to_its_percentile():
+    values = np.arange(21, dtype=float)  # 0..20: the 10th and 90th percentiles are 2 and 18
+    out = stats.winsorised(values)
+    assert out.min() == 2.0
+    assert out.max() == 18.0
+    assert list(out[2:19]) == list(values[2:19])
+
+
+def test_overdispersed_limits_are_the_random_effects_formula_and_never_inside_poisson():
+    populations = np.array([2_000.0, 10_000.0, 300_000.0])
+    tau2 = 0.25  # per 1,000 residents, squared
+    limits = stats.overdispersed_limits(1.5, populations, tau2)
+    poisson = stats.funnel_limits(1.5, populations)
+    sd = np.sqrt(1.5 * 1000 / populations + tau2)
+    for level, z in ((0.95, Z95), (0.998, Z998)):
+        low, high = limits[level]
+        assert np.all(high >= poisson[level][1])
+        assert np.all(low <= poisson[level][0])
+        assert np.all(low >= 0)
+        # Where the random-effects limit is the wider, it is the formula itself.
+        formula_high = 1.5 + z * sd
+        wider = formula_high > poisson[level][1]
+        assert high[wider] == pytest.approx(formula_high[wider])
+    # With a large population the limits no longer close in on London's rate.
+    assert limits[0.998][1][2] == pytest.approx(1.5 + Z998 * np.sqrt(0.005 + 0.25))
+
+
+def test_with_no_overdispersion_the_limits_are_poissons():
+    populations = np.array([3_000.0, 40_000.0])
+    limits = stats.overdispersed_limits(1.5, populations, 0.0)
+    poisson = stats.funnel_limits(1.5, populations)
+    for level in (0.95, 0.998):
+        assert np.array_equal(limits[level][0], poisson[level][0])
+        assert np.array_equal(limits[level][1], poisson[level][1])
+
+
+# --- survey figures: design effect and rounding ---------------------------------------
+
+
+def test_survey_intervals_are_wilson_on_the_effective_sample_over_the_rounding_range():
+    from statsmodels.stats.proportion import proportion_confint
+
+    low, high = stats.survey_interval(0.47, 12_800, 1.5, 0.005)
+    n = 12_800 / 1.5
+    assert low == pytest.approx(proportion_confint(0.465 * n, n, method="wilson")[0])
+    assert high == pytest.approx(proportion_confint(0.475 * n, n, method="wilson")[1])
+    # Wider than the simple random sample of the published figure on both counts.
+    srs = stats.proportion_interval(0.47, 12_800)
+    assert low < srs[0]
+    assert high > srs[1]
+    assert stats.survey_interval(0.47, 12_800, 1.0, 0.0) == pytest.approx(srs)
+    assert stats.survey_interval(0.0, 400, 1.5, 0.005)[0] == 0.0
+
+
+def test_londons_good_job_fall_from_49_to_47_does_not_survive_design_and_rounding():
+    from statsmodels.stats.proportion import proportions_ztest
+
+    # As a simple random sample of the published figures it looks significant ...
+    naive = stats.two_proportion_test(0.47, 12_800, 0.49, 12_800)
+    assert naive < 0.01
+    # ... but the figures may have been 47.49% and 48.5%, and each interview counts as
+    # 1 / 1.5 of an independent answer.
+    p = stats.survey_difference_test(0.47, 12_800, 0.49, 12_800, 1.5, 0.005)
+    n = 12_800 / 1.5
+    expected = proportions_ztest(np.array([0.475, 0.485]) * n, np.array([n, n]))[1]
+    assert p == pytest.approx(expected)
+    assert p > 0.05
+
+
+def test_the_rounding_allowance_is_the_least_favourable_pair_of_true_values():
+    # Every pair of unrounded values behind 47% and 52% gives a smaller p than the pair
+    # the test uses (a brute-force search of the box of possible values).
+    p = stats.survey_difference_test(0.47, 400, 0.52, 400, 1.5, 0.005)
+    grid = np.linspace(-0.005, 0.005, 41)
+    worst = max(
+        float(stats.two_proportion_test(0.47 + a, 400 / 1.5, 0.52 + b, 400 / 1.5))
+        for a in grid
+        for b in grid
+    )
+    assert worst <= p + 1e-12
+    assert stats.survey_difference_test(0.47, 400, 0.48, 400, 1.5, 0.005) == 1.0
+
+
+def test_the_rounding_step_is_read_from_the_figures():
+    assert stats.published_resolution([0.47, 0.5, 0.61]) == 0.005
+    assert stats.published_resolution([0.473, 0.5]) == 0.0005
+    assert stats.published_resolution([0.4731]) == 0.0
+    assert stats.published_resolution([np.nan]) == 0.0
