@@ -41,7 +41,8 @@ def read_counts(tmp_path: Path, *rows: str, header: str = HEADER) -> ReadResult:
 def test_real_borough_counts_are_the_files_own_figures(raw_dir):
     result = read_source(SourceFile.from_path(raw_dir / LAD))
     assert result.kind == "workday"
-    assert result.ok and not result.problems
+    assert result.ok
+    assert not result.problems
     assert list(result.frame.columns) == WORKPLACE_COLUMNS
     raw = pd.read_csv(raw_dir / LAD).set_index("areacd")
     got = result.frame.set_index("area_code")
@@ -56,8 +57,10 @@ def test_real_borough_counts_are_the_files_own_figures(raw_dir):
 def test_real_msoa_counts_and_names(raw_dir):
     counts = read_source(SourceFile.from_path(raw_dir / MSOA))
     names = read_source(SourceFile.from_path(raw_dir / NAMES))
-    assert counts.ok and not counts.problems
-    assert names.ok and not names.problems
+    assert counts.ok
+    assert not counts.problems
+    assert names.ok
+    assert not names.problems
     assert (counts.kind, names.kind) == ("workday", "msoa_names")
     assert len(counts.frame) == 1002
     assert (counts.frame["level"] == "msoa").all()
@@ -71,7 +74,8 @@ def test_real_msoa_counts_and_names(raw_dir):
 def test_the_lsoa_boundaries_table_is_the_lsoa_to_msoa_lookup(raw_dir):
     result = read_source(SourceFile.from_path(raw_dir / DBF))
     assert result.kind == "lsoa_msoa_lookup"
-    assert result.ok and not result.problems
+    assert result.ok
+    assert not result.problems
     assert list(result.frame.columns) == MSOA_LOOKUP_COLUMNS
     assert result.meta == {"lsoas": 4994, "msoas": 1002, "boroughs": 33, "rows_outside_london": 0}
     # The same links as the shapefile read by GDAL.
