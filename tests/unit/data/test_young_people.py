@@ -25,26 +25,30 @@ def test_one_in_n_carries_two_significant_figures(value, rounded):
     assert yp.round_figure(value) == rounded
 
 
-def test_one_in_words():
-    assert yp.one_in_words(2_672_732, 1138) == "1 in 2,300"
-    assert yp.one_in_words(4152, 17) == "1 in 240"
-    assert yp.one_in_words(4152, 0) == "none"
+def test_for_every_words():
+    assert yp.for_every_words(2_672_732, 1138) == "1 for every 2,300"
+    assert yp.for_every_words(4152, 17) == "1 for every 240"
+    assert yp.for_every_words(4152, 0) == "none"
+    assert yp.for_every(4152, 17) == "240"
+    assert yp.for_every(4152, 0) == ""
     with pytest.raises(ValueError, match="cannot round"):
         yp.round_figure(0)
 
 
-def test_the_range_of_1_in_n_comes_from_the_exact_poisson_interval():
+def test_the_range_of_n_comes_from_the_exact_poisson_interval():
     low, high = stats.poisson_interval(17, 0.95)
     # Garwood limits are chi-square quantiles: check them against scipy directly.
     assert low == pytest.approx(sps.chi2.ppf(0.025, 34) / 2)
     assert high == pytest.approx(sps.chi2.ppf(0.975, 36) / 2)
     words = yp._range_words(4152, low, high)
-    assert words == f"1 in {yp.round_figure(4152 / high):,} to 1 in {yp.round_figure(4152 / low):,}"
+    # 17 victims: 9.90 to 27.22 (chi-square), so 4152 / 27.22 = 153 and 4152 / 9.90 = 419.
+    assert words == f"{yp.round_figure(4152 / high):,} to {yp.round_figure(4152 / low):,}"
+    assert words == "150 to 420"
 
 
 def test_no_victims_has_an_open_range():
     low, high = stats.poisson_interval(0, 0.95)
-    assert yp._range_words(3000, low, high).endswith("fewer than 1 in 3,000")
+    assert yp._range_words(3000, low, high).endswith("to more than 3,000")
 
 
 def test_ratio_words_judge_the_interval_not_the_point():
