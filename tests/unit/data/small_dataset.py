@@ -62,19 +62,24 @@ def _areas() -> pd.DataFrame:
     return pd.concat([register, bcu_areas()], ignore_index=True)
 
 
-def small_dataset(*, with_workday: bool = True) -> Dataset:
-    counts = pd.DataFrame(
-        [
-            ("knife_crime", level, code, month, value)
-            for level, by_code in MONTHLY.items()
-            for code, value in by_code.items()
-            for month in MONTHS
-        ],
-        columns=frames.COUNT_COLUMNS,
-    )
-    coverage = frames.coverage_frame(
-        [("knife_crime", level, MONTHS[0], MONTHS[-1]) for level in MONTHLY]
-    )
+def small_dataset(
+    *, with_workday: bool = True, monthly: dict[str, list[int]] | None = None
+) -> Dataset:
+    """The version above; `monthly` adds measures with one count per month (from March
+    2025 on, as many months as given) for Lambeth, at borough level only."""
+    rows = [
+        ("knife_crime", level, code, month, value)
+        for level, by_code in MONTHLY.items()
+        for code, value in by_code.items()
+        for month in MONTHS
+    ]
+    spans = [("knife_crime", level, MONTHS[0], MONTHS[-1]) for level in MONTHLY]
+    for measure, values in (monthly or {}).items():
+        months = pd.date_range(MONTHS[0], periods=len(values), freq="MS")
+        rows += [(measure, "borough", LAMBETH, m, v) for m, v in zip(months, values, strict=True)]
+        spans.append((measure, "borough", months[0], months[-1]))
+    counts = pd.DataFrame(rows, columns=frames.COUNT_COLUMNS)
+    coverage = frames.coverage_frame(spans)
     london, london_cov = london_counts(counts, coverage)
     bcu, bcu_cov = bcu_counts(counts, coverage)
     counts = frames.counts_frame(pd.concat([counts, london, bcu]))
