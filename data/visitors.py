@@ -6,20 +6,21 @@ The rule: an area whose Census 2021 workday population (data.workday) is at leas
 VISITOR_RATIO times its residents carries a caveat written from its own figures, and
 its rate per 1,000 workday population is shown beside the rate per resident.
 
-Why 1.5. Across London's wards the ratio has a median of 0.94 (most areas lose
-commuters by day) and a 95th percentile of 1.45; 1.5 is "half as many people again
-by day as live there", the top 5% of wards. At that point the rate per resident is
-at least 50% higher than the rate per person present by day, more than the 95%
-funnel limits allow for a typical ward (about 20 expected offences, so limits about
-45% either side of London's rate): the choice of denominator then moves an area's
-standing further than chance does. The same ratio is used at every level: it
-flags Westminster, and no other borough the MPS polices (Camden 1.37, Kensington
-and Chelsea 1.29).
+Why 1.5. Across the 679 wards the MPS polices the ratio has a median of 0.94 (most
+areas lose commuters by day), a 90th percentile of 1.19 and a 95th of 1.41; 1.5 is
+"half as many people again by day as live there" and picks out 27 wards (4%). At
+that point the rate per resident is at least 50% higher than the rate per person
+present by day, more than the 95% funnel limits allow for a typical ward (about 18
+expected knife offences, so limits about 45% either side of London's rate): the
+choice of denominator then moves an area's standing further than chance does. The
+same ratio is used at every level: it flags Westminster (1.80) and no other borough
+the MPS polices (Camden 1.37, Kensington and Chelsea 1.29).
 
 The workday population counts workers, not shoppers, tourists, students at a
 college or passengers, so it still understates the people present in a shopping or
-night-time district (Shepherd's Bush Green's Westfield, Camden Town's market):
-the rule can miss such places and never flags an area without cause.
+night-time district (Shepherd's Bush Green's Westfield, Camden Town's market): the
+rule can miss such places, and where it flags one, the people present by day are
+at least as many as it says.
 """
 
 from __future__ import annotations
@@ -86,10 +87,10 @@ def caveat_text(name: str, level: str, residents: float, workday: float, *, esti
     )
     return (
         f"{name}: {_people(workday, estimated)} people are here on a working day against "
-        f"{residents:,.0f} residents, {ratio:.1f} times as many ({source}). Most people here "
-        "by day do not live here, so a rate per resident overstates the risk; the rate per "
-        "1,000 workday population is given beside it. Shoppers, tourists and travellers who "
-        "do not work here are in neither figure."
+        f"{residents:,.0f} residents, {ratio:.1f} times as many ({source}). A rate per "
+        "resident therefore overstates the risk to the people here; the rate per 1,000 "
+        "workday population is given beside it. Shoppers, tourists and travellers who do "
+        "not work here are in neither figure."
     )
 
 
