@@ -90,9 +90,11 @@ class Reconciliation:
         one, many = LEVEL_WORDS[self.level]
         out: list[dict[str, object]] = []
         if self.total is not None:
-            own = "total" if self.scope_level == "london" else "own total"
-            out.append({"code": self.scope_code, "name": f"{self.scope_name} {own}",
-                        "value": self.total, "row_type": TOTAL})  # fmt: skip
+            name = (
+                "London total" if self.scope_level == "london" else f"{self.scope_name}'s own total"
+            )
+            out.append({"code": self.scope_code, "name": name, "value": self.total,
+                        "row_type": TOTAL})  # fmt: skip
         shown = f"Sum of the {self.areas_shown:,} {many if self.areas_shown != 1 else one} shown"
         out.append({"code": "", "name": shown, "value": self.shown, "row_type": SUM})
         if self.difference is not None:
@@ -102,11 +104,12 @@ class Reconciliation:
 
 
 def _difference_label(r: Reconciliation) -> str:
-    one, _ = LEVEL_WORDS[r.level]
+    one, many = LEVEL_WORDS[r.level]
     if r.scope_level == "london":
         return f"Not placed in a {one} (total minus sum)"
+    if r.level == "borough":  # a BCU's boroughs: its total is theirs, so this is 0
+        return f"Recorded in {r.scope_name} but in none of its boroughs (total minus sum)"
     where = "one of its" if r.scope_level == "borough" else "one of its boroughs'"
-    _, many = LEVEL_WORDS[r.level]
     return f"Recorded in {r.scope_name} but not placed in {where} {many} (total minus sum)"
 
 

@@ -70,7 +70,7 @@ def test_the_words(ds):
 def test_the_rows_a_download_ends_with(ds):
     r = rc.reconcile(ds, "knife_crime", "ward", within=LAMBETH)
     assert r.rows() == [
-        {"code": LAMBETH, "name": "Lambeth own total", "value": 120, "row_type": rc.TOTAL},
+        {"code": LAMBETH, "name": "Lambeth's own total", "value": 120, "row_type": rc.TOTAL},
         {"code": "", "name": "Sum of the 2 wards shown", "value": 108, "row_type": rc.SUM},
         {"code": "", "name": "Recorded in Lambeth but not placed in one of its wards (total "
          "minus sum)", "value": 12, "row_type": rc.DIFFERENCE},
@@ -105,3 +105,19 @@ def test_a_view_needs_a_borough_or_bcu_filter(ds):
     with pytest.raises(ValueError, match="not 'london'"):
         rc.reconcile(ds, "knife_crime", "london")
     assert rc.reconcile(ds, "knife_crime", "borough").scope_code == LONDON_CODE
+
+
+def test_a_bcus_rows_name_it(ds):
+    by_ward = rc.reconcile(ds, "knife_crime", "ward", within=BCU).rows()
+    assert [r["name"] for r in by_ward] == [
+        "Central South BCU's own total",
+        "Sum of the 3 wards shown",
+        "Recorded in Central South BCU but not placed in one of its boroughs' wards (total "
+        "minus sum)",
+    ]
+    assert [r["value"] for r in by_ward] == [180, 168, 12]
+    by_borough = rc.reconcile(ds, "knife_crime", "borough", within=BCU).rows()
+    assert by_borough[2]["name"] == (
+        "Recorded in Central South BCU but in none of its boroughs (total minus sum)"
+    )
+    assert by_borough[2]["value"] == 0
