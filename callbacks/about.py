@@ -9,7 +9,7 @@ import pandas as pd
 from dash import Dash, Input, Output, html
 
 from callbacks.context import Context, PublishedInfo, VersionFile
-from data import perception, queries
+from data import perception, queries, visitors
 from data.dataset import Dataset
 from data.overview import coverage_by_group, current_window_start
 from data.periods import rolling_twelve_months
@@ -106,18 +106,13 @@ def data_caveats(ds: Dataset) -> list[html.Li]:
                 f"{borough:,} could not be placed in a borough.",
             )
         )
-    wards = ds.areas[
-        (ds.areas["level"] == "ward") & ds.areas["covered"] & ds.areas["caveat"].notna()
-    ].sort_values("name")
-    if not wards.empty:
+    rule = visitors.about_caveat(ds)
+    if rule is not None:
+        flagged = set(visitors.flagged_areas(ds, "ward")["code"])
         items.append(
             about.caveat(
-                "Rates in wards with few residents",
-                "In some wards most people are travellers, workers or visitors rather than "
-                "residents, so a rate per resident overstates the risk to residents: "
-                + "; ".join(f"{r.name} ({r.code})" for r in wards.itertuples())
-                + "."
-                + (HEATHROW_LABEL if HEATHROW_VILLAGES in set(wards["code"]) else ""),
+                "Rates in visitor areas",
+                rule + (HEATHROW_LABEL if HEATHROW_VILLAGES in flagged else ""),
             )
         )
     window_start = current_window_start(ds)

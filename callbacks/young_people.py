@@ -74,7 +74,7 @@ def risk_table(frame: pd.DataFrame, caption: str, parents: dict[str, str]) -> ob
         "Residents aged 0-24",
         "Rate per 1,000",
         "95% interval",
-        "About 1 in",
+        "Residents aged 0-24 per victim",
         "Ratio to London (95% interval)",
         "Against London",
         "Reliability",
@@ -88,7 +88,7 @@ def risk_table(frame: pd.DataFrame, caption: str, parents: dict[str, str]) -> ob
             f"{r['population']:,.0f}",
             f"{r['rate']:,.{d}f}",
             _interval(r["rate_low"], r["rate_high"], d),
-            r["one_in"].removeprefix("1 in "),
+            r["for_every"],
             f"{r['ratio']:.2f} ({r['ratio_low']:.2f} to {r['ratio_high']:.2f})",
             r["ratio_words"],
             UNRELIABLE if r["low_count"] else "",
@@ -309,9 +309,9 @@ def young_view(ds: Dataset | None, state: dict[str, str]) -> dict:
     table = risk_table(
         frame, f"{label}, {risk.period.label}: {words} of {place}, highest rate first", parents
     )
-    lines = {"London": yp.young_share(ds, "london", LONDON_CODE, measure)}
+    lines = {"London": yp.young_share(ds, "london", LONDON_CODE)}
     if borough:
-        lines[place] = yp.young_share(ds, "borough", borough, measure)
+        lines[place] = yp.young_share(ds, "borough", borough)
     lines = {k: v for k, v in lines.items() if not v.empty}
     share_note = ""
     if lines:

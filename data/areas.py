@@ -75,18 +75,9 @@ BCUS: dict[str, tuple[str, ...]] = {
     "West": ("Ealing", "Hillingdon", "Hounslow"),
 }
 
-# Wards whose resident population makes a per-resident rate misleading: most
-# offences there involve people who do not live there.
-RATE_CAVEATS: dict[str, str] = {
-    "E05013570": "Heathrow Villages contains Heathrow Airport: most people there are "
-    "travellers or workers, not residents, so rates per resident overstate risk.",
-    "E05013808": "West End: visitor-heavy ward (shopping and night-time economy); "
-    "rates per resident overstate risk to residents.",
-    "E05013806": "St James's: visitor-heavy ward with few residents; "
-    "rates per resident overstate risk to residents.",
-    "E05013662": "Holborn and Covent Garden: visitor-heavy ward; "
-    "rates per resident overstate risk to residents.",
-}
+# Areas whose resident population makes a per-resident rate misleading (the West
+# End, Heathrow) are found by a rule on the Census workday population, not listed
+# here: see data.visitors.
 
 _WARD_CODE = re.compile(r"^E05\d{6}$")
 _BOROUGH_CODE = re.compile(r"^E09\d{6}$")

@@ -10,11 +10,11 @@ added together; London is the sum of the borough level, unallocated rows include
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
-from data import frames
+from data import frames, visitors, workday
 from data.areas import BCUS, LONDON_CODE, MPS_BOROUGHS, UNALLOCATED_CODE, bcu_code, borough_code
 from data.catalogue import MEASURES
 from data.problems import Problem, ReadResult
@@ -39,6 +39,8 @@ class Tables:
     population: pd.DataFrame
     lookup: pd.DataFrame
     survey: pd.DataFrame
+    # Versions written before the workday population arrived have none.
+    workday: pd.DataFrame = field(default_factory=lambda: frames.empty(frames.WORKDAY_COLUMNS))
 
     @classmethod
     def names(cls) -> list[str]:
@@ -252,6 +254,8 @@ def build_tables(
     """
     problems: list[Problem] = []
     count_parts, survey_parts, population_parts, lookups = [], [], [], []
+    workplace_parts: list[tuple[str, pd.DataFrame]] = []
+    msoa_lookups, msoa_names = [], []
     for name, result in results:
         problems.extend(result.problems)
         if result.kind in COUNT_KINDS:
@@ -263,6 +267,12 @@ def build_tables(
             population_parts.append(result.frame)
         elif result.kind == "lsoa_ward_lookup":
             lookups.append(result.frame)
+        elif result.kind == "workday":
+            workplace_parts.append((name, result.frame))
+        elif result.kind == "lsoa_msoa_lookup":
+            msoa_lookups.append(result.frame)
+        elif result.kind == "msoa_names":
+            msoa_names.append(result.frame)
 
     for gap in coverage_gaps([c for _, c in count_parts if c is not None]):
         problems.append(Problem("(all files)", gap, severity="warning"))
@@ -310,7 +320,12 @@ def build_tables(
         if survey_parts
         else frames.empty(frames.SURVEY_COLUMNS)
     )
+    workday_table, workday_problems = workday_tables(
+        workplace_parts, population, lookup, msoa_lookups, msoa_names
+    )
+    problems += workday_problems
     areas = pd.concat([register, bcu_areas()], ignore_index=True)
+    areas = visitors.with_visitor_caveats(areas, workday_table)
     tables = Tables(
         areas=areas.reset_index(drop=True),
         measures=measures_frame(),
@@ -319,5 +334,57 @@ def build_tables(
         population=population.reset_index(drop=True),
         lookup=lookup.reset_index(drop=True),
         survey=survey.reset_index(drop=True),
+        workday=workday_table.reset_index(drop=True),
     )
     return tables, problems
+
+
+def workday_tables(
+    workplace_parts: list[tuple[str, pd.DataFrame]],
+    population: pd.DataFrame,
+    lookup: pd.DataFrame,
+    msoa_lookups: list[pd.DataFrame],
+    msoa_names: list[pd.DataFrame],
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """The workday population of every level, or none (with a warning saying why).
+
+    A later file wins for the same area, as for the survey and the population.
+    """
+    nothing = frames.empty(frames.WORKDAY_COLUMNS)
+    if not workplace_parts:
+        return nothing, [
+            Problem(
+                "(workday population)",
+                "no Census 2021 place-of-work (ODWP01EW) file: no area is marked as a visitor "
+                "area and no rate per workday population is given",
+                severity="warning",
+            )
+        ]
+    files = ", ".join(dict.fromkeys(name for name, _ in workplace_parts))
+    workplace = pd.concat([f for _, f in workplace_parts], ignore_index=True).drop_duplicates(
+        ["area_code", "level"], keep="last"
+    )
+    missing = []
+    if population.empty:
+        missing.append("the Census 2021 age bands (TS007A), for residents")
+    if (workplace["level"] == "msoa").any():
+        if not msoa_lookups:
+            missing.append("an LSOA to MSOA lookup, to carry MSOAs to wards")
+        if lookup.empty:
+            missing.append("the LSOA to ward lookup")
+    if missing:
+        return nothing, [
+            Problem(
+                files,
+                "the workday population cannot be worked out without " + " and ".join(missing),
+                severity="warning",
+            )
+        ]
+    names = (
+        pd.concat(msoa_names, ignore_index=True).drop_duplicates("msoa_code", keep="last")
+        if msoa_names
+        else None
+    )
+    msoa_lookup = msoa_lookups[-1] if msoa_lookups else frames.empty(frames.MSOA_LOOKUP_COLUMNS)
+    table, warnings = workday.workday_population(workplace, population, msoa_lookup, lookup, names)
+    return table, [Problem(files, w, severity="warning") for w in warnings]

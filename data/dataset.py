@@ -57,6 +57,8 @@ class Dataset:
             index="area_code", columns="age_band", values="value", aggfunc="sum"
         )
         self.population = pop
+        # One row per area code (codes of different levels never coincide).
+        self.workday = t.workday.set_index("area_code", drop=False)
         counts = dict(list(t.counts.groupby(["measure", "level"], sort=False)))
         # Every series is built here, once: the dataset is the one in-process object
         # of its version, and a series is part of its shape, not a cache.
@@ -142,6 +144,12 @@ class Dataset:
         lookup = self.tables.lookup
         covered = lookup[lookup["borough_code"].isin(MPS_BOROUGHS)]
         return pd.Index(sorted(covered["lsoa_code"].unique()))
+
+    def workday_of(self, codes) -> np.ndarray:
+        """Census 2021 workday population (data.workday); NaN where there is none."""
+        if self.workday.empty:
+            return np.full(len(codes), np.nan)
+        return self.workday["workday_population"].reindex(codes).to_numpy(dtype=float)
 
     def population_of(self, codes, band: str = "all") -> np.ndarray:
         if band not in self.population.columns:

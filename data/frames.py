@@ -14,6 +14,17 @@ COVERAGE_COLUMNS = ["measure", "level", "first_month", "last_month"]
 POPULATION_COLUMNS = ["area_code", "level", "age_band", "value"]
 LOOKUP_COLUMNS = ["lsoa_code", "ward_code", "ward_name", "borough_code"]
 SURVEY_COLUMNS = ["quarter_end", "survey", "area_code", "measure", "proportion"]
+# Census 2021 place of work (ODWP01EW) as read: employed residents living in an area
+# and the workplace population working in it, by borough or MSOA.
+WORKPLACE_COLUMNS = ["area_code", "level", "employed_residents", "workplace"]
+MSOA_NAME_COLUMNS = ["msoa_code", "msoa_name", "borough_code"]
+MSOA_LOOKUP_COLUMNS = ["lsoa_code", "msoa_code", "borough_code"]
+# The workday population of every level (data.workday): `estimated` marks figures
+# apportioned from MSOAs rather than read from a file.
+WORKDAY_COLUMNS = [
+    "area_code", "level", "name", "residents", "employed_residents", "workplace",
+    "workday_population", "estimated",
+]  # fmt: skip
 
 # Census 2021 five-year age bands, in order; "0-24" residents are the first five.
 AGE_BANDS = (

@@ -242,6 +242,10 @@ def funnel_of(frame: pd.DataFrame, *, young: bool, per: float = 1000.0) -> Funne
             "caveat": [c if isinstance(c, str) else "" for c in rows["caveat"]],
         }
     )
+    # Visitor areas carry their rate per workday population beside (data.visitors).
+    for column in ("workday_population", "visitor_flag", "workday_rate"):
+        if column in rows.columns:
+            points[column] = rows[column].to_numpy()
     points["position"] = funnel_positions(
         points["rate"], points["population"], london, per, spread.tau2
     )

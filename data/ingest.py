@@ -21,7 +21,7 @@ from data.store.store import FileRecord, Store
 
 # Bump when readers or stitching change what the same files produce, so that a
 # re-ingest of unchanged files builds a fresh version instead of reusing the old one.
-CANONICAL_REVISION = "2"
+CANONICAL_REVISION = "3"
 
 # Folders of ../shared/data/raw that hold data the store takes (boundaries are read
 # by geo/ and are not versioned data).
@@ -31,9 +31,13 @@ RAW_FOLDERS = (
     "mps_homicide",
     "mopac_pas",
     "ons_census2021",
+    "ons_census2021_workday",
     "ons_lookups",
 )
 SUFFIXES = {".csv", ".parquet", ".xlsx"}
+# Attribute tables of boundary layers that are lookups in their own right: the LSOA
+# layer's table gives each 2021 LSOA its MSOA, which the workday population needs.
+ATTRIBUTE_TABLES = ("boundaries_lsoa_2021/london-2021-lsoa-gen20.dbf",)
 
 
 @dataclass
@@ -58,7 +62,7 @@ def raw_sources(raw_dir: Path) -> list[SourceFile]:
         for folder in RAW_FOLDERS
         for p in (raw_dir / folder).glob("*")
         if p.suffix.lower() in SUFFIXES
-    )
+    ) + [raw_dir / t for t in ATTRIBUTE_TABLES if (raw_dir / t).is_file()]
     if not paths:
         raise FileNotFoundError(
             f"no data files under {raw_dir} (looked in {', '.join(RAW_FOLDERS)})"

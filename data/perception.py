@@ -32,14 +32,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats as scipy_stats
 
-from data import stats
+from data import stats, visitors
 from data.areas import (
     BOROUGHS,
     CITY_OF_LONDON_CODE,
     LONDON_CODE,
     LONDON_NAME,
     MPS_BOROUGHS,
-    RATE_CAVEATS,
 )
 from data.dataset import Dataset
 from data.funnel import memoised
@@ -466,7 +465,8 @@ def _crime_rates(ds: Dataset, measure: str, dates: list[pd.Timestamp]) -> pd.Dat
 def borough_rate_caveats(ds: Dataset) -> dict[str, list[str]]:
     """Borough -> its wards whose rates per resident overstate risk (visitors, an airport):
     the borough's own rate per resident is raised by them too."""
-    wards = ds.areas[ds.areas.index.isin(list(RATE_CAVEATS))]
+    flagged = visitors.flagged_areas(ds, "ward")
+    wards = ds.areas[ds.areas.index.isin(list(flagged.loc[flagged["covered"], "code"]))]
     out: dict[str, list[str]] = {}
     for code, parent in zip(wards.index, wards["parent_code"], strict=True):
         out.setdefault(str(parent), []).append(str(ds.areas.loc[code, "name"]))

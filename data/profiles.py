@@ -222,6 +222,11 @@ class Standing:
     rr_high: float = float("nan")
     rate_ratio_words: str = ""
     verdict_many: str = ""
+    # Visitor areas (data.visitors): per 1,000 workday population (all ages), the
+    # area's and London's; shown beside the resident rate where visitor_flag is set.
+    workday_rate: float = float("nan")
+    london_workday_rate: float = float("nan")
+    visitor_flag: bool = False
 
 
 def measure_noun(ds: Dataset, measure: str) -> tuple[str, str]:
@@ -242,6 +247,16 @@ def london_rate(ds: Dataset, measure: str, period: Period, young: bool) -> float
     count = series.window(period.start, period.end)[series.areas.get_loc(LONDON_CODE)].sum()
     population = ds.population_of([LONDON_CODE], "0-24" if young else "all")[0]
     return float(count / population * 1000) if population > 0 else float("nan")
+
+
+def london_workday_rate(ds: Dataset, measure: str, period: Period) -> float:
+    """London's offences per 1,000 workday population (its 32 MPS boroughs)."""
+    series = ds.series(measure, "london")
+    workday = ds.workday_of([LONDON_CODE])[0]
+    if LONDON_CODE not in series.areas or not series.covers(period.start, period.end):
+        return float("nan")
+    count = series.window(period.start, period.end)[series.areas.get_loc(LONDON_CODE)].sum()
+    return float(count / workday * 1000) if workday > 0 else float("nan")
 
 
 def standing(ds: Dataset, facts: AreaFacts, measure: str, period: str = "r12") -> Standing | None:
@@ -300,6 +315,9 @@ def _standing(ds: Dataset, facts: AreaFacts, measure: str, period: str) -> Stand
         rr_high=float(row["rr_high"]),
         rate_ratio_words=str(row["rate_ratio_words"]),
         verdict_many=str(row["verdict"]),
+        workday_rate=float(row["workday_rate"]),
+        london_workday_rate=london_workday_rate(ds, measure, values.period),
+        visitor_flag=bool(row["visitor_flag"]),
     )
 
 
@@ -336,6 +354,13 @@ def summary_sentence(facts: AreaFacts, s: Standing) -> str:
             s.verdict, s.period.comparison or "the period before", s.rate_ratio_words
         )
     text += "."
+    if s.visitor_flag and np.isfinite(s.workday_rate):
+        ages = " (all ages)" if s.young else ""
+        text += (
+            f" Far more people are here by day than live here: per 1,000 workday "
+            f"population{ages} the rate is {s.workday_rate:,.2f} (London "
+            f"{s.london_workday_rate:,.2f})."
+        )
     if s.low_count:
         text += (
             f" This rests on fewer than {stats.LOW_COUNT} {s.unit}, so the rate, "
@@ -401,6 +426,9 @@ def glance(ds: Dataset, facts: AreaFacts) -> pd.DataFrame:
                 "rate": s.rate,
                 "per": "per 1,000 aged 0-24" if s.young else "per 1,000 residents",
                 "london_rate": s.london_rate,
+                "workday_rate": s.workday_rate,
+                "london_workday_rate": s.london_workday_rate,
+                "visitor_flag": s.visitor_flag,
                 "rank_london": s.ranks[0][2],
                 "rank_parent": s.ranks[1][2] if len(s.ranks) > 1 else "",
                 "change": s.verdict,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from data import change, stats
+from data import change, stats, visitors
 from data.areas import LONDON_CODE, UNALLOCATED_CODE
 from data.dataset import Dataset
 from data.periods import Period, resolve
@@ -63,7 +63,12 @@ def value_choices(ds: Dataset, measure: str) -> list[str]:
 def map_values(
     ds: Dataset, *, measure: str, level: str, period: str, value: str = "count"
 ) -> MapValues:
-    """Every area of a level with its count, rate, change and reliability for a period."""
+    """Every area of a level with its count, rate, change and reliability for a period.
+
+    Besides the count and rates, every row has the visitor-area columns of
+    `data.visitors.VISITOR_COLUMNS`: workday_population, workday_ratio, visitor_flag
+    and workday_rate (offences per 1,000 workday population over the period).
+    """
     areas = ds.mapped_areas(level)
     base = pd.DataFrame(
         {
@@ -74,6 +79,11 @@ def map_values(
             "caveat": areas["caveat"].to_numpy(),
         }
     )
+    # Visitor areas (data.visitors): the workday population and the rule's flag belong
+    # to the area, whatever the measure; the workday rate is filled in with the counts.
+    workday = visitors.workday_columns(ds, base["code"], np.full(len(base), np.nan))
+    for column in visitors.VISITOR_COLUMNS:
+        base[column] = workday[column].to_numpy()
     latest = ds.latest_month(measure, level)
     if latest is None:
         frame = base.assign(status=np.where(base["covered"], NO_DATA, NOT_COVERED), value=np.nan)
@@ -102,6 +112,9 @@ def map_values(
     frame["population_0_24"] = ds.population_of(frame["code"], "0-24")
     frame["rate"] = frame["count"] / frame["population"] * 1000
     frame["young_rate"] = frame["count"] / frame["population_0_24"] * 1000
+    frame["workday_rate"] = visitors.workday_columns(ds, frame["code"], frame["count"])[
+        "workday_rate"
+    ].to_numpy()
     frame["change_pct"] = np.where(
         frame["previous"] > 0,
         (frame["count"] - frame["previous"]) / frame["previous"] * 100,

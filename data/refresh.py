@@ -42,6 +42,9 @@ FRAME_KEYS = {
     "survey": ["quarter_end", "survey", "area_code", "measure"],
     "census_age": ["area_code", "level", "age_band"],
     "lsoa_ward_lookup": None,  # only the last lookup file is used at all
+    "lsoa_msoa_lookup": None,
+    "workday": ["area_code", "level"],
+    "msoa_names": ["msoa_code"],
 }
 
 Progress = Callable[[float, str], None]

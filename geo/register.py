@@ -18,7 +18,6 @@ from data.areas import (
     LONDON_CODE,
     LONDON_NAME,
     MPS_BOROUGHS,
-    RATE_CAVEATS,
     bcu_of,
 )
 from geo.boundaries import load_boroughs, load_lsoas, load_wards
@@ -79,7 +78,8 @@ def _row(
         "parent_code": parent,
         "bcu": bcu_of(borough) if borough else None,
         "covered": borough is None or borough in MPS_BOROUGHS,
-        "caveat": CITY_CAVEAT if city else RATE_CAVEATS.get(code),
+        # Visitor-area caveats come with the data version (data.visitors), not here.
+        "caveat": CITY_CAVEAT if city else None,
     }
 
 

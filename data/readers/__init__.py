@@ -9,7 +9,16 @@ from pathlib import Path
 from types import ModuleType
 
 from data.problems import InputError, Problem, ReadResult
-from data.readers import census, crime_dashboard, homicide, lookup, recorded_crime, survey
+from data.readers import (
+    census,
+    crime_dashboard,
+    homicide,
+    lookup,
+    msoa_lookup,
+    recorded_crime,
+    survey,
+    workday,
+)
 from data.readers.tables import RawTable, open_table
 
 READERS: tuple[ModuleType, ...] = (
@@ -19,6 +28,8 @@ READERS: tuple[ModuleType, ...] = (
     survey,
     census,
     lookup,
+    msoa_lookup,
+    workday,
 )
 
 KIND_LABELS = {
@@ -30,6 +41,9 @@ KIND_LABELS = {
     "survey": "MOPAC Public Attitude Survey",
     "census_age": "ONS Census 2021 age bands (TS007A)",
     "lsoa_ward_lookup": "ONS LSOA to ward best-fit lookup",
+    "lsoa_msoa_lookup": "ONS LSOA to MSOA lookup (or the LSOA 2021 boundaries' table)",
+    "workday": "ONS Census 2021 place of work counts (ODWP01EW), borough or MSOA",
+    "msoa_names": "MSOA 2021 names and boroughs",
 }
 
 

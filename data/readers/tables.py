@@ -1,4 +1,5 @@
-"""Opening tabular files in the formats the publishers use: CSV, XLSX and Parquet.
+"""Opening tabular files in the formats the publishers use: CSV, XLSX, Parquet and
+dBase (the attribute table of an ONS boundary shapefile, which is itself a lookup).
 
 Every reader starts here, so that encoding, separator and truncation problems are
 caught in one place and reported with the file name. Cells come back as strings
@@ -26,7 +27,7 @@ class RawTable:
 
     name: str
     frame: pd.DataFrame
-    format: str  # csv, xlsx, parquet
+    format: str  # csv, xlsx, parquet, dbf
     # Warnings found while opening (e.g. notes typed into unnamed columns).
     problems: list[Problem] = field(default_factory=list)
 
@@ -159,12 +160,93 @@ def _read_parquet(name: str, raw: bytes) -> tuple[pd.DataFrame, list[Problem]]:
     return frame, []
 
 
+# dBase III (with or without a memo file): the version byte of a shapefile's .dbf.
+_DBF_VERSIONS = (0x03, 0x83)
+_DBF_HEADER = 32
+_DBF_FIELD = 32
+
+
+def _is_dbf(raw: bytes) -> bool:
+    """A dBase III header: version byte, a header of whole 32-byte field descriptors
+    ended by 0x0D, and records of the length the header states."""
+    if len(raw) < _DBF_HEADER + 1 or raw[0] not in _DBF_VERSIONS:
+        return False
+    header = int.from_bytes(raw[8:10], "little")
+    record = int.from_bytes(raw[10:12], "little")
+    fields_part = header - _DBF_HEADER - 1
+    return (
+        record > 0
+        and fields_part > 0
+        and fields_part % _DBF_FIELD == 0
+        and len(raw) >= header
+        and raw[header - 1] == 0x0D
+    )
+
+
+def _read_dbf(name: str, raw: bytes) -> tuple[pd.DataFrame, list[Problem]]:
+    """Every field of a dBase III table as text, a row per record (deleted ones skipped).
+
+    Rows are numbered as in a spreadsheet export of the table: the header is row 1,
+    record n is row n + 1.
+    """
+    records = int.from_bytes(raw[4:8], "little")
+    header = int.from_bytes(raw[8:10], "little")
+    width = int.from_bytes(raw[10:12], "little")
+    fields: list[tuple[str, int, int]] = []
+    offset = 1  # each record starts with its deletion flag
+    for start in range(_DBF_HEADER, header - 1, _DBF_FIELD):
+        descriptor = raw[start : start + _DBF_FIELD]
+        field_name = descriptor[:11].split(b"\x00", 1)[0].decode("ascii", "replace").strip()
+        size = descriptor[16]
+        fields.append((field_name, offset, size))
+        offset += size
+    if offset != width:
+        _fail(
+            name,
+            f"the dBase header gives records of {width} bytes but its fields add up to "
+            f"{offset}; the file is damaged",
+            row=1,
+        )
+    expected = header + records * width
+    if len(raw) < expected:
+        whole = (len(raw) - header) // width
+        _fail(
+            name,
+            f"the dBase header promises {records:,} records but the file holds only "
+            f"{whole:,}; the file may be truncated",
+            row=whole + 2,
+        )
+    body: list[list[str]] = []
+    numbers: list[int] = []
+    for i in range(records):
+        start = header + i * width
+        record = raw[start : start + width]
+        if record[:1] == b"*":
+            continue
+        cells = []
+        for _, at, size in fields:
+            cell = record[at : at + size]
+            try:
+                text = cell.decode("utf-8")
+            except UnicodeDecodeError:
+                # Shapefiles written by older tools use Latin-1 (their .cpg says so).
+                text = cell.decode("latin-1")
+            cells.append(text.replace("\x00", "").strip())
+        body.append(cells)
+        numbers.append(i + 2)
+    columns = [f[0] for f in fields]
+    frame = pd.DataFrame(body, columns=columns, index=pd.Index(numbers, name="row"), dtype=object)
+    return frame, []
+
+
 def sniff_format(raw: bytes) -> str:
     """The container format, recognised from the content rather than the name."""
     if raw[:4] == b"PAR1":
         return "parquet"
     if raw[:4] == b"PK\x03\x04":
         return "xlsx"
+    if _is_dbf(raw):
+        return "dbf"
     return "csv"
 
 
@@ -180,7 +262,7 @@ def open_table(source: Path | str, raw: bytes | None = None, name: str | None = 
     if not raw.strip():
         _fail(name, "the file is empty")
     fmt = sniff_format(raw)
-    reader = {"parquet": _read_parquet, "xlsx": _read_xlsx, "csv": _read_csv}[fmt]
+    reader = {"parquet": _read_parquet, "xlsx": _read_xlsx, "csv": _read_csv, "dbf": _read_dbf}[fmt]
     frame, warnings = reader(name, raw)
     if frame.empty:
         _fail(name, "the file has a header but no data rows")

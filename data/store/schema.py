@@ -184,8 +184,25 @@ survey = _versioned(
     Column("proportion", Float, nullable=False),
 )
 
+# Census 2021 workday population by level (data.workday). A store made before this
+# table existed gains it empty, so its versions load with no workday population.
+workday = _versioned(
+    "workday",
+    Column("area_code", String(20), nullable=False),
+    Column("level", String(10), nullable=False),
+    Column("name", String(200)),
+    Column("residents", Integer, nullable=False),
+    Column("employed_residents", Float, nullable=False),
+    Column("workplace", Float, nullable=False),
+    Column("workday_population", Float, nullable=False),
+    Column("estimated", Boolean, nullable=False),
+    indexes=(("level",),),
+)
+
 # The canonical tables in the order they are written and read.
-DATA_TABLES = {t.name: t for t in (areas, measures, counts, coverage, population, lookup, survey)}
+DATA_TABLES = {
+    t.name: t for t in (areas, measures, counts, coverage, population, lookup, survey, workday)
+}
 DATE_COLUMNS = {
     "counts": ("month",),
     "coverage": ("first_month", "last_month"),

@@ -85,7 +85,7 @@ def test_the_young_people_page_says_1_in_n_and_follows_the_choices(browser, live
     wait(browser, lambda d: "level=ward" in d.current_url)
     choose(browser, "young-borough", LAMBETH)
     wait(browser, lambda d: f"borough={LAMBETH}" in d.current_url)
-    wait(browser, lambda d: "young people in Lambeth" in text_of(d, "young-summary"))
+    wait(browser, lambda d: "Lambeth, in the 12 months" in text_of(d, "young-summary"))
     wait(
         browser,
         lambda d: d.execute_script(

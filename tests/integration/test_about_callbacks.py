@@ -142,7 +142,7 @@ def test_the_version_names_its_number_dates_and_latest_months(dataset, info, sec
 
 def test_the_version_lists_its_source_files_with_checksums(raw_dir, info, sections):
     text = sections["about-version"]
-    assert len(info.files) == 12
+    assert len(info.files) == 16
     for f in info.files:
         assert f"{f.name} " in text
         assert f"SHA-256 {f.sha256[:SHA_SHOWN]}\u2026" in text

@@ -241,7 +241,7 @@ def test_hover_says_value_rank_reliability_and_caveat(dataset):
     assert "Rank %{customdata[0]} of 679 wards" in template
     frame = layer.frame.reset_index(drop=True)
     heathrow = frame.index[frame["code"] == "E05013570"][0]
-    assert "Heathrow Airport" in layer.paint.customdata[heathrow][2]
+    assert "Census 2021 workday population" in layer.paint.customdata[heathrow][2]
     assert "%{customdata[2]}" in template
     low = frame.index[frame["unreliable"] & frame["shown"].notna()]
     assert len(low) > 0

@@ -98,8 +98,8 @@ def test_a_bcu_has_a_profile_too(dataset):
 
 def test_a_rate_caveat_is_stated_where_it_applies(dataset):
     text = summary_text(profile_view(dataset, HEATHROW))
-    assert "Heathrow Airport" in text
-    assert "overstate" in text
+    assert "Heathrow Villages: about 38,300 people are here on a working day" in text
+    assert "overstates" in text
 
 
 def test_the_positive_outcome_rate_is_outcomes_over_offences_in_the_raw_file(dataset, raw_dir):

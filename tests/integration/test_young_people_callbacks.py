@@ -3,6 +3,8 @@ Census, and the page's words built from the same figures."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from scipy import stats as sps
@@ -52,7 +54,7 @@ def test_a_boroughs_rate_is_its_victims_over_its_census_young_residents(boroughs
     high = sps.chi2.ppf(0.975, 2 * victims + 2) / 2
     assert row["rate_low"] == pytest.approx(low / young * 1000)
     assert row["rate_high"] == pytest.approx(high / young * 1000)
-    assert row["one_in"] == f"1 in {yp.round_figure(young / victims):,}"
+    assert row["for_every"] == f"{yp.round_figure(young / victims):,}"
 
 
 def test_the_ratio_to_london_is_observed_over_expected(boroughs):
@@ -70,13 +72,27 @@ def test_the_city_has_no_figures_not_a_zero(dataset, boroughs):
     assert len(wards) == 679
 
 
-def test_the_sentence_a_parent_reads(boroughs):
+def test_the_sentence_a_parent_reads_is_not_a_chance(boroughs):
     row = boroughs.frame.set_index("code").loc["E09000022"]
     text = yp.risk_sentence(boroughs, row, "Lambeth")
-    assert text.startswith(f"About {row['one_in']} young people in Lambeth were injured with")
-    assert f"London: {boroughs.london_one_in}." in text
+    assert text.startswith(
+        "Lambeth, in the 12 months to February 2026: 1 knife injury victim aged 1-24 outside "
+        f"domestic abuse for every {row['for_every']} residents aged 0-24 (95% interval: 1 for "
+        "every "
+    )
+    assert f"London: {boroughs.london_for_every}." in text
     london = boroughs.london_population / boroughs.london_victims
-    assert boroughs.london_one_in == f"1 in {yp.round_figure(london):,}"
+    assert boroughs.london_for_every == f"1 for every {yp.round_figure(london):,}"
+    whole = yp.risk_sentence(boroughs)
+    assert whole == (
+        "In the 12 months to February 2026 the MPS recorded 1 knife injury victim aged 1-24 "
+        f"outside domestic abuse for every {yp.round_figure(london):,} residents aged 0-24 in "
+        f"London ({boroughs.london_victims:,} victims; {boroughs.london_population:,.0f} "
+        "residents, Census 2021)."
+    )
+    for words in (text, whole):
+        assert not re.search(r"\b1 in [0-9,]+", words)  # never "1 in N": not a chance
+        assert "young people" not in words
 
 
 def test_small_numbers_are_marked_unreliable(dataset):
@@ -85,20 +101,46 @@ def test_small_numbers_are_marked_unreliable(dataset):
     assert row["low_count"]
     assert "unreliable" in yp.risk_sentence(wards, row, row["name"])
     none = wards.frame[wards.frame["victims"] == 0].iloc[0]
-    assert yp.risk_sentence(wards, none, none["name"]).startswith("No young people were")
+    assert yp.risk_sentence(wards, none, none["name"]).startswith(
+        "No knife injury victims aged 1-24 outside domestic abuse were recorded in"
+    )
 
 
-def test_the_young_share_of_knife_injury_is_a_binomial_proportion(dataset):
+def test_the_young_share_divides_like_by_like(dataset, raw_dir):
+    """All young victims over all knife crime with injury: both include domestic abuse."""
     share = yp.young_share(dataset, "london", "E12000007")
     last = share.iloc[-1]
-    series_v = dataset.series(yp.HEADLINE, "london").values[0][-12:].sum()
-    series_o = dataset.series(yp.ALL_VICTIMS_PROXY, "london").values[0][-12:].sum()
-    assert last["victims"] == series_v
-    assert last["offences"] == series_o
-    ci = sps.binomtest(int(series_v), int(series_o)).proportion_ci(method="exact")
+    raw = pd.read_parquet(raw_dir / KNIFE)
+    raw = raw[
+        (raw["area_type"] == "Borough")
+        & (raw["measure"] == "Offences")
+        & (pd.to_datetime(raw["month_year"]) >= "2025-03-01")
+        & (pd.to_datetime(raw["month_year"]) <= "2026-02-01")
+    ]
+    victims = int(raw.loc[raw["crime_subtype"] == "Knife Injury Victims (1-24)", "count"].sum())
+    offences = int(raw.loc[raw["crime_subtype"] == "Knife Crime with Injury", "count"].sum())
+    assert last["month"] == pd.Timestamp("2026-02-01")
+    assert (last["victims"], last["offences"]) == (victims, offences)
+    ci = sps.binomtest(victims, offences).proportion_ci(method="exact")
     assert last["low"] == pytest.approx(ci.low)
     assert last["high"] == pytest.approx(ci.high)
+    assert not last["low_count"]
     assert share["month"].is_monotonic_increasing
+
+
+def test_a_share_on_fewer_than_10_has_no_interval(dataset):
+    wards = yp.young_risk(dataset, yp.HEADLINE, "ward").frame
+    found = None
+    for code in wards["code"]:
+        share = yp.young_share(dataset, "ward", code)
+        small = share[(share["victims"] < 10) & (share["offences"] > 0)]
+        if len(small):
+            found = small
+            break
+    assert found is not None
+    assert found["low_count"].all()
+    assert found["low"].isna().all()
+    assert found["high"].isna().all()
 
 
 def test_the_page_for_a_borough_and_its_wards(dataset):
@@ -106,8 +148,8 @@ def test_the_page_for_a_borough_and_its_wards(dataset):
         dataset, {"measure": yp.HEADLINE, "level": "ward", "borough": "E09000022"}
     )
     texts = [p.children for p in view["summary"]]
-    assert texts[0].startswith("About 1 in")
-    assert any("young people in Lambeth" in t for t in texts)
+    assert texts[0].startswith("In the 12 months to February 2026 the MPS recorded 1 knife")
+    assert any(t.startswith("Lambeth, in the 12 months") for t in texts)
     assert set(view["frame"]["parent_code"]) == {"E09000022"}
     assert view["chart"]["data"][0]["y"]  # a chart of its wards
     names = [t["name"] for t in view["share"]["data"]]

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data.areas import CITY_OF_LONDON_CODE, LONDON_CODE, RATE_CAVEATS
+from data.areas import CITY_OF_LONDON_CODE, LONDON_CODE
 from geo.register import CITY_CAVEAT, REGISTER_COLUMNS, lsoa_register, register_from
 
 CITY_WARDS = {f"E05{n:06d}" for n in range(9288, 9313)}
@@ -44,7 +44,7 @@ def test_the_city_of_london_and_its_wards_are_not_covered(register: pd.DataFrame
     assert (_at(register, "borough")["covered"].sum()) == 32
 
 
-def test_heathrow_villages_is_in_hillingdon_with_a_caveat(register: pd.DataFrame) -> None:
+def test_heathrow_villages_is_in_hillingdon(register: pd.DataFrame) -> None:
     ward = register.set_index("code").loc["E05013570"]
     assert (ward["name"], ward["level"], ward["parent_code"]) == (
         "Heathrow Villages",
@@ -52,13 +52,13 @@ def test_heathrow_villages_is_in_hillingdon_with_a_caveat(register: pd.DataFrame
         "E09000017",
     )
     assert ward["bcu"] == "West"
-    assert "Heathrow Airport" in ward["caveat"]
 
 
-def test_every_rate_caveat_names_a_registered_ward(register: pd.DataFrame) -> None:
+def test_only_the_city_has_a_caveat_from_the_boundaries(register: pd.DataFrame) -> None:
+    # Visitor-area caveats come from the workday population with each data version
+    # (data.visitors, tests/integration/test_visitors.py), never from a list here.
     caveated = register.dropna(subset=["caveat"])
-    assert set(RATE_CAVEATS) <= set(_at(register, "ward")["code"])
-    assert set(caveated["code"]) == set(RATE_CAVEATS) | CITY_WARDS | {CITY_OF_LONDON_CODE}
+    assert set(caveated["code"]) == CITY_WARDS | {CITY_OF_LONDON_CODE}
 
 
 def test_every_ward_sits_in_a_registered_borough(register: pd.DataFrame) -> None:
