@@ -576,7 +576,7 @@ def map_section(
          Column("Rank by figure", numeric=True), Column("Compared with London"),
          Column("Change on a year earlier")),
         ((r.name, share_cell(r.proportion), interval(r.low, r.high),
-          num("" if np.isnan(r.rank) else f"{int(r.rank)}", r.rank),
+          num(words.number(r.rank), r.rank),
           r.vs_london if r.status == "ok" else "No figure", r.change_words or "")
          for r in rows.itertuples()),
         filename=f"perception-{slug(caption)}.csv",
@@ -607,7 +607,7 @@ def _map_summary(
         + f" {higher} of {words.areas(of, 'borough')} {words.is_are(higher)} higher than London "
         f"and {lower} lower by more than chance would explain (each borough against the rest "
         "of London, corrected for testing all the boroughs at once, Benjamini-Hochberg "
-        "q < 0.05)."
+        f"q < {perception.SIGNIFICANCE:g})."
     )
 
 
@@ -899,8 +899,8 @@ def _scatter_table(
          Column("Rate per 1,000 residents", numeric=True), Column("Rank by rate", numeric=True),
          Column("Reliability")),
         ((r.name, share_cell(r.proportion), interval(r.low, r.high),
-          num(f"{int(r.survey_rank)}", r.survey_rank), num(words.number(r.count), r.count),
-          _rate_cell(r.rate), num(f"{int(r.crime_rank)}", r.crime_rank),
+          num(words.number(r.survey_rank), r.survey_rank), num(words.number(r.count), r.count),
+          _rate_cell(r.rate), num(words.number(r.crime_rank), r.crime_rank),
           _reliability(r.low_count, unit))
          for r in found.frame.sort_values(["survey_rank", "name"]).itertuples()),
         filename=f"perception-{slug(caption)}.csv",
