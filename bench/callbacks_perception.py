@@ -1,11 +1,13 @@
-"""Server time and response size of the perception page's callbacks, on the real data.
+"""Server time and response size of the perception page, on the real data.
 
     python bench/callbacks_perception.py [--data-dir DIR] [--calls N]
 
-Each call is the plain view function a callback runs plus serialising its answer as
-Dash does (`dash._utils.to_json`). The first call of a measure computes its figures
-(intervals and tests for every quarter and borough) and memoises them; later calls
-cycle through random measures, boroughs, quarters and crime measures.
+Each call is what the page's callback runs (`callbacks.perception.show`: settle the
+state from the address, the presenter's view, the components) plus serialising its
+answer as Dash does (`dash._utils.to_json`). Cold calls run on an emptied view cache,
+so the survey figures (intervals and tests for every quarter and borough) are worked
+out again; a first call of each state then fills the cache with its figures; a second
+call of the same states is what a person going Back, or a second visitor, gets.
 """
 
 from __future__ import annotations
@@ -23,10 +25,14 @@ sys.path.insert(0, str(REPO))
 
 from dash._utils import to_json  # noqa: E402
 
-from callbacks import perception as view  # noqa: E402
+from callbacks.perception import perception_panel, show  # noqa: E402
+from dashboard.cache import view_cache  # noqa: E402
 from dashboard.services import DataService, ensure_ready  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
-from data import funnel  # noqa: E402
+from data import perception  # noqa: E402
+from presenters import perception as presenter  # noqa: E402
+from presenters.common.options import values  # noqa: E402
+from presenters.perception import PerceptionState  # noqa: E402
 
 URL = "/geo/boroughs.json"
 
@@ -53,38 +59,42 @@ def main() -> None:
     parser.add_argument("--data-dir", default=str(REPO / "var" / "bench"))
     parser.add_argument("--calls", type=int, default=100)
     args = parser.parse_args()
-    settings = Settings.from_env({"WEC_DATA_DIR": args.data_dir, "LOG_LEVEL": "WARNING"})
+    settings = Settings.from_env(
+        {"WEC_DATA_DIR": args.data_dir, "LOG_LEVEL": "WARNING", "WEC_WARM_VIEWS": "false"}
+    )
     ensure_ready(settings)
     ds = DataService(settings).dataset()
     if ds is None:
         sys.exit("nothing is published: set WEC_RAW_DIR to the raw data folder")
     rng = random.Random(1)
-    measures = view._values(view.measure_options(ds))
-    areas = view._values(view.area_options())
-    crimes = view._values(view.crime_options(ds))
-    states = []
+    first = presenter.settle(ds, PerceptionState())
+    measures = values(presenter.measure_options(ds))
+    areas = values(presenter.area_options(ds))
+    crimes = values(presenter.crime_options(ds))
+    searches = []
     for _ in range(args.calls):
         measure = rng.choice(measures)
-        chosen = {"measure": measure, "area": rng.choice(areas), "crime": rng.choice(crimes)}
-        quarters = view._values(view.quarter_options(ds, view.perception.find_measure(ds, measure)))
-        chosen["quarter"] = rng.choice(quarters)
-        states.append(view.perception_state(ds, chosen))
+        quarters = values(presenter.quarter_options(ds, perception.find_measure(ds, measure)))
+        state = PerceptionState(measure, rng.choice(areas), rng.choice(quarters),
+                                rng.choice(crimes))  # fmt: skip
+        searches.append(presenter.settle(ds, state).search())
 
-    first = view.perception_state(ds, {})
-    funnel.clear_memo()
-    report("state and controls, cold memo", [timed(lambda: view.control_panel(ds, first))])
-    funnel.clear_memo()
-    report("trend view, cold memo", [timed(lambda: view.trend_view(ds, first))])
-    report("state and controls", [timed(lambda s=s: view.control_panel(ds, s)) for s in states])
-    report("trend view", [timed(lambda s=s: view.trend_view(ds, s)) for s in states])
-    report("map view", [timed(lambda s=s: view.map_view(ds, s, URL)) for s in states])
-    report("beside recorded crime", [timed(lambda s=s: view.beside_view(ds, s)) for s in states])
-    report("homicide view", [timed(lambda s=s: view.homicide_view(ds, s)) for s in states])
-    report("CSV download", [timed(lambda s=s: view.perception_csv(ds, s)) for s in states])
-    report(
-        "profile panel (random boroughs)",
-        [timed(lambda s=s: view.perception_panel(ds, s["area"])) for s in states],
-    )
+    def empty_cache() -> None:
+        ds.views = view_cache(settings)
+        ds.views.backend.clear()
+
+    empty_cache()
+    report("page, cold cache", [timed(lambda: show(ds, first.search(), geojson_url=URL))])
+    empty_cache()
+    report("page, first call of each state", [timed(lambda s=s: show(ds, s, geojson_url=URL))
+                                           for s in searches])  # fmt: skip
+    report("the same pages again", [timed(lambda s=s: show(ds, s, geojson_url=URL))
+                                    for s in searches])  # fmt: skip
+    report("CSV download", [timed(lambda s=s: presenter.download(
+        ds, presenter.settle(ds, PerceptionState.from_query(s)))) for s in searches])  # fmt: skip
+    report("profile panel (random boroughs)",
+           [timed(lambda s=s: perception_panel(ds, PerceptionState.from_query(s).area))
+            for s in searches])  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -142,7 +142,7 @@ PROFILE_HOTSPOTS = "profile-hotspots"
 # Public perception (/perception)
 PERCEPTION_URL = "perception-url"
 PERCEPTION_CHOICE = "perception-choice"
-PERCEPTION_STATE = "perception-state"
+PERCEPTION_SELECT = "perception"  # each select's id is this and its name: "perception-area"
 PERCEPTION_CONTROLS = "perception-controls"
 PERCEPTION_MESSAGE = "perception-message"
 PERCEPTION_BODY = "perception-body"

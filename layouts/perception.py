@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 
 from dash import dcc, html
 
-from data.perception import NOT_COVERED_NOTE, ROLLING_NOTE, SAMPLE_ASSUMPTION
 from layouts import ids
+from layouts.tables import csv_button
+from presenters.perception import ASSUMPTIONS, MapKey
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -22,17 +23,13 @@ def _graph(graph_id: str, class_name: str = "arp-graph") -> html.Div:
     return html.Div(dcc.Graph(id=graph_id, config=GRAPH_CONFIG), className=class_name)
 
 
-def _table(holder_id: str, summary: str, label: str) -> html.Details:
+def _table(holder_id: str, summary: str) -> html.Details:
+    """A folded table (drawn from its model by tables.js) and its CSV button."""
     return html.Details(
         [
             html.Summary(summary),
-            html.Div(
-                id=holder_id,
-                className="table-wrap",
-                tabIndex="0",
-                role="region",
-                **{"aria-label": label},
-            ),
+            html.Div(id=holder_id),
+            html.Div(csv_button(holder_id), className="arp-actions"),
         ]
     )
 
@@ -48,9 +45,7 @@ def assumptions() -> html.Section:
     return html.Section(
         [
             html.H2("How sure these figures are"),
-            html.P([html.Strong("Sample sizes are assumed. "), SAMPLE_ASSUMPTION]),
-            html.P([html.Strong("Rolling figures. "), ROLLING_NOTE]),
-            html.P(NOT_COVERED_NOTE),
+            *(html.P([html.Strong(lead), text] if lead else text) for lead, text in ASSUMPTIONS),
         ],
         className="perception-assumptions",
         **{"aria-label": "How sure these figures are"},
@@ -62,7 +57,6 @@ def layout(query: dict[str, str], path: str = "/perception") -> list:
     return [
         dcc.Location(id=ids.PERCEPTION_URL, refresh="callback-nav", search=search),
         dcc.Store(id=ids.PERCEPTION_CHOICE),
-        dcc.Store(id=ids.PERCEPTION_STATE),
         dcc.Store(id=ids.PERCEPTION_MAP_FOCUS),
         html.H1("Public perception"),
         html.P(
@@ -94,7 +88,7 @@ def layout(query: dict[str, str], path: str = "/perception") -> list:
                             "dashed line is London's figure. Where the band and London's "
                             "line overlap the two are not clearly different.",
                         ),
-                        _table(ids.PERCEPTION_TREND_TABLE, "Table of the trend", "Trend figures"),
+                        _table(ids.PERCEPTION_TREND_TABLE, "Table of the trend"),
                     ],
                     className="perception-section",
                 ),
@@ -135,7 +129,7 @@ def layout(query: dict[str, str], path: str = "/perception") -> list:
                             ],
                             className="map-layout",
                         ),
-                        _table(ids.PERCEPTION_MAP_TABLE, "Table of the map", "Figures by borough"),
+                        _table(ids.PERCEPTION_MAP_TABLE, "Table of the map"),
                     ],
                     className="perception-section",
                 ),
@@ -154,7 +148,6 @@ def layout(query: dict[str, str], path: str = "/perception") -> list:
                         _table(
                             ids.PERCEPTION_SCATTER_TABLE,
                             "Table of the boroughs, ranked on each figure",
-                            "Survey and crime figures by borough",
                         ),
                         html.H3("Over time"),
                         _figure(
@@ -167,7 +160,6 @@ def layout(query: dict[str, str], path: str = "/perception") -> list:
                         _table(
                             ids.PERCEPTION_CRIME_TREND_TABLE,
                             "Table of the survey and crime over time",
-                            "Survey and crime figures over time",
                         ),
                     ],
                     className="perception-section",
@@ -184,11 +176,7 @@ def layout(query: dict[str, str], path: str = "/perception") -> list:
                             "interval of each count: the range of underlying yearly levels "
                             "that chance alone could have turned into the number recorded.",
                         ),
-                        _table(
-                            ids.PERCEPTION_HOMICIDE_TABLE,
-                            "Table of homicide victims by year",
-                            "Homicide victims by year",
-                        ),
+                        _table(ids.PERCEPTION_HOMICIDE_TABLE, "Table of homicide victims by year"),
                     ],
                     className="perception-section",
                 ),
@@ -213,3 +201,25 @@ def layout(query: dict[str, str], path: str = "/perception") -> list:
             ],
         ),
     ]
+
+
+def map_key(key: MapKey | None) -> list:
+    """The map's key in words: each colour with the figures it stands for."""
+    if key is None:
+        return []
+    items = [
+        html.Li(
+            [
+                html.Span(
+                    className=f"swatch {item.kind}",
+                    style={"background": item.colour}
+                    if item.kind == "fill"
+                    else {"borderColor": item.colour},
+                    **{"aria-hidden": "true"},
+                ),
+                html.Span(item.text),
+            ]
+        )
+        for item in key.items
+    ]
+    return [html.P(key.title, className="legend-title"), html.Ul(items, className="legend-list")]

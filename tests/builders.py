@@ -107,12 +107,14 @@ def tiny_dataset(
     unplaced_in_borough: Sequence[int] | None = None,
     unplaced_in_london: Sequence[int] | None = None,
     version: int = 1,
+    survey: Sequence[tuple[str, str, str, str, float]] = (),
 ) -> Dataset:
     """Knife crime (or `measure`) by ward for consecutive months from `first_month`.
 
     By default each ward has a steady monthly count (Brixton 6, Clapham 3, Stockwell 2,
     Peckham 4, Borough & Bankside 1) over 24 months, and 1 offence a month in Lambeth
-    and none in London could not be placed.
+    and none in London could not be placed. `survey` adds Public Attitude Survey rows:
+    (quarter end "2025-12-31", survey, area code, measure, proportion); none by default.
     """
     if ward_counts is None:
         steady = {BRIXTON: 6, CLAPHAM: 3, STOCKWELL: 2, PECKHAM: 4, BOROUGH_WARD: 1}
@@ -149,6 +151,16 @@ def tiny_dataset(
         coverage=coverage,
         population=_population(),
         lookup=frames.empty(frames.LOOKUP_COLUMNS),
-        survey=frames.empty(frames.SURVEY_COLUMNS),
+        survey=survey_frame(survey),
     )
     return Dataset(version, tables)
+
+
+def survey_frame(rows: Sequence[tuple[str, str, str, str, float]]) -> pd.DataFrame:
+    """Survey rows as the canonical survey table (quarter ends as dates)."""
+    if not rows:
+        return frames.empty(frames.SURVEY_COLUMNS)
+    frame = pd.DataFrame(list(rows), columns=frames.SURVEY_COLUMNS)
+    frame["quarter_end"] = pd.to_datetime(frame["quarter_end"]).astype("datetime64[us]")
+    frame["proportion"] = frame["proportion"].astype(float)
+    return frame

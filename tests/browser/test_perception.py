@@ -62,6 +62,23 @@ def test_change_measure_and_borough_then_back_and_download(browser, live_server,
         latest(dataset, '"Good Job" local', LONDON_CODE)
     )
 
+    # Boroughs that share the highest (or lowest) figure are all named.
+    figures = perception.borough_figures(
+        dataset, perception.find_measure(dataset, "good-job-local"), pd.Timestamp("2023-12-31")
+    )
+    shown = (figures["proportion"] * 100).round()
+    highest = sorted(figures.loc[shown == shown.max(), "name"])
+    assert len(highest) > 1
+    assert f"Highest: {'; '.join(highest)} ({shown.max():.0f}% each)." in text_of(
+        browser, "perception-map-summary"
+    )
+    # The map's table is drawn from its model when opened: a row for each borough.
+    browser.find_element(By.CSS_SELECTOR, "#perception-map-table").find_element(
+        By.XPATH, "./ancestor::details/summary"
+    ).click()
+    wait(browser, lambda d: len(d.find_elements(
+        By.CSS_SELECTOR, "#perception-map-table tbody tr")) == 32)  # fmt: skip
+
     choose(browser, "perception-measure", "trust-mps")
     wait(browser, lambda d: "measure=trust-mps" in d.current_url)
     wait(browser, lambda d: text_of(d, "perception-trend-heading") == "Trust MPS in London")

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from callbacks import perception as view
+from callbacks import perception as callback
 from callbacks.about import data_caveats
 from data import perception
 from data.areas import BOROUGHS, LONDON_CODE, MPS_BOROUGHS
@@ -19,6 +19,8 @@ from data.problems import InputError
 from data.readers import SourceFile
 from data.store.store import Store
 from geo.register import area_register
+from presenters import perception as presenter
+from presenters.perception import PerceptionState
 from tests.integration.test_about_callbacks import text_of
 
 QUARTERS = ("31/3/2023", "30/6/2023", "30/9/2023", "31/12/2023")
@@ -87,6 +89,14 @@ def uploaded(store_and_sources) -> Dataset:
     return Dataset(report.version_id, store.load(report.version_id))
 
 
+def settled(ds: Dataset, **query) -> PerceptionState:
+    return presenter.settle(ds, PerceptionState.from_query(query))
+
+
+def texts(paras) -> str:
+    return " ".join(p.text for p in paras)
+
+
 def measure(ds: Dataset) -> perception.SurveyMeasure:
     return next(m for m in perception.survey_measures(ds) if m.name == WORRY)
 
@@ -98,42 +108,42 @@ def test_the_uploaded_measure_is_listed_first_as_a_concern_and_becomes_the_defau
     assert found.boroughs == 32
     assert (found.first, found.last) == (pd.Timestamp("2023-03-31"), pd.Timestamp("2023-12-31"))
     assert perception.default_measure(uploaded).name == SAFE  # concern measures by name
-    state = view.perception_state(uploaded, {})
-    assert state["measure"] == "feel-safe-walking-alone-after-dark"
-    panel = view.control_panel(uploaded, state)
-    groups = panel.children[1].children[1].children
-    assert groups[0].label == perception.CONCERN_GROUP
-    assert [o.children for o in groups[0].children] == [SAFE, WORRY]
-    assert len(groups[1].children) == 8  # the published measures are all still there
-    assert f"{perception.CONCERN_GROUP}: {SAFE}; {WORRY}." in text_of(view.message(uploaded))
+    state = settled(uploaded)
+    assert state.measure == "feel-safe-walking-alone-after-dark"
+    offered = presenter.controls(uploaded, state).selects[0].options
+    concern = [o.label for o in offered if o.group == perception.CONCERN_GROUP]
+    assert concern == [SAFE, WORRY]
+    assert offered[0].group == perception.CONCERN_GROUP  # listed first
+    # The published measures are all still there.
+    assert len([o for o in offered if o.group == perception.POLICE_GROUP]) == 8
+    message = texts(presenter.view(uploaded, state).message)
+    assert f"{perception.CONCERN_GROUP}: {SAFE}; {WORRY}." in message
 
 
 def test_it_appears_over_time_on_the_map_beside_crime_and_in_the_download(uploaded):
-    state = view.perception_state(
-        uploaded, {"area": LAMBETH, "measure": "worried-about-knife-crime"}
-    )
-    trend = view.trend_view(uploaded, state)
-    line = trend["figure"].data[1]
-    assert list(line.y) == pytest.approx([expected(LAMBETH, d) * 100 for d in QUARTERS])
-    assert trend["heading"] == f"{WORRY} in Lambeth, against London"
+    state = settled(uploaded, area=LAMBETH, measure="worried-about-knife-crime")
+    page = presenter.view(uploaded, state, "/geo/b.json")
+    trend = page.trend
+    line = trend.figure["data"][1]
+    assert line["y"] == pytest.approx([expected(LAMBETH, d) * 100 for d in QUARTERS])
+    assert trend.heading == f"{WORRY} in Lambeth, against London"
 
-    shown = {}
-    for trace in view.map_view(uploaded, state, "/geo/b.json")["figure"]["data"][:4]:
-        shown.update(zip(trace["locations"], trace["z"], strict=True))
+    figures = next(t for t in page.map.figure["data"] if t["name"] == "figures")
+    shown = dict(zip(figures["locations"], figures["z"], strict=True))
     assert shown["E09000033"] == pytest.approx(expected("E09000033", "31/12/2023") * 100)
     assert shown["E09000027"] == pytest.approx(expected("E09000027", "31/12/2023") * 100)
     assert len(shown) == 32
 
-    beside = view.beside_view(uploaded, state)
-    assert sum(len(t["x"]) for t in beside["scatter"]["data"]) == 32
+    beside = page.beside
+    assert sum(len(t["x"]) for t in beside.scatter["data"]) == 32
     rates = perception.crime_rates(uploaded, "knife_crime", [pd.Timestamp("2023-12-31")])
     rates = rates[rates["area_code"] != LONDON_CODE]
     figures = [expected(code, "31/12/2023") for code in rates["area_code"]]
     rho = sps.spearmanr(rates["rate"], figures).statistic
-    assert f"{WORRY} (Spearman rank correlation {rho:+.2f}" in text_of(beside["summary"])
-    assert len(beside["trend"]["data"][0]["x"]) == 4  # knife crime covers all four quarters
+    assert f"{WORRY} (Spearman rank correlation {rho:+.2f}" in texts(beside.summary)
+    assert len(beside.trend["data"][0]["x"]) == 4  # knife crime covers all four quarters
 
-    name, text = view.perception_csv(uploaded, state)
+    name, text = presenter.download(uploaded, state)
     assert name == "perception-worried-about-knife-crime.csv"
     assert text.count(WORRY) == 4 * 33
 
@@ -148,7 +158,7 @@ def test_london_comes_from_the_mps_column_and_is_compared(uploaded):
 
 
 def test_the_profile_and_the_about_page_mention_it(uploaded):
-    text = " ".join(text_of(view.perception_panel(uploaded, LAMBETH)).split())
+    text = " ".join(text_of(callback.perception_panel(uploaded, LAMBETH)).split())
     assert f"{WORRY} December 2023 {expected(LAMBETH, '31/12/2023'):.0%}" in text
     assert "no question about worry" not in text
     caveats = " ".join(text_of(data_caveats(uploaded)).split())
@@ -171,18 +181,14 @@ def test_a_broken_upload_is_refused_by_file_row_and_column_and_nothing_changes(
 
 
 def test_a_london_only_measure_has_its_trend_and_says_plainly_what_it_lacks(uploaded):
-    state = view.perception_state(uploaded, {})
-    trend = view.trend_view(uploaded, state)
-    assert list(trend["figure"].data[1].y) == pytest.approx([70, 71, 72, 73])
-    assert text_of(trend["summary"]).startswith(f"{SAFE}, 12 months to December 2023: 73% in")
-    lambeth = view.trend_view(uploaded, {**state, "area": LAMBETH})
-    assert "There are no figures for" in text_of(lambeth["summary"])
-    assert "has this measure for London as a whole only" in text_of(lambeth["summary"])
-    assert "No borough has a figure" in text_of(
-        view.map_view(uploaded, state, "/geo/b.json")["summary"]
-    )
-    beside = view.beside_view(uploaded, state)
-    assert beside["scatter"] == {}
-    assert f"No borough has a figure for {SAFE}" in text_of(beside["summary"])
-    panel = " ".join(text_of(view.perception_panel(uploaded, LAMBETH)).split())
+    page = presenter.view(uploaded, settled(uploaded), "/geo/b.json")
+    assert page.trend.figure["data"][1]["y"] == pytest.approx([70, 71, 72, 73])
+    assert texts(page.trend.summary).startswith(f"{SAFE}, 12 months to December 2023: 73% in")
+    lambeth = presenter.view(uploaded, settled(uploaded, area=LAMBETH)).trend
+    assert "There are no figures for" in texts(lambeth.summary)
+    assert "has this measure for London as a whole only" in texts(lambeth.summary)
+    assert "No borough has a figure" in texts(page.map.summary)
+    assert page.beside.scatter == {}
+    assert f"No borough has a figure for {SAFE}" in texts(page.beside.summary)
+    panel = " ".join(text_of(callback.perception_panel(uploaded, LAMBETH)).split())
     assert f"{SAFE} No figure" in panel

@@ -1,5 +1,5 @@
-"""The perception page's views, called as plain functions on the real published data,
-and checked against the raw files worked through from scratch."""
+"""The perception page on the real published data: its presenter, and its callback
+called as a plain function, checked against the raw files worked through from scratch."""
 
 from __future__ import annotations
 
@@ -9,18 +9,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from dash import no_update
 from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
-from callbacks import perception as view
+from callbacks import perception as callback
 from data import perception
 from data.areas import BOROUGHS, CITY_OF_LONDON_CODE, LONDON_CODE, MPS_BOROUGHS, borough_code
+from presenters import perception as presenter
+from presenters.perception import PerceptionState
 from tests.integration.test_about_callbacks import text_of
 
 LAMBETH = "E09000022"
 WESTMINSTER = "E09000033"
 RICHMOND = "E09000027"
-ABBEY_BD = "E05014053"  # a ward of Barking and Dagenham
+ABBEY_BD = "E05014053"
+HACKNEY = "E09000012"  # a ward of Barking and Dagenham
 GOOD_JOB = '"Good Job" local'
 DECEMBER_2023 = pd.Timestamp("2023-12-31")
 
@@ -60,8 +64,20 @@ def residents(raw_dir: Path) -> pd.Series:
     return census.set_index("geography code")["Age: Total"]
 
 
-def state(dataset, **chosen) -> dict[str, str]:
-    return view.perception_state(dataset, chosen)
+def state(dataset, **chosen) -> PerceptionState:
+    return presenter.settle(dataset, PerceptionState.from_query(chosen))
+
+
+def view(dataset, url: str | None = "/geo/boroughs.json", **chosen) -> presenter.PerceptionView:
+    return presenter.view(dataset, state(dataset, **chosen), url)
+
+
+def texts(paras) -> str:
+    return " ".join(p.text for p in paras)
+
+
+def by_name(figure: dict, name: str) -> dict:
+    return next(t for t in figure["data"] if t["name"] == name)
 
 
 def good_job(dataset) -> perception.SurveyMeasure:
@@ -100,48 +116,77 @@ def versus_rest_of_london(p: float, london: float) -> float:
 
 
 def test_the_default_view_is_londons_confidence_beside_knife_crime(dataset):
-    assert state(dataset) == {
-        "measure": "good-job-local",
-        "area": LONDON_CODE,
-        "quarter": "2023-12",
-        "crime": "knife_crime",
-    }
+    assert state(dataset) == PerceptionState(
+        "good-job-local", LONDON_CODE, "2023-12", "knife_crime"
+    )
 
 
 def test_unknown_choices_fall_back_and_a_link_reopens_the_same_view(dataset):
     chosen = state(dataset, measure="trust-mps", area=LAMBETH, quarter="2016-03",
                    crime="possession_of_weapons")  # fmt: skip
-    assert chosen == {"measure": "trust-mps", "area": LAMBETH, "quarter": "2016-03",
-                      "crime": "possession_of_weapons"}  # fmt: skip
-    from layouts.pages import parse_query
-
-    assert state(dataset, **parse_query(view.query_string(chosen))) == chosen
+    assert chosen == PerceptionState("trust-mps", LAMBETH, "2016-03", "possession_of_weapons")
+    assert presenter.settle(dataset, PerceptionState.from_query(chosen.search())) == chosen
     # Trust MPS begins in March 2016: an earlier quarter falls back to the latest.
-    assert state(dataset, measure="trust-mps", quarter="2015-03")["quarter"] == "2023-12"
+    assert state(dataset, measure="trust-mps", quarter="2015-03").quarter == "2023-12"
     wrong = state(dataset, measure="nope", area=CITY_OF_LONDON_CODE, crime="gun_crime")
     assert wrong == state(dataset)
-    assert state(dataset, borough=LAMBETH)["area"] == LAMBETH
+    assert state(dataset, borough=LAMBETH).area == LAMBETH
 
 
 def test_the_choices_list_every_measure_borough_and_period(dataset):
-    panel = view.control_panel(dataset, state(dataset))
-    selects = {field.children[1].id: field.children[1] for field in panel.children[1:]}
-    measures = [o for g in selects["perception-measure"].children for o in g.children]
-    assert len(measures) == 8
-    areas = selects["perception-area"].children
-    assert areas[0].children == "London as a whole"
-    assert len(areas[1].children) == 32  # the boroughs' group; no City of London
-    assert len(selects["perception-quarter"].children) == 37
-    crimes = [o.value for g in selects["perception-crime"].children for o in g.children]
+    selects = {s.name: s for s in presenter.controls(dataset, state(dataset)).selects}
+    assert len(selects["measure"].options) == 8
+    areas = selects["area"].options
+    assert areas[0].label == "London as a whole"
+    assert len([a for a in areas if a.group == "Boroughs"]) == 32  # no City of London
+    assert len(selects["quarter"].options) == 37
+    crimes = [o.value for o in selects["crime"].options]
     assert crimes[0] == "knife_crime"
     assert "possession_of_weapons" in crimes
     assert not any(c.startswith(("gun", "homicide")) for c in crimes)  # no data / own section
 
 
 def test_the_page_says_plainly_that_no_concern_measure_is_published(dataset):
-    text = text_of(view.message(dataset))
-    assert "no question about worry over knife or gun crime" in text
-    assert text_of(view.message(None)) == "No data has been published yet."
+    assert "no question about worry over knife or gun crime" in texts(view(dataset).message)
+    assert texts(presenter.view(None, PerceptionState()).message) == (
+        "No data has been published yet."
+    )
+
+
+def test_the_callback_draws_the_address_and_writes_a_choice_back(dataset):
+    shown = callback.show(dataset, f"?area={LAMBETH}", geojson_url="/geo/boroughs.json")
+    assert shown["search"] is no_update  # an address is read, never written back
+    assert shown["hidden"] is False
+    assert shown["trend_heading"] == '"Good Job" local in Lambeth, against London'
+    fieldset = shown["controls"]
+    selects = {f.children[1].id: f.children[1] for f in fieldset.children[1:]}
+    assert list(selects) == ["perception-measure", "perception-area", "perception-quarter",
+                             "perception-crime"]  # fmt: skip
+    assert fieldset.to_plotly_json()["props"]["data-store"] == "perception-choice"
+    assert shown["map_fit"] == {"url": "/geo/boroughs.json", "codes": None,
+                                "pad": presenter.MAP_PAD}  # fmt: skip
+    assert (
+        '"caption":"\\"Good Job\\" local in Lambeth, by 12-month period"'
+        in (shown["trend_table"].to_plotly_json()["props"]["data-table"])
+    )
+    choice = {"changed": "measure", "measure": "trust-mps", "area": LAMBETH,
+              "quarter": "2023-12", "crime": "knife_crime"}  # fmt: skip
+    chosen = callback.show(dataset, f"?area={LAMBETH}", choice, from_choice=True)
+    assert chosen["search"] == (
+        f"?measure=trust-mps&area={LAMBETH}&quarter=2023-12&crime=knife_crime"
+    )
+    assert chosen["map"] == {}  # no boundaries given: the map's table remains
+    nothing = callback.show(None, "")
+    assert nothing["hidden"] is True
+    assert text_of(nothing["message"]) == "No data has been published yet."
+
+
+def test_a_borough_picked_on_a_chart_is_written_to_the_address(dataset):
+    search = f"?measure=trust-mps&area={LAMBETH}&quarter=2023-12&crime=knife_crime"
+    picked = callback.borough_search(dataset, search, {"points": [{"location": HACKNEY}]})
+    assert picked == search.replace(LAMBETH, HACKNEY)
+    city = {"points": [{"location": CITY_OF_LONDON_CODE}]}
+    assert callback.borough_search(dataset, search, city) is no_update
 
 
 # --- over time --------------------------------------------------------------------
@@ -150,95 +195,106 @@ def test_the_page_says_plainly_that_no_concern_measure_is_published(dataset):
 def test_the_trend_is_the_files_figures_with_wilson_intervals_and_london(
     dataset, raw_survey, raw_total
 ):
-    got = view.trend_view(dataset, state(dataset, measure="trust-mps", area=LAMBETH))
+    got = view(dataset, measure="trust-mps", area=LAMBETH).trend
     raw = raw_survey[(raw_survey["code"] == LAMBETH) & (raw_survey["Measure"] == "Trust MPS")]
     raw = raw.sort_values("date")
     london = raw_total[raw_total["Measure"] == "Trust MPS"].set_index("date")["p"]
-    band, line, london_line = got["figure"].data
-    assert list(line.x) == list(raw["date"])
-    assert list(line.y) == pytest.approx(list(raw["p"] * 100))
-    assert list(london_line.y) == pytest.approx(list(london.reindex(raw["date"]) * 100))
+    band, line, london_line = got.figure["data"]
+    assert line["x"] == [f"{d:%Y-%m-%d}" for d in raw["date"]]
+    assert line["y"] == pytest.approx(list(raw["p"] * 100))
+    assert london_line["y"] == pytest.approx(list(london.reindex(raw["date"]) * 100))
     last = raw.iloc[-1]
     low, high = wilson(last["p"], 400)
-    assert band.y[len(raw) - 1] == pytest.approx(high * 100)
-    assert band.y[len(raw)] == pytest.approx(low * 100)
-    headline = got["summary"][0].children
+    assert band["y"][len(raw) - 1] == pytest.approx(high * 100)
+    assert band["y"][len(raw)] == pytest.approx(low * 100)
+    headline = got.summary[0].text
     assert headline.startswith(
         f"Trust MPS, 12 months to December 2023: {last['p']:.0%} in Lambeth (95% interval "
         f"{low:.0%} to {high:.0%});"
     )
     year_before = raw.loc[raw["date"] == "2022-12-31", "p"].iloc[0]
     assert f"on a year earlier ({year_before:.0%})" in headline
-    assert got["table"].children.count("<tr>") == len(raw) + 1
+    assert len(got.table.rows) == len(raw)
+    assert got.table.column_values("Lambeth") == pytest.approx(list(raw["p"][::-1] * 100))
 
 
 def test_london_alone_has_its_own_line_and_narrower_interval(dataset, raw_total):
-    got = view.trend_view(dataset, state(dataset))
-    band, line = got["figure"].data
+    got = view(dataset).trend
+    band, line = got.figure["data"]
     raw = raw_total[raw_total["Measure"] == GOOD_JOB].sort_values("date")
-    assert list(line.y) == pytest.approx(list(raw["p"] * 100))
+    assert line["y"] == pytest.approx(list(raw["p"] * 100))
     low, high = wilson(raw["p"].iloc[-1], 12_800)
-    assert (band.y[len(raw)], band.y[len(raw) - 1]) == pytest.approx((low * 100, high * 100))
-    assert got["heading"] == f"{GOOD_JOB} in London"
+    assert (band["y"][len(raw)], band["y"][len(raw) - 1]) == pytest.approx((low * 100, high * 100))
+    assert got.heading == f"{GOOD_JOB} in London"
 
 
 # --- the map ----------------------------------------------------------------------
 
 
 def test_the_map_shows_every_boroughs_figure_and_outlines_those_unlike_london(dataset, raw_survey):
-    got = view.map_view(dataset, state(dataset), "/geo/boroughs.json")
+    got = view(dataset).map
     raw = raw_survey[(raw_survey["Measure"] == GOOD_JOB) & (raw_survey["date"] == DECEMBER_2023)]
     raw = raw.set_index("code")
-    shown = {}
-    for trace in got["figure"]["data"][:4]:
-        shown.update(zip(trace["locations"], trace["z"], strict=True))
+    figures = by_name(got.figure, "figures")
+    shown = dict(zip(figures["locations"], figures["z"], strict=True))
     assert shown == pytest.approx((raw["p"] * 100).round().to_dict())
-    not_covered = got["figure"]["data"][6]
+    not_covered = by_name(got.figure, "not covered")
     assert not_covered["locations"] == [CITY_OF_LONDON_CODE]
     assert "Not in the survey" in not_covered["hovertemplate"]
     p = raw.apply(lambda r: versus_rest_of_london(r["p"], r["london"]), axis=1)
     q = pd.Series(sps.false_discovery_control(p.to_numpy()), index=p.index)
-    outlined = got["figure"]["data"][7]["locations"]
+    outlined = by_name(got.figure, "unlike London")["locations"]
     assert sorted(outlined) == sorted(q[q < 0.05].index)
     assert 0 < len(outlined) < 32
-    summary = text_of(got["summary"])
+    summary = texts(got.summary)
     higher = int(((q < 0.05) & (raw["p"] > raw["london"])).sum())
     assert f"{higher} of 32 boroughs are higher than London" in summary
-    # Boroughs that share the highest (or lowest) figure are all named.
-    top = sorted(BOROUGHS[c] for c in raw.index[raw["p"] == raw["p"].max()])
-    bottom = sorted(BOROUGHS[c] for c in raw.index[raw["p"] == raw["p"].min()])
-    assert len(top) == 2  # December 2023: Harrow and Kensington and Chelsea, both 61%
-    assert f"Highest: {' and '.join(top)} ({raw['p'].max():.0%}); " in summary
-    assert f"lowest: {' and '.join(bottom)} ({raw['p'].min():.0%})" in summary
     # The key's five classes account for every borough.
-    legend = text_of(got["legend"])
-    assert sum(int(part.split()[0]) for part in legend.split("(")[1:6]) == 32
+    counts = [int(i.text.split("(")[1].split()[0]) for i in got.key.items if "borough" in i.text]
+    assert len(counts) == 5
+    assert sum(counts) == 32
+
+
+def test_boroughs_that_share_the_highest_or_lowest_figure_are_all_named(dataset, raw_survey):
+    raw = raw_survey[(raw_survey["Measure"] == GOOD_JOB) & (raw_survey["date"] == DECEMBER_2023)]
+    shown = (raw["p"] * 100).round()
+    highest = sorted(BOROUGHS[c] for c in raw.loc[shown == shown.max(), "code"])
+    lowest = sorted(BOROUGHS[c] for c in raw.loc[shown == shown.min(), "code"])
+    # December 2023: two boroughs share the highest figure and two the lowest.
+    assert (len(highest), len(lowest)) == (2, 2)
+    summary = texts(view(dataset).map.summary)
+    assert summary.startswith(
+        f"Highest: {'; '.join(highest)} ({shown.max():.0f}% each). "
+        f"Lowest: {'; '.join(lowest)} ({shown.min():.0f}% each). London: 47%."
+    )
 
 
 def test_a_chosen_borough_is_outlined_and_the_map_and_table_agree(dataset, raw_survey):
-    got = view.map_view(dataset, state(dataset, area=WESTMINSTER), "/geo/boroughs.json")
-    assert got["figure"]["data"][10]["locations"] == [WESTMINSTER]
-    table = got["table"].children
-    assert table.count("<tr>") == 33  # header and 32 boroughs
+    got = view(dataset, area=WESTMINSTER).map
+    assert by_name(got.figure, "chosen borough")["locations"] == [WESTMINSTER]
+    assert len(got.table.rows) == 32
     raw = raw_survey[(raw_survey["Measure"] == GOOD_JOB) & (raw_survey["date"] == DECEMBER_2023)]
-    top = raw.sort_values("p", ascending=False).iloc[0]
-    first_row = table.split("<tbody><tr>")[1]
-    assert f">{BOROUGHS[top['code']]}<" in first_row
-    assert f">{top['p']:.0%}<" in first_row
+    top = raw.sort_values(["p", "Borough"], ascending=[False, True])
+    first = dict(zip(got.table.headings, got.table.texts()[0], strict=True))
+    assert first["Borough"] in {BOROUGHS[c] for c in top.loc[top["p"] == top["p"].max(), "code"]}
+    assert first["Figure"] == f"{top['p'].iloc[0]:.0%}"
+    assert first["Rank by figure"] == "1"
 
 
 def test_without_boundary_files_the_map_says_so_and_the_table_remains(dataset):
-    got = view.map_view(dataset, state(dataset), None)
-    assert got["figure"] == {}
-    assert "cannot be drawn" in text_of(got["summary"])
-    assert got["table"] is not None
+    got = view(dataset, url=None).map
+    assert got.figure == {}
+    assert "cannot be drawn" in texts(got.summary)
+    assert got.table is not None
 
 
 def test_a_click_on_the_map_or_the_scatter_names_a_borough():
-    assert view.chosen_borough({"points": [{"location": LAMBETH}]}) == LAMBETH
-    assert view.chosen_borough({"points": [{"customdata": [RICHMOND, "Richmond"]}]}) == RICHMOND
-    assert view.chosen_borough({"points": [{"location": CITY_OF_LONDON_CODE}]}) is None
-    assert view.chosen_borough(None) is None
+    assert presenter.clicked_borough({"points": [{"location": LAMBETH}]}) == LAMBETH
+    assert presenter.clicked_borough({"points": [{"customdata": [RICHMOND, "Richmond"]}]}) == (
+        RICHMOND
+    )
+    assert presenter.clicked_borough({"points": [{"location": CITY_OF_LONDON_CODE}]}) is None
+    assert presenter.clicked_borough(None) is None
 
 
 # --- beside recorded crime --------------------------------------------------------
@@ -264,7 +320,7 @@ def test_crime_rates_cover_the_same_12_months_as_the_survey_figure(dataset, raw_
 def test_the_association_across_boroughs_is_spearmans_on_the_raw_figures(
     dataset, raw_survey, raw_knife, residents
 ):
-    got = view.beside_view(dataset, state(dataset, area=LAMBETH))
+    got = view(dataset, area=LAMBETH).beside
     raw = raw_survey[(raw_survey["Measure"] == GOOD_JOB) & (raw_survey["date"] == DECEMBER_2023)]
     window = raw_knife[(raw_knife["month_year"] >= "2023-01-01")
                        & (raw_knife["month_year"] <= "2023-12-01")]  # fmt: skip
@@ -272,7 +328,7 @@ def test_the_association_across_boroughs_is_spearmans_on_the_raw_figures(
     joined = raw.set_index("code").join(rate.rename("rate"), how="inner")
     rho, p = sps.spearmanr(joined["rate"], joined["p"])
     assert len(joined) == 32
-    summary = text_of(got["summary"])
+    summary = texts(got.summary)
     direction = "lower" if rho < 0 else "higher"
     assert (
         f"Across the 32 boroughs, those with higher rates of knife crime tended to have "
@@ -280,22 +336,30 @@ def test_the_association_across_boroughs_is_spearmans_on_the_raw_figures(
     ) in summary
     assert p < 0.05
     assert "says nothing about whether one causes the other" in summary
-    assert "Lambeth is " in summary
+    # Lambeth's ranks, each saying what it ranks by.
+    ranks = joined.rank(ascending=False, method="min")
+    assert (
+        f"Lambeth, 12 months to December 2023: {GOOD_JOB} {joined.loc[LAMBETH, 'p']:.0%}, rank "
+        f"{int(ranks.loc[LAMBETH, 'p'])} of 32 boroughs by this figure (1 is the highest); "
+        f"knife crime {rate[LAMBETH]:.2f} per 1,000 residents, rank "
+        f"{int(ranks.loc[LAMBETH, 'rate'])} of 32 boroughs by rate per 1,000 residents (1 is "
+        "the highest)."
+    ) in summary
     # Visitors inflate its rate: its wards over the workday-population rule (data.visitors).
     assert (
         "Westminster (Hyde Park, Knightsbridge & Belgravia, Marylebone, St James's, "
         "Vincent Square, West End)"
     ) in summary
-    points = sum(len(t["x"]) for t in got["scatter"]["data"])
+    points = sum(len(t["x"]) for t in got.scatter["data"])
     assert points == 32
-    chosen = got["scatter"]["data"][1]
+    chosen = got.scatter["data"][1]
     assert chosen["customdata"][0][0] == LAMBETH
     assert chosen["x"][0] == pytest.approx(rate[LAMBETH])
 
 
 def test_over_time_the_crime_rate_sits_under_the_survey_figure(dataset):
-    got = view.beside_view(dataset, state(dataset, area=LAMBETH, crime="possession_of_weapons"))
-    survey_line, crime_line = got["trend"]["data"][:2]
+    got = view(dataset, area=LAMBETH, crime="possession_of_weapons").beside
+    survey_line, crime_line = got.trend["data"][:2]
     trend = perception.beside_crime_trend(
         dataset, good_job(dataset), "possession_of_weapons", LAMBETH
     )
@@ -303,17 +367,17 @@ def test_over_time_the_crime_rate_sits_under_the_survey_figure(dataset):
     assert (survey_line["yaxis"], crime_line["yaxis"]) == ("y", "y2")
     assert survey_line["y"] == pytest.approx(list(trend["proportion"] * 100))
     assert crime_line["y"] == pytest.approx(list(trend["rate"]))
-    short = view.beside_view(dataset, state(dataset, area=LAMBETH))
-    assert "only 4 of the 37 survey periods" in text_of(short["summary"])
-    assert "Possession of weapons offences figures go back to April 2010" in text_of(
-        short["summary"]
-    )
+    assert len(got.trend_table.rows) == 37
+    short = view(dataset, area=LAMBETH).beside
+    assert "only 4 of the 37 survey periods" in texts(short.summary)
+    assert "Possession of weapons offences figures go back to April 2010" in texts(short.summary)
 
 
 def test_a_period_before_the_crime_data_begin_says_so_plainly(dataset):
-    got = view.beside_view(dataset, state(dataset, quarter="2019-06"))
-    assert got["scatter"] == {}
-    assert "none for the 12 months to June 2019" in text_of(got["summary"])
+    got = view(dataset, quarter="2019-06").beside
+    assert got.scatter == {}
+    assert got.scatter_table is None
+    assert "none for the 12 months to June 2019" in texts(got.summary)
 
 
 # --- homicide ---------------------------------------------------------------------
@@ -328,7 +392,7 @@ def raw_homicide(raw_dir: Path) -> pd.DataFrame:
 
 
 def test_homicide_victims_by_year_are_the_files(dataset, raw_homicide):
-    got = view.homicide_view(dataset, state(dataset, area=LAMBETH))
+    got = view(dataset, area=LAMBETH).homicide
     years = perception.homicide_years(dataset, LAMBETH).set_index("year")
     lambeth = raw_homicide[raw_homicide["code"] == LAMBETH]
     for method, measure in (("Knife or Sharp Implement", "homicide_knife"),
@@ -343,14 +407,14 @@ def test_homicide_victims_by_year_are_the_files(dataset, raw_homicide):
         assert years.loc[2023, f"{measure}_high"] == pytest.approx(
             sps.chi2.ppf(0.975, 2 * k + 2) / 2
         )
-    assert got["table"].children.count("<tr>") == 22
-    assert "Fewer than 10: unreliable" in got["table"].children
-    assert "in every one of these 21 years" in text_of(got["summary"])
+    assert len(got.table.rows) == 21
+    assert "Fewer than 10 victims: unreliable" in got.table.column_texts("Reliability")
+    assert "in every one of these 21 years" in texts(got.summary)
 
 
 def test_londons_homicide_totals_and_change_are_stated(dataset, raw_homicide):
-    got = view.homicide_view(dataset, state(dataset))
-    summary = text_of(got["summary"])
+    got = view(dataset).homicide
+    summary = texts(got.summary)
     knife = raw_homicide[raw_homicide["Method of Killing"] == "Knife or Sharp Implement"]
     shooting = raw_homicide[raw_homicide["Method of Killing"] == "Shooting"]
     assert f"London, 2003 to 2023: {knife['Count of Victims'].sum():,} victims killed with a " in (
@@ -362,19 +426,21 @@ def test_londons_homicide_totals_and_change_are_stated(dataset, raw_homicide):
     p = sps.binomtest(int(recent), int(recent + earlier), 0.5).pvalue
     assert f"{recent:,} in 2019-2023 against {earlier:,} in 2014-2018" in summary
     assert ("a statistically significant rise" in summary) == (p < 0.05)
-    bars = got["figure"].data
-    assert [b.name for b in bars] == [
+    bars = got.figure["data"]
+    assert [b["name"] for b in bars] == [
         "Killed with a knife or sharp implement",
         "Killed by shooting",
     ]
-    assert sum(bars[0].y) == knife["Count of Victims"].sum()
+    assert sum(bars[0]["y"]) == knife["Count of Victims"].sum()
+    # 1,504 victims over the 21 years: 71.6 a year.
+    assert "(71.6 a year on average)" in summary
 
 
 # --- download and the profile panel -----------------------------------------------
 
 
 def test_the_download_holds_every_figure_with_its_assumption(dataset, raw_survey):
-    name, text = view.perception_csv(dataset, state(dataset))
+    name, text = presenter.download(dataset, state(dataset))
     assert name == "perception-good-job-local.csv"
     csv = pd.read_csv(io.StringIO(text))
     raw = raw_survey[raw_survey["Measure"] == GOOD_JOB]
@@ -390,7 +456,7 @@ def test_the_download_holds_every_figure_with_its_assumption(dataset, raw_survey
 
 
 def test_a_wards_profile_shows_its_boroughs_perception(dataset, raw_survey):
-    panel = view.perception_panel(dataset, ABBEY_BD)
+    panel = callback.perception_panel(dataset, ABBEY_BD)
     text = " ".join(text_of(panel).split())
     assert "What residents of Barking and Dagenham told" in text
     assert "the survey reports boroughs, not wards" in text
@@ -404,24 +470,26 @@ def test_a_wards_profile_shows_its_boroughs_perception(dataset, raw_survey):
 
 def test_the_city_and_a_bcu_get_a_plain_answer(dataset):
     assert "City of London is not in the survey" in text_of(
-        view.perception_panel(dataset, CITY_OF_LONDON_CODE)
+        callback.perception_panel(dataset, CITY_OF_LONDON_CODE)
     )
-    bcu = view.perception_panel(dataset, "BCU-CENTRAL-SOUTH")
+    bcu = callback.perception_panel(dataset, "BCU-CENTRAL-SOUTH")
     hrefs = [item.children.href for item in bcu[1].children]
     assert hrefs == ["/perception?area=E09000022", "/perception?area=E09000028"]
-    assert view.perception_panel(dataset, "E05999999") == []
-    assert view.perception_panel(None, LAMBETH) == []
+    assert callback.perception_panel(dataset, "E05999999") == []
+    assert callback.perception_panel(None, LAMBETH) == []
 
 
 def test_uploaded_text_cannot_add_markup_or_placeholders_to_a_chart():
-    assert view.plain('<a href="x">Worry %{y}</a> & fear') == (
+    assert presenter.plain('<a href="x">Worry %{y}</a> & fear') == (
         '&lt;a href="x"&gt;Worry % {y}&lt;/a&gt; &amp; fear'
     )
 
 
 def test_every_view_is_empty_but_honest_with_nothing_published():
-    assert view.trend_view(None, None)["figure"] == {}
-    assert view.map_view(None, None, None)["figure"] == {}
-    assert view.beside_view(None, None)["scatter"] == {}
-    assert view.homicide_view(None, None)["figure"] == {}
+    nothing = presenter.view(None, PerceptionState())
+    assert nothing.available is False
+    assert nothing.trend.figure == {}
+    assert nothing.map.figure == {}
+    assert nothing.beside.scatter == {}
+    assert nothing.homicide.figure == {}
     assert np.isnan(perception.versus_london_test(np.nan, 0.5))
