@@ -376,13 +376,6 @@ def extremes(frame: pd.DataFrame) -> tuple[list[str], list[str], float, float]:
     )
 
 
-def joined(names: list[str]) -> str:
-    """ "Harrow", "Harrow and Kensington and Chelsea", "A, B and C"."""
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
 # -- recorded crime beside it ----------------------------------------------------------
 
 

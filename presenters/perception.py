@@ -502,18 +502,10 @@ def _class_text(smallest: float, largest: float, count: int) -> str:
 
 
 def extremes(frame: pd.DataFrame) -> tuple[list[str], str, list[str], str]:
-    """Every borough with the highest figure as shown, and every one with the lowest:
-    boroughs that share a figure share the place, so none is named alone."""
-    ok = frame[frame["status"] == "ok"]
-    shown = ok["proportion"].map(share)
-    values = (ok["proportion"] * 100).round()
-    top, bottom = values.max(), values.min()
-    return (
-        sorted(ok.loc[values == top, "name"]),
-        shown[values == top].iloc[0],
-        sorted(ok.loc[values == bottom, "name"]),
-        shown[values == bottom].iloc[0],
-    )
+    """Every borough with the highest figure and every one with the lowest, with the
+    figures as shown (`data.perception.extremes` decides the ties)."""
+    highest, lowest, top, bottom = perception.extremes(frame)
+    return highest, share(top), lowest, share(bottom)
 
 
 def _tied(names: list[str], figure: str) -> str:

@@ -226,7 +226,6 @@ def test_every_borough_that_shares_the_highest_or_lowest_figure_is_named():
     alone = perception.extremes(frame.iloc[[2, 3]])
     assert (alone[0], alone[1]) == (["Lambeth"], ["Croydon"])
     assert perception.extremes(frame.iloc[[5]])[:2] == ([], [])
-    assert perception.joined(["A", "B", "C"]) == "A, B and C"
 
 
 def test_a_borough_against_london_allows_for_the_rounding_of_both_figures():
