@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from data import funnel as funnel_data
-from data import queries
+from data import reconciliation
 from data.dataset import Dataset
 from data.funnel import ABOVE_95, ABOVE_998, BELOW_95, BELOW_998
 from data.periods import ROLLING_12
@@ -178,6 +178,8 @@ def _view(ds: Dataset, state: AtRiskState) -> AtRiskView:
             result,
             f"{label}: {plural} ranked by {order_words}, {period.label}, {place}",
             state.order,
+            workday=_workday_rates(ds, state),
+            footer=reconciliation.reconcile(ds, measure, level, state.period, state.within),
         ),
         profiles_heading=f"Profiles of the first {len(top)} {plural} in the table",
         profiles=tuple(
@@ -265,34 +267,62 @@ def _notes(
                 "so the MPS publishes no figures for it (not zero)."
             )
         )
-    placed = queries.unallocated(ds, state.measure, state.level, result.period)
-    if placed:
+    totals = reconciliation.reconcile(ds, state.measure, state.level, state.period, state.within)
+    if totals.available:
+        notes.append(Para(totals.sentence))
+    visitors = _workday_rates(ds, state)
+    flagged = frame[frame["Code"].isin(visitors.index)]
+    if len(flagged):
         notes.append(
             Para(
-                f"{words.units(placed, unit)} in this period could not be placed in a "
-                f"{singular} by the MPS; they count towards London's total but not towards "
-                f"any {singular}."
-            )
-        )
-    caveats = frame[frame["Rate caveat"] != ""]
-    if len(caveats):
-        notes.append(
-            Para(
-                "Rates per resident overstate the risk in "
-                + words.listing(list(caveats["Area"]))
-                + ": see the rate caveat column."
+                "Far more people spend the day than live in "
+                + words.listing(list(flagged["Area"]))
+                + ": their rates per resident overstate the risk to the people there, so "
+                "the table gives their rate per 1,000 workday population (Census 2021) "
+                "beside it, and says why in the rate caveat column."
             )
         )
     return tuple(notes)
 
 
-def ranked_table(result: funnel_data.AtRisk, caption: str, order: str = "rate") -> TableModel:
+def _workday_rates(ds: Dataset, state: AtRiskState) -> pd.Series:
+    """Rates per 1,000 workday population of the visitor areas of the view, by code."""
+    frame = funnel_data.area_values(ds, state.measure, state.level, state.period).frame
+    flagged = frame[(frame["status"] == "ok") & frame["visitor_flag"].fillna(False).astype(bool)]
+    return flagged.set_index("code")["workday_rate"]
+
+
+def ranked_table(
+    result: funnel_data.AtRisk,
+    caption: str,
+    order: str = "rate",
+    *,
+    workday: pd.Series | None = None,
+    footer: reconciliation.Reconciliation | None = None,
+) -> TableModel:
     """The ranked areas, ranked across London by `order`; the area's name comes first,
-    its code last."""
+    its code last. Visitor areas carry their rate per 1,000 workday population; the
+    table ends with the view's total, the sum of its areas and the difference."""
     frame = result.table
     headers = list(frame.columns)
     count, rate = headers[4], headers[5]
     parent = headers[3]
+    workday = workday if workday is not None else pd.Series(dtype=float)
+    columns = (
+        Column("Area"),
+        Column(words.rank_heading(order), numeric=True),
+        Column(parent),
+        Column(count, numeric=True),
+        Column(rate, numeric=True),
+        Column("Rate per 1,000 workday population (visitor areas)", numeric=True),
+        Column("Previous period", numeric=True),
+        Column("Change"),
+        Column("q-value (BH)", numeric=True),
+        Column("Funnel position"),
+        Column("Reliability"),
+        Column("Rate caveat"),
+        Column("Code"),
+    )
     rows = (
         (
             r["Area"],
@@ -300,6 +330,7 @@ def ranked_table(result: funnel_data.AtRisk, caption: str, order: str = "rate") 
             r[parent],
             num(words.number(r[count]), _value(r[count])),
             num(words.rate(r[rate]), words.rounded_rate(r[rate])),
+            num(words.rate(workday.get(r["Code"])), words.rounded_rate(workday.get(r["Code"]))),
             num(words.number(r["Previous period"]), _value(r["Previous period"])),
             r["Change"],
             num(words.p_value(r["q-value (BH)"]), _value(r["q-value (BH)"])),
@@ -312,23 +343,33 @@ def ranked_table(result: funnel_data.AtRisk, caption: str, order: str = "rate") 
     )
     return table(
         caption,
-        (
-            Column("Area"),
-            Column(words.rank_heading(order), numeric=True),
-            Column(parent),
-            Column(count, numeric=True),
-            Column(rate, numeric=True),
-            Column("Previous period", numeric=True),
-            Column("Change"),
-            Column("q-value (BH)", numeric=True),
-            Column("Funnel position"),
-            Column("Reliability"),
-            Column("Rate caveat"),
-            Column("Code"),
-        ),
+        columns,
         rows,
+        footer=footer_rows(footer, len(columns), name_at=0, value_at=3, code_at=len(columns) - 1),
         filename=_filename(result, caption),
     )
+
+
+def footer_rows(
+    totals: reconciliation.Reconciliation | None,
+    width: int,
+    *,
+    name_at: int,
+    value_at: int,
+    code_at: int,
+) -> list[tuple]:
+    """The rows a table of areas ends with: the total, the sum of the areas shown and
+    the difference, each in the table's own columns."""
+    if totals is None or not totals.available:
+        return []
+    out = []
+    for row in totals.rows():
+        cells: list = [""] * width
+        cells[name_at] = str(row["name"])
+        cells[value_at] = num(words.number(row["value"]), row["value"])
+        cells[code_at] = str(row["code"])
+        out.append(tuple(cells))
+    return out
 
 
 def _value(v: object) -> object:

@@ -255,3 +255,29 @@ def test_the_callback_writes_the_address_only_for_a_change_of_the_selects(datase
                    {"changed": "order", "order": "count"}, from_choice=True)  # fmt: skip
     assert changed["search"] == "?measure=knife_crime&level=borough&period=r12&order=count"
     assert changed["table"].to_plotly_json()["props"]["data-table"]
+
+
+def test_visitor_wards_show_their_workday_rate_and_the_table_reconciles(dataset):
+    view = at_risk.view(dataset, state(dataset))
+    table = view.ranked
+    rows = {r[0]: dict(zip(table.headings, r, strict=True)) for r in table.texts()}
+    heading = "Rate per 1,000 workday population (visitor areas)"
+    west_end = rows["West End"]
+    assert west_end[heading] != ""
+    assert "workday population" in west_end["Rate caveat"]
+    # The workday rate is the count over the Census workday population, per 1,000.
+    values = queries.map_values(dataset, measure="knife_crime", level="ward", period="r12")
+    row = values.frame.set_index("name").loc["West End"]
+    assert west_end[heading] == f"{row['count'] / row['workday_population'] * 1000:#.3g}"
+    # A ward that is not a visitor area has no workday rate shown.
+    assert rows["Brixton Windrush"][heading] == ""
+    # The footer: London's own figure, the wards' sum and the difference.
+    total, shown, difference = (r[3][1] for r in table.footer)
+    london = queries.london_headline(dataset, "knife_crime", "r12")["count"]
+    assert total == london
+    assert shown == sum(table.column_values("Offences"))
+    assert (
+        difference
+        == total - shown
+        == queries.unallocated(dataset, "knife_crime", "ward", values.period)
+    )

@@ -62,8 +62,10 @@ def test_a_bcu_of_boroughs_ranks_the_two_boroughs():
 def test_what_could_not_be_placed_and_the_city_are_explained():
     view = view_of(tiny_dataset())
     notes = " ".join(p.text for p in view.notes)
-    # One offence a month in Lambeth had no ward: 12 in the 12 months.
-    assert "12 offences in this period could not be placed in a ward" in notes
+    # One offence a month in Lambeth had no ward: 12 in the 12 months. London's total is
+    # the wards' 72 + 48 + 36 + 24 + 12 = 192 and those 12.
+    assert "London's total for the 12 months to February 2026 is 204" in notes
+    assert "the 5 wards shown add up to 192. The other 12 were not placed by the MPS" in notes
     assert "not ranked" in notes
     assert "not zero" in notes
 
@@ -105,3 +107,17 @@ def test_the_funnel_marks_open_profiles_and_its_table_lists_every_ward():
     assert BRIXTON in codes
     assert len(view.funnel_table.rows) == 5
     assert [link.href for link in view.profiles][:1] == [f"/area/{BRIXTON}"]
+
+
+def test_the_table_ends_with_the_total_the_sum_and_the_difference():
+    ds = tiny_dataset()
+    london = view_of(ds).ranked
+    assert [(row[0], row[3]) for row in london.footer] == [
+        ("London total", ("204", 204)),
+        ("Sum of the 5 wards shown", ("192", 192)),
+        ("Not placed in a ward (total minus sum)", ("12", 12)),
+    ]
+    # Within Lambeth: its own total is its wards' 72 + 36 + 24 and the 12 with no ward.
+    lambeth = view_of(ds, borough=LAMBETH).ranked
+    assert [row[3][1] for row in lambeth.footer] == [144, 132, 12]
+    assert lambeth.footer[0][-1] == LAMBETH
