@@ -238,7 +238,7 @@ def low_count_note(frame: pd.DataFrame, labels: dict[str, str]) -> pd.Series:
     for column, label in labels.items():
         low = frame[column].notna() & (frame[column] < stats.LOW_COUNT)
         notes[low] = notes[low].map(lambda s, label=label: f"{s}; {label}" if s else label)
-    return notes.map(lambda s: f"Fewer than 10, unreliable: {s}" if s else "")
+    return notes.map(lambda s: f"Fewer than {stats.LOW_COUNT}, unreliable: {s}" if s else "")
 
 
 def coverage_by_group(ds: Dataset) -> pd.DataFrame:
