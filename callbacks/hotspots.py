@@ -7,17 +7,17 @@ from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
-from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import Dash, Input, Output, State, ctx, html, no_update
 
+from callbacks.area_panels import hotspot_section  # noqa: F401  (moved: the profile's panel)
 from callbacks.context import Context
 from callbacks.figures import LONDON_CENTRE, LONDON_ZOOM, NOT_COVERED_COLOUR
 from data import hotspots as rules
 from data.dataset import Dataset
 from data.export import safe_csv
 from data.funnel import rate_decimals
-from data.profiles import AreaFacts, measure_noun
+from data.profiles import measure_noun
 from geo.hotspots import Hotspots, area_hotspots
-from geo.weights import Contiguity
 from layouts import hotspots as view
 from layouts import ids
 from layouts.pages import parse_query
@@ -416,176 +416,6 @@ def hotspot_csv(ds: Dataset, context: Context, state: dict[str, str]) -> tuple[s
         *([state["borough"]] if state["borough"] else []),
     ]
     return f"{'-'.join(parts)}.csv".lower(), safe_csv(export_frame(rows, state["level"], unit))
-
-
-# -- the area profile's section ------------------------------------------------------
-
-PROFILE_MEASURES = (
-    "knife_crime",
-    "knife_crime_injury",
-    "knife_injury_victims_1_24_non_da",
-    "gun_crime",
-    "possession_of_weapons",
-)
-
-
-def status_words(row: pd.Series | dict) -> str:
-    if row["class"]:
-        return f"{row['class'].capitalize()} hot spot"
-    if row["persistent"] or row["decile"]:
-        return "Repeat victimisation"
-    return "Not flagged"
-
-
-def history_table(history: pd.DataFrame, name: str, label: str) -> object:
-    return html_table(
-        f"{name}: {label.lower()}, hot-spot record for the 12 months to each month",
-        (
-            "12 months to",
-            "Offences",
-            "Months with offences",
-            "Top 10% of London",
-            "Gi* z-score",
-            "Gi* result",
-        ),
-        (
-            (
-                f"{r['window_end']:%B %Y}",
-                f"{r['count']:,}",
-                f"{r['months_with']} of 12",
-                "yes" if r["top_decile"] else "no",
-                f"{r['z']:.2f}",
-                f"hot at {r['confidence']}%"
-                if r["hot"]
-                else f"cold at {r['confidence']}%"
-                if r["cold"]
-                else "not significant",
-            )
-            for r in history.to_dict("records")
-        ),
-        row_header=0,
-        numeric=(1, 4),
-    )
-
-
-def hotspot_section(ds: Dataset | None, context: Context, facts: AreaFacts | None) -> list:
-    """The profile's "Hot-spot status" section for a ward, borough or BCU."""
-    if ds is None or facts is None:
-        return []
-    if not facts.covered:
-        return [html.P("No hot-spot figures: the MPS publishes no data for this area.")]
-    contiguity: Contiguity | None = context.contiguity("ward")
-    if contiguity is None:
-        return [html.P(NO_BOUNDARIES)]
-    if facts.level != "ward":
-        return _wards_within(ds, contiguity, facts)
-    rows, missing = [], []
-    for measure in PROFILE_MEASURES:
-        if measure not in ds.measures.index:
-            continue
-        result = area_hotspots(ds, contiguity, measure)
-        label = _label(ds, measure)
-        if not result.available:
-            missing.append(label.lower())
-            continue
-        found = result.table[result.table["code"] == facts.code]
-        if found.empty:
-            continue
-        row = found.iloc[0]
-        rows.append((label, status_words(row), row["reasons"] or "none of the rules holds"))
-    out: list = []
-    if rows:
-        out.append(
-            html.Div(
-                html_table(
-                    f"{facts.name}: hot-spot status, latest 12 months",
-                    ("Measure", "Status", "Reasons"),
-                    rows,
-                    row_header=0,
-                ),
-                className="table-wrap",
-                tabIndex="0",
-                role="region",
-                **{"aria-label": "Hot-spot status"},
-            )
-        )
-    if missing:
-        out.append(
-            html.P(
-                "No hot-spot figures yet for " + ", ".join(missing) + ": no data "
-                "has been published.",
-                className="arp-message",
-            )
-        )
-    result = area_hotspots(ds, contiguity, "knife_crime")
-    history = result.history(facts.code) if result.available else None
-    if history is not None:
-        hot = int(history["hot"].sum())
-        out.append(
-            html.P(
-                f"Knife crime: {facts.name} was a Gi* hot spot in {hot} of the "
-                f"{len(history)} rolling 12-month windows from the 12 months to "
-                f"{history['window_end'].iloc[-1]:%B %Y} to the 12 months to "
-                f"{history['window_end'].iloc[0]:%B %Y}."
-            )
-        )
-        out.append(
-            html.Details(
-                [
-                    html.Summary("Hot-spot history, window by window"),
-                    html.Div(
-                        history_table(history, facts.name, _label(ds, "knife_crime")),
-                        className="table-wrap",
-                        tabIndex="0",
-                        role="region",
-                        **{"aria-label": "Hot-spot history"},
-                    ),
-                ]
-            )
-        )
-    query = {"measure": "knife_crime", "level": "ward", "borough": facts.borough_code or ""}
-    out.append(
-        html.P(dcc.Link(f"Hot spots in {facts.borough}", href="/hotspots?" + urlencode(query)))
-    )
-    return out
-
-
-def _wards_within(ds: Dataset, contiguity: Contiguity, facts: AreaFacts) -> list:
-    result = area_hotspots(ds, contiguity, "knife_crime")
-    if not result.available:
-        return [html.P(result.message)]
-    table = result.table
-    if facts.level == "borough":
-        inside = table[table["parent_code"] == facts.code]
-        boroughs = [facts.code]
-    else:
-        members = ds.areas[(ds.areas["level"] == "borough") & (ds.areas["bcu"] == facts.bcu)]
-        boroughs = list(members["code"])
-        inside = table[table["parent_code"].isin(boroughs)]
-    hot = inside[inside["class"] != ""]
-    text = (
-        f"Knife crime, 12 months to {result.windows[-1]:%B %Y}: {int(inside['persistent'].sum())} "
-        f"of the {len(inside)} wards in {facts.name} had offences in at least 9 of the 12 "
-        f"months; {int(inside['decile'].sum())} were in London's top 10% by rate in most "
-        f"recent windows; {len(hot)} {'has' if len(hot) == 1 else 'have'} a Gi* hot-spot "
-        "pattern"
-    )
-    text += (
-        ": " + ", ".join(f"{n} ({c})" for n, c in zip(hot["name"], hot["class"], strict=True))
-        if len(hot)
-        else ""
-    ) + "."
-    links = [
-        html.Li(
-            dcc.Link(
-                f"Hot spots in {ds.areas.loc[b, 'name']}",
-                href="/hotspots?"
-                + urlencode({"measure": "knife_crime", "level": "ward", "borough": b}),
-            )
-        )
-        for b in boroughs
-    ]
-    return [html.P(text), html.Ul(links)]
 
 
 def register(app: Dash, context: Context) -> None:

@@ -9,9 +9,10 @@ from urllib.parse import urlencode
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from callbacks import figures
+from callbacks.area_panels import perception_panel  # noqa: F401  (moved: the profile's panel)
 from callbacks.charts import DASHES, OKABE_ITO
 from callbacks.context import Context
 from callbacks.explorer import FIT_MAP
@@ -22,9 +23,7 @@ from data.dataset import Dataset
 from data.export import safe_csv
 from data.funnel import rate_decimals
 from data.perception import (
-    BOROUGH_INTERVIEWS,
     HOMICIDE_MEASURES,
-    NOT_COVERED_NOTE,
     SurveyMeasure,
     area_name,
     percent,
@@ -881,81 +880,6 @@ def perception_csv(ds: Dataset, state: dict[str, str]) -> tuple[str, str] | None
         return None
     name = f"perception-{measure.key}.csv"
     return name, safe_csv(perception.figures_for_download(ds, measure))
-
-
-def perception_panel(ds: Dataset | None, code: str) -> list:
-    """The area profile's perception panel: every survey measure for the area's borough."""
-    if ds is None or not code:
-        return []
-    facts = profiles.area_facts(ds, code)
-    if facts is None:
-        return []
-    if facts.level == "bcu":
-        links = [
-            html.Li(dcc.Link(f"Public perception in {b}", href=f"/perception?area={c}"))
-            for c, b in sorted(BOROUGHS.items(), key=lambda kv: kv[1])
-            if b in facts.members
-        ]
-        return [
-            html.P("The survey reports boroughs, not BCUs: see each borough of the BCU."),
-            html.Ul(links, className="profile-perception-links"),
-        ]
-    borough = facts.code if facts.level == "borough" else facts.borough_code
-    if borough not in MPS_BOROUGHS:
-        return [html.P(NOT_COVERED_NOTE)]
-    measures = perception.survey_measures(ds)
-    if not measures:
-        return [html.P(NO_SURVEY)]
-    name = BOROUGHS[borough]
-    rows = []
-    for m in measures:
-        trend = perception.area_trend(ds, m, borough)
-        if trend.empty:
-            rows.append((m.name, "No figure", "", "", "", ""))
-            continue
-        r = trend.iloc[-1]
-        rows.append((m.name, f"{r.quarter_end:%B %Y}", percent(r.proportion),
-                     _interval(r.low, r.high), r.vs_london, r.change_words))  # fmt: skip
-    where = "" if facts.level == "borough" else " (the survey reports boroughs, not wards)"
-    table = html_table(
-        f"Public perception in {name}: latest 12 months of each survey measure",
-        ("Measure", "12 months to", "Figure", "95% interval", "Compared with London",
-         "Change on a year earlier"),
-        rows,
-        row_header=0,
-        numeric=(2,),
-    )  # fmt: skip
-    out = [
-        html.P(
-            f"What residents of {name} told MOPAC's Public Attitude Survey{where}: the latest "
-            f"figure of each measure, beside London. Intervals assume about "
-            f"{BOROUGH_INTERVIEWS} interviews behind each figure, because the survey file "
-            "gives no sample sizes."
-        ),
-        html.Div(
-            table,
-            className="table-wrap",
-            tabIndex="0",
-            role="region",
-            **{"aria-label": "Public perception figures"},
-        ),
-    ]
-    if not any(m.concern for m in measures):
-        out.append(
-            html.P(
-                "The published survey has no question about worry over knife or gun crime.",
-                className="arp-caption",
-            )
-        )
-    out.append(
-        html.P(
-            dcc.Link(
-                f"Public perception in {name}, over time and beside recorded crime",
-                href=f"/perception?area={borough}",
-            )
-        )
-    )
-    return out
 
 
 # -- wiring ------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from scipy import stats as sps
 from callbacks import perception as view
 from data import perception
 from data.areas import BOROUGHS, CITY_OF_LONDON_CODE, LONDON_CODE, MPS_BOROUGHS, borough_code
-from tests.integration.test_about_callbacks import text_of
+from tests.components import text_of
 
 LAMBETH = "E09000022"
 WESTMINSTER = "E09000033"
