@@ -10,7 +10,6 @@ import pytest
 from scipy import stats as sps
 
 from callbacks import perception as view
-from callbacks.about import data_caveats
 from data import perception
 from data.areas import BOROUGHS, LONDON_CODE, MPS_BOROUGHS
 from data.dataset import Dataset
@@ -19,7 +18,8 @@ from data.problems import InputError
 from data.readers import SourceFile
 from data.store.store import Store
 from geo.register import area_register
-from tests.integration.test_about_callbacks import text_of
+from presenters.about import data_caveats
+from tests.components import text_of
 
 QUARTERS = ("31/3/2023", "30/6/2023", "30/9/2023", "31/12/2023")
 WORRY = "Worried about knife crime"
@@ -151,7 +151,7 @@ def test_the_profile_and_the_about_page_mention_it(uploaded):
     text = " ".join(text_of(view.perception_panel(uploaded, LAMBETH)).split())
     assert f"{WORRY} December 2023 {expected(LAMBETH, '31/12/2023'):.0%}" in text
     assert "no question about worry" not in text
-    caveats = " ".join(text_of(data_caveats(uploaded)).split())
+    caveats = " ".join(" ".join(c.text for c in data_caveats(uploaded)).split())
     assert f"Measures of worry about crime uploaded by MOPAC staff: {SAFE}; {WORRY}." in caveats
     assert "asks nothing about knife or gun crime" not in caveats
 
