@@ -14,12 +14,8 @@ import pandas as pd
 
 from data import stats
 from data.dataset import Dataset
-from data.periods import Period, month_start
+from data.periods import CONNECT_START, Period, month_start
 from data.queries import london_headline
-
-# The MPS moved its crime recording to the CONNECT system in February 2024; counts
-# either side of it may differ because of how offences were recorded.
-CONNECT_START = pd.Timestamp("2024-02-01")
 
 KNIFE, GUN, CONTEXT = "knife", "gun", "context"
 # Context shown beside the knife and gun figures: other weapon offences and homicide.

@@ -207,12 +207,12 @@ def ranks(view: ProfileView) -> object:
 
 
 def outcomes(view: ProfileView) -> list:
+    """The sentences, then the table, then what the rate means."""
     out = paras(view.outcomes)
     if view.outcomes_table is not None:
-        # The sentences, then the table, then what the rate means.
-        note = out.pop()
-        out += [table(view.outcomes_table, label="Positive outcome rates"), note]
-        out[-1].className = "arp-caption"
+        out.append(table(view.outcomes_table, label="Positive outcome rates"))
+    if view.outcomes_note:
+        out.append(html.P(view.outcomes_note, className="arp-caption"))
     return out
 
 

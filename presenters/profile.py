@@ -27,6 +27,13 @@ from presenters.common.view import Link, Para, document_title, profile_href
 PATH = "/area"
 LEVELS = profiles.PROFILE_LEVELS  # the levels that have a profile, in search order
 CODE = r"[A-Za-z0-9-]{1,40}"
+OUTCOMES_NOTE = (
+    "The positive outcome rate is positive outcomes (charges, cautions and other sanctions) "
+    "divided by offences recorded in the same 12 months. An outcome recorded in a month may "
+    "relate to an offence from an earlier month, so this is a ratio of two counts, not the "
+    "share of these offences that were solved; the interval reflects chance variation in "
+    "the number of outcomes."
+)
 INTRO = (
     "Weapon-enabled crime in one borough, ward or Basic Command Unit: its figures in "
     "plain words, its trends against London, its rank among similar areas and its "
@@ -110,6 +117,7 @@ class ProfileView:
     funnel_table: TableModel | None = None
     outcomes: tuple[Para, ...] = ()
     outcomes_table: TableModel | None = None
+    outcomes_note: str = ""  # what the rate is, and is not: under the table
     browse: Browse | None = None
 
 
@@ -211,6 +219,7 @@ def _view(ds: Dataset, code: str | None) -> ProfileView:
         **funnel_parts(ds, facts, place),
         outcomes=outcome_paras(facts, outcomes),
         outcomes_table=outcomes_table(facts, outcomes),
+        outcomes_note="" if outcomes.empty else OUTCOMES_NOTE,
     )
 
 
@@ -442,7 +451,7 @@ def funnel_parts(ds: Dataset, facts: AreaFacts, place: profiles.FunnelPlace | No
 
 
 def outcome_paras(facts: AreaFacts, frame: pd.DataFrame) -> tuple[Para, ...]:
-    """Each positive outcome rate in a sentence, and what the rate is (and is not)."""
+    """Each positive outcome rate in a sentence."""
     if frame.empty:
         return (Para("No positive outcome figures have been published for this area."),)
     out = []
@@ -458,15 +467,6 @@ def outcome_paras(facts: AreaFacts, frame: pd.DataFrame) -> tuple[Para, ...]:
         if r.low_count:
             text += " " + words.low_count_sentence("events")
         out.append(Para(text))
-    out.append(
-        Para(
-            "The positive outcome rate is positive outcomes (charges, cautions and other "
-            "sanctions) divided by offences recorded in the same 12 months. An outcome "
-            "recorded in a month may relate to an offence from an earlier month, so this "
-            "is a ratio of two counts, not the share of these offences that were solved; "
-            "the interval reflects chance variation in the number of outcomes."
-        )
-    )
     return tuple(out)
 
 
