@@ -19,7 +19,6 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks import figures
-from callbacks.about import when
 from callbacks.context import StaffContext
 from callbacks.explorer import map_layer
 from data import queries, refresh
@@ -30,6 +29,7 @@ from layouts import ids
 from layouts import staff as staff_view
 from layouts.explorer import legend
 from layouts.tables import html_table
+from presenters.common.words import uk_time as when
 
 log = logging.getLogger(__name__)
 

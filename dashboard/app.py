@@ -30,6 +30,13 @@ from layouts.shell import shell
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
+def index_string(dash_default: str) -> str:
+    """Dash's page with its language set and without its <footer>: Dash wraps its scripts
+    in a footer, a second "contentinfo" landmark beside the site's own footer."""
+    page = dash_default.replace("<html>", '<html lang="en-GB">')
+    return page.replace("<footer>", '<div class="dash-scripts">').replace("</footer>", "</div>")
+
+
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Dash:
     settings = settings or Settings.from_env()
     logs.configure(settings.log_level)
@@ -60,7 +67,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                  body_limit=body_limit)  # fmt: skip
     app.server.extensions["wec_accounts"] = accounts
     app.server.extensions["wec"] = service
-    app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
+    app.index_string = index_string(app.index_string)
     app.layout = shell
     # Every page's components, so Dash can check each callback against them.
     app.validation_layout = html.Div(

@@ -46,20 +46,16 @@ MAP_TABLE_TOGGLE = "map-table-toggle"
 MAP_TABLE = "map-table"
 
 # London overview (/)
-OVERVIEW_STATE = "overview-state"
+OVERVIEW_URL = "overview-url"
 OVERVIEW_PERIOD = "overview-period"
 OVERVIEW_CARDS = "overview-cards"
 OVERVIEW_SUMMARY = "overview-summary"
-OVERVIEW_TREND_VIEW = "overview-trend-view"
 OVERVIEW_TREND_MONTHLY = "overview-trend-monthly"
 OVERVIEW_TREND_ROLLING = "overview-trend-rolling"
 OVERVIEW_CHARTS = "overview-charts"
 OVERVIEW_TABLE = "overview-table"
-OVERVIEW_DOWNLOAD_BUTTON = "overview-download-button"
-OVERVIEW_DOWNLOAD = "overview-download"
 
 # About the data (/about)
-ABOUT_STATE = "about-state"
 ABOUT_CONTENT = "about-content"
 
 # Most at-risk areas (/at-risk)
@@ -87,6 +83,7 @@ PROFILE_SEARCH_LIST = "profile-search-list"
 PROFILE_SEARCH_NAMES = "profile-search-names"
 PROFILE_SEARCH_BUTTON = "profile-search-button"
 PROFILE_SEARCH_MESSAGE = "profile-search-message"
+PROFILE_BROWSE = "profile-browse"  # every borough and its wards, on /area
 PROFILE_BODY = "profile-body"
 PROFILE_DETAILS = "profile-details"
 PROFILE_MISSING = "profile-missing"
@@ -95,6 +92,7 @@ PROFILE_LINKS = "profile-links"
 PROFILE_GLANCE = "profile-glance"
 PROFILE_TREND_CONTROLS = "profile-trend-controls"
 PROFILE_TREND_CHOICE = "profile-trend-choice"
+PROFILE_TREND_SELECT = "profile-trend"  # the prefix of the trend's select ids
 PROFILE_TREND = "profile-trend"
 PROFILE_TREND_NOTE = "profile-trend-note"
 PROFILE_TREND_TABLE = "profile-trend-table"
