@@ -125,9 +125,18 @@ def test_the_ranking_follows_the_choices_and_the_address(browser, live_server, d
     csv = pd.read_csv(downloaded(tmp_path), encoding="utf-8-sig")
     table = funnel.at_risk_areas(dataset, measure="knife_crime_injury", level="borough",
                                  period="r12").table  # fmt: skip
+    # The download ends with London's total, the sum of the boroughs shown and the
+    # difference (offences placed in no borough).
+    csv, footer = csv.iloc[: len(table)], csv.iloc[len(table) :]
+    assert list(footer["Area"]) == [
+        "London total", "Sum of the 32 boroughs shown", "Not placed in a borough (total minus sum)",
+    ]  # fmt: skip
+    total, shown, difference = footer["Offences"].astype(int)
+    assert shown == table["Offences"].sum()
+    assert difference == total - shown
     assert list(csv["Code"]) == list(table["Code"])
-    assert list(csv["Offences"]) == list(table["Offences"])
-    assert list(csv["Rate per 1,000 residents"]) == pytest.approx(
+    assert list(csv["Offences"].astype(int)) == list(table["Offences"])
+    assert list(csv["Rate per 1,000 residents"].astype(float)) == pytest.approx(
         list(table["Rate per 1,000 residents"]), abs=0.01
     )
 
