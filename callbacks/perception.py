@@ -11,10 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from callbacks import figures
 from callbacks.charts import DASHES, OKABE_ITO
 from callbacks.context import Context
-from callbacks.explorer import FIT_MAP
 from data import perception, profiles
 from data.areas import BOROUGHS, LONDON_CODE, MPS_BOROUGHS
 from data.classify import natural_breaks
@@ -31,8 +29,10 @@ from data.perception import (
     quarter_label,
 )
 from layouts import ids
+from layouts import map_figure as figures
 from layouts.controls import native_select
-from layouts.explorer import legend
+from layouts.map_figure import FIT_MAP
+from layouts.map_key import legend
 from layouts.pages import parse_query
 from layouts.tables import html_table
 from presenters.common.charts import FONT

@@ -7,7 +7,9 @@ threshold is stated only where it is defined (`data.stats.LOW_COUNT`).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -35,6 +37,8 @@ LEVEL_TITLES = {
     "lsoa": "Small areas (LSOAs)",
 }
 SINGULAR = {"offences": "offence", "victims": "victim", "outcomes": "outcome"}
+
+LONDON_TIME = ZoneInfo("Europe/London")
 
 NO_DATA = "No data has been published yet."
 NOT_COVERED = (
@@ -219,3 +223,13 @@ def rank_heading(by: str) -> str:
 def rank_words(rank: int, of: int, level: str, by: str = "rate", young: bool = False) -> str:
     """ "rank 3 of 679 wards by rate per 1,000 residents (1 is the highest)"."""
     return f"rank {rank:,} of {areas(of, level)} by {rank_basis(by, young)} (1 is the highest)"
+
+
+def when(value: dt.datetime | None) -> str:
+    """A stored time in UK time: "3 December 2026 at 09:46 UK time". SQLite gives back
+    the UTC time without its zone."""
+    if value is None:
+        return "not recorded"
+    stamp = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    local = stamp.astimezone(LONDON_TIME)
+    return f"{local.day} {local:%B %Y} at {local:%H:%M} UK time"
