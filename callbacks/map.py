@@ -17,8 +17,7 @@ from callbacks.context import Context
 from data.dataset import Dataset
 from layouts import ids
 from layouts import map as page
-from layouts.controls import fieldset
-from layouts.map_figure import DOWNLOAD_IMAGE, FIT_MAP, image_layout, map_figure, map_patch
+from layouts.map_figure import DOWNLOAD_IMAGE, FIT_MAP, map_figure, map_patch
 from layouts.map_key import key
 from layouts.text import paras
 from presenters import map as presenter
@@ -28,15 +27,8 @@ from presenters.map import MapState
 Urls = Callable[[str], str | None]
 
 
-def show(
-    ds: Dataset | None,
-    urls: Urls,
-    search: object,
-    action: object = None,
-    *,
-    find: object = None,
-    drawn: object = None,
-) -> dict:
+def show(ds: Dataset | None, urls: Urls, search: object, action: object = None, *,
+         find: object = None, drawn: object = None) -> dict:  # fmt: skip
     """Every output of the page for an address, or for one thing a person did: `action`
     is what the selects sent (or {"changed": "click" | "back" | "table", ...}), `find`
     the text of the search box; `drawn` is what the map was last drawn for."""
@@ -48,22 +40,12 @@ def show(
         finding = presenter.find(ds, presenter.settle(ds, MapState.from_query(search)), find)
         action = finding.choice
     state, search_out = page_state(
-        MapState,
-        ds,
-        search=search,
-        choice=action,
-        from_choice=action is not None,
-        settle=presenter.settle,
-        choose=presenter.choose,
-    )
+        MapState, ds, search=search, choice=action, from_choice=action is not None,
+        settle=presenter.settle, choose=presenter.choose,
+    )  # fmt: skip
     view = presenter.view(ds, state)
     out = {
-        "controls": fieldset(
-            presenter.controls(ds, state),
-            store=ids.MAP_CHOICE,
-            prefix=ids.MAP_SELECT,
-            class_name="arp-choices map-choices",
-        ),
+        "controls": page.controls(presenter.controls(ds, state)),
         "search": search_out,
         "heading": view.heading,
         "headline": page.headline(view),
@@ -96,15 +78,11 @@ def drawing(ds: Dataset, urls: Urls, view: presenter.MapView, drawn: object) -> 
         figure = map_patch(view.paint)
     else:
         figure = map_figure(url, borough_url or url, view.paint)
-    image = view.image
     return {
         "figure": figure,
         "drawn": {"drawn": now, "focus": focus_key},
         "focus": focus if before.get("focus") != focus_key else no_update,
-        "image": {
-            "filename": image.filename,
-            "layout": image_layout(image.title, image.key.title, image.key.entries, image.source),
-        },
+        "image": page.image(view.image),
     }
 
 
@@ -131,18 +109,29 @@ OUTPUTS = {
 }
 
 
-def action_of(triggered: object, choice: object, click: object) -> dict | None:
-    """What a trigger other than the address and the search box asks for."""
-    if triggered == ids.MAP_CHOICE:
-        return choice if isinstance(choice, dict) else None
-    if triggered == ids.MAP:
-        try:
-            return {"changed": "click", "area": click["points"][0]["location"]}  # type: ignore[index]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return {ids.MAP_BACK: {"changed": "back"}, ids.MAP_TABLE_TOGGLE: {"changed": "table"}}.get(
-        triggered
-    )
+# When several inputs change at once (a select changed while the search box, losing
+# the focus, commits its text), the first of these that asks for something wins.
+PRIORITY = (ids.MAP_CHOICE, ids.MAP, ids.MAP_BACK, ids.MAP_TABLE_TOGGLE, ids.MAP_FIND_BUTTON,
+            ids.MAP_FIND, ids.MAP_URL)  # fmt: skip
+
+
+def action_of(triggered: set, choice: object, click: object, find_text: object) -> tuple:
+    """(trigger, action, text to find) for the inputs that changed."""
+    for name in PRIORITY:
+        if name not in triggered:
+            continue
+        if name == ids.MAP_CHOICE and isinstance(choice, dict):
+            return name, choice, None
+        if name == ids.MAP:
+            points = (click or {}).get("points") or [{}]
+            return name, {"changed": "click", "area": points[0].get("location")}, None
+        if name in (ids.MAP_BACK, ids.MAP_TABLE_TOGGLE):
+            return name, {"changed": "back" if name == ids.MAP_BACK else "table"}, None
+        if name in (ids.MAP_FIND_BUTTON, ids.MAP_FIND) and str(find_text or "").strip():
+            return name, None, find_text
+        if name == ids.MAP_URL:
+            return name, None, None
+    return None, None, None
 
 
 def register(app: Dash, context: Context) -> None:
@@ -164,20 +153,13 @@ def register(app: Dash, context: Context) -> None:
         },
     )
     def _show(choice, typed, find_clicks, click, back, table, search, find_text, pathname, drawn):
-        triggered = ctx.triggered_id
-        if triggered == ids.MAP_URL and (pathname or "").rstrip("/") != presenter.PATH:
+        triggered = set(ctx.triggered_prop_ids.values()) if ctx.triggered_id else {None}
+        name, action, find = action_of(triggered, choice, click, find_text)
+        if name is None and None not in triggered:
+            raise PreventUpdate  # an empty search box, say: nothing to do
+        if name == ids.MAP_URL and (pathname or "").rstrip("/") != presenter.PATH:
             raise PreventUpdate  # the page is being left: its address is another page's
-        finding = triggered in (ids.MAP_FIND, ids.MAP_FIND_BUTTON)
-        if finding and not (find_text or "").strip():
-            raise PreventUpdate
-        out = show(
-            context.dataset(),
-            context.geojson_url,
-            search,
-            None if finding else action_of(triggered, choice, click),
-            find=find_text if finding else None,
-            drawn=drawn,
-        )
+        out = show(context.dataset(), context.geojson_url, search, action, find=find, drawn=drawn)
         return {name: out.get(name, no_update) for name in OUTPUTS}
 
     @app.callback(Output(ids.MAP_FIND_NAMES, "data"), Input(ids.MAP_FIND_NAMES, "id"))
@@ -186,34 +168,23 @@ def register(app: Dash, context: Context) -> None:
         return areas.search_labels(ds, presenter.FINDABLE) if ds is not None else []
 
     app.clientside_callback(
-        FIT_MAP,
-        Output(ids.MAP, "figure", allow_duplicate=True),
-        Input(ids.MAP_FOCUS, "data"),
-        State(ids.MAP, "id"),
-        prevent_initial_call=True,
-    )
+        FIT_MAP, Output(ids.MAP, "figure", allow_duplicate=True), Input(ids.MAP_FOCUS, "data"),
+        State(ids.MAP, "id"), prevent_initial_call=True,
+    )  # fmt: skip
     app.clientside_callback(
-        DOWNLOAD_IMAGE,
-        Output(ids.MAP_IMAGE_BUTTON, "title"),
-        Input(ids.MAP_IMAGE_BUTTON, "n_clicks"),
-        State(ids.MAP_IMAGE, "data"),
-        State(ids.MAP, "id"),
-        prevent_initial_call=True,
-    )
+        DOWNLOAD_IMAGE, Output(ids.MAP_IMAGE_BUTTON, "title"),
+        Input(ids.MAP_IMAGE_BUTTON, "n_clicks"), State(ids.MAP_IMAGE, "data"),
+        State(ids.MAP, "id"), prevent_initial_call=True,
+    )  # fmt: skip
     app.clientside_callback(
-        ClientsideFunction("wec", "fillList"),
-        Output(ids.MAP_FIND_LIST, "className"),
-        Input(ids.MAP_FIND_NAMES, "data"),
-        State(ids.MAP_FIND_LIST, "id"),
-    )
+        ClientsideFunction("wec", "fillList"), Output(ids.MAP_FIND_LIST, "className"),
+        Input(ids.MAP_FIND_NAMES, "data"), State(ids.MAP_FIND_LIST, "id"),
+    )  # fmt: skip
     app.clientside_callback(
-        ClientsideFunction("wec", "focusHeading"),
-        Output(ids.MAP_HEADING, "tabIndex"),
-        Input(ids.MAP_BACK, "n_clicks"),
-        State(ids.MAP_HEADING, "id"),
-    )
+        ClientsideFunction("wec", "focusHeading"), Output(ids.MAP_HEADING, "tabIndex"),
+        Input(ids.MAP_BACK, "n_clicks"), State(ids.MAP_HEADING, "id"),
+    )  # fmt: skip
     app.clientside_callback(
-        ClientsideFunction("wec", "openWhenWide"),
-        Output(ids.MAP_CHOOSE, "open"),
+        ClientsideFunction("wec", "openWhenWide"), Output(ids.MAP_CHOOSE, "open"),
         Input(ids.MAP_CHOOSE, "id"),
-    )
+    )  # fmt: skip

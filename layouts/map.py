@@ -12,10 +12,13 @@ from urllib.parse import urlencode
 from dash import dcc, html
 
 from layouts import ids
+from layouts.controls import fieldset
+from layouts.map_figure import image_layout
 from layouts.tables import csv_button, table
 from layouts.text import paras
+from presenters.common.controls import Controls
 from presenters.common.view import Definition
-from presenters.map import Finding, MapView, SelectedArea
+from presenters.map import Finding, Image, MapView, SelectedArea
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -196,3 +199,16 @@ def table_holder(view: MapView) -> object:
 
 def headline(view: MapView) -> list:
     return paras(view.headline)
+
+
+def controls(model: Controls) -> object:
+    return fieldset(model, store=ids.MAP_CHOICE, prefix=ids.MAP_SELECT,
+                    class_name="arp-choices map-choices")  # fmt: skip
+
+
+def image(model: Image | None) -> dict | None:
+    """The picture's file name and what its layout adds: title, key and source."""
+    if model is None:
+        return None
+    return {"filename": model.filename, "layout": image_layout(
+        model.title, model.key.title, model.key.entries, model.source)}  # fmt: skip

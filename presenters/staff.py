@@ -517,6 +517,13 @@ def detail_words(entry: Mapping) -> str:
     return str(entry.get("detail") or "")
 
 
+def published_words_of(entry: Mapping) -> str:
+    """Who last made a version the public one, and when."""
+    again = " (a roll back)" if entry["action"] == "rollback" else ""
+    what = "Published again" if again else "Published"
+    return f"{what} by {entry['actor']}{again}, {words.when(entry['at'])}"
+
+
 def history_view(
     current: int | None, versions: Sequence, history: Sequence[Mapping], uploads: Sequence[Mapping]
 ) -> HistoryView:
@@ -534,11 +541,7 @@ def history_view(
             VersionRow(
                 id=v.id,
                 created=f"{words.when(v.created_at)} by {v.created_by}",
-                published=(
-                    f"{ACTION_WORDS[by['action']]} by {by['actor']}, {words.when(by['at'])}"
-                    if by
-                    else "-"
-                ),
+                published=published_words_of(by) if by else "-",
                 latest_month=f"{v.latest_month:%B %Y}" if v.latest_month else "-",
                 files=tuple(
                     (f"{f['name']} ({f['rows_read']:,} rows)", f["sha256"][:SHA_SHOWN], f["sha256"])
