@@ -468,12 +468,11 @@ def behind_words(ds: Dataset, state: MapState) -> str:
     ahead = {lv: m for lv, m in ahead.items() if m is not None and m > last}
     plural = words.level_words(state.level)[1]
     if ahead:
-        newest = max(ahead.values())
-        where = words.listing([words.level_words(lv)[1] for lv in ahead])
+        level, newest = max(ahead.items(), key=lambda item: item[1])
+        one, many = words.level_words(level)
         return (
             f"{plural.capitalize()} have figures to {last:%B %Y}: {newest:%B %Y} has "
-            f"been published for {where} only, so this map stops a month or more "
-            "earlier than the newest figures."
+            f"been published for {many} only so far, and the {one} map shows it."
         )
     newest = ds.latest_month_overall
     if newest is not None and newest > last:
