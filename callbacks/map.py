@@ -54,14 +54,10 @@ def show(ds: Dataset | None, urls: Urls, search: object, action: object = None, 
         "legend": key(view.key),
         "selected": page.selected_area(view.selected),
         "back_hidden": not state.filtered,
-        "table": page.table_holder(view),
-        "table_hidden": not state.table,
-        "toggle_text": "Hide the table" if state.table else "Show the table",
-        "toggle_expanded": "true" if state.table else "false",
         "find_value": view.find_label if finding is None or finding.choice else no_update,
         "find_message": page.find_message(finding),
     }
-    return out | drawing(ds, urls, view, drawn)
+    return out | page.table_parts(view, state.table) | drawing(ds, urls, view, drawn)
 
 
 def drawing(ds: Dataset, urls: Urls, view: presenter.MapView, drawn: object) -> dict:
@@ -101,7 +97,9 @@ OUTPUTS = {
     "selected": Output(ids.MAP_SELECTED, "children"),
     "back_hidden": Output(ids.MAP_BACK, "hidden"),
     "table": Output(ids.MAP_TABLE, "children"),
-    "table_hidden": Output(ids.MAP_TABLE, "hidden"),
+    "table_hidden": Output(ids.MAP_TABLE_AREA, "hidden"),
+    "csv_hidden": Output(ids.MAP_CSV, "hidden"),
+    "open_hidden": Output(ids.MAP_TABLE_OPEN, "hidden"),
     "toggle_text": Output(ids.MAP_TABLE_TOGGLE, "children"),
     "toggle_expanded": Output(ids.MAP_TABLE_TOGGLE, "aria-expanded"),
     "find_value": Output(ids.MAP_FIND, "value"),
@@ -111,8 +109,8 @@ OUTPUTS = {
 
 # When several inputs change at once (a select changed while the search box, losing
 # the focus, commits its text), the first of these that asks for something wins.
-PRIORITY = (ids.MAP_CHOICE, ids.MAP, ids.MAP_BACK, ids.MAP_TABLE_TOGGLE, ids.MAP_FIND_BUTTON,
-            ids.MAP_FIND, ids.MAP_URL)  # fmt: skip
+PRIORITY = (ids.MAP_CHOICE, ids.MAP, ids.MAP_BACK, ids.MAP_TABLE_TOGGLE, ids.MAP_TABLE_OPEN,
+            ids.MAP_FIND_BUTTON, ids.MAP_FIND, ids.MAP_URL)  # fmt: skip
 
 
 def action_of(triggered: set, choice: object, click: object, find_text: object) -> tuple:
@@ -125,8 +123,10 @@ def action_of(triggered: set, choice: object, click: object, find_text: object) 
         if name == ids.MAP:
             points = (click or {}).get("points") or [{}]
             return name, {"changed": "click", "area": points[0].get("location")}, None
-        if name in (ids.MAP_BACK, ids.MAP_TABLE_TOGGLE):
-            return name, {"changed": "back" if name == ids.MAP_BACK else "table"}, None
+        if name == ids.MAP_BACK:
+            return name, {"changed": "back"}, None
+        if name in (ids.MAP_TABLE_TOGGLE, ids.MAP_TABLE_OPEN):
+            return name, {"changed": "table"}, None
         if name in (ids.MAP_FIND_BUTTON, ids.MAP_FIND) and str(find_text or "").strip():
             return name, None, find_text
         if name == ids.MAP_URL:
@@ -144,6 +144,7 @@ def register(app: Dash, context: Context) -> None:
             "click": Input(ids.MAP, "clickData"),
             "back": Input(ids.MAP_BACK, "n_clicks"),
             "table": Input(ids.MAP_TABLE_TOGGLE, "n_clicks"),
+            "open_table": Input(ids.MAP_TABLE_OPEN, "n_clicks"),
             "search": Input(ids.MAP_URL, "search"),
         },
         state={
@@ -152,7 +153,8 @@ def register(app: Dash, context: Context) -> None:
             "drawn": State(ids.MAP_DRAWN, "data"),
         },
     )
-    def _show(choice, typed, find_clicks, click, back, table, search, find_text, pathname, drawn):
+    def _show(choice, typed, find_clicks, click, back, table, open_table, search, find_text,
+              pathname, drawn):  # fmt: skip
         triggered = set(ctx.triggered_prop_ids.values()) if ctx.triggered_id else {None}
         name, action, find = action_of(triggered, choice, click, find_text)
         if name is None and None not in triggered:
@@ -183,6 +185,10 @@ def register(app: Dash, context: Context) -> None:
     app.clientside_callback(
         ClientsideFunction("wec", "focusHeading"), Output(ids.MAP_HEADING, "tabIndex"),
         Input(ids.MAP_BACK, "n_clicks"), State(ids.MAP_HEADING, "id"),
+    )  # fmt: skip
+    app.clientside_callback(
+        ClientsideFunction("wec", "focusHeading"), Output(ids.MAP_TABLE_HEADING, "tabIndex"),
+        Input(ids.MAP_TABLE_OPEN, "n_clicks"), State(ids.MAP_TABLE_HEADING, "id"),
     )  # fmt: skip
     app.clientside_callback(
         ClientsideFunction("wec", "openWhenWide"), Output(ids.MAP_CHOOSE, "open"),

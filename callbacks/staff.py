@@ -22,11 +22,8 @@ from data.refresh import Report
 from data.store.store import UploadNotFoundError, VersionNotFoundError
 from layouts import ids
 from layouts import staff as page
-from layouts.controls import fieldset
 from layouts.map_figure import map_figure
-from layouts.map_key import key
 from layouts.staff_history import history
-from layouts.tables import table
 from presenters import staff as presenter
 
 log = logging.getLogger(__name__)
@@ -49,9 +46,7 @@ def receive(context: StaffContext, contents, names) -> tuple[int | None, list]:
     files, refused = presenter.decode_files(contents, names, max_bytes=context.upload_max_bytes,
                                             max_files=context.max_upload_files)  # fmt: skip
     if refused:
-        return None, [html.P("Nothing was uploaded:", className="staff-error"),
-                      html.Ul([html.Li(r) for r in refused]),
-                      html.P("Correct the files and choose them again.")]  # fmt: skip
+        return None, page.refused(refused)
     if not files:
         raise PreventUpdate
     upload_id = context.store.add_upload(files, actor=user)
@@ -76,25 +71,15 @@ def preview(context: StaffContext, upload_id: int | None, choice: object) -> dic
     upload = context.store.upload(upload_id)
     version = upload["draft_version"]
     report = Report.from_dict(upload["report"]) if upload["report"] else None
-    state = presenter.preview_state(report, choice) if report else None
-    if version is None or state is None:
+    state = presenter.preview_state(report, choice) if report and version is not None else None
+    if state is None:
         raise PreventUpdate
     draft = context.preview_dataset(version)
     view = presenter.preview_view(context.dataset(), draft, version, report, state)
     url, borough_url = context.geojson_url(view.level), context.geojson_url("borough")
-    figure, note = {}, view.note
-    if view.paint is not None and url and borough_url:
-        figure = map_figure(url, borough_url, view.paint)
-    elif view.paint is not None:
-        note = "No map: the boundary files are not built."
-    return {
-        "choices": fieldset(view.controls, store=ids.STAFF_PREVIEW_CHOICE,
-                            prefix=ids.STAFF_PREVIEW_SELECT),
-        "figure": figure,
-        "note": note,
-        "key": key(view.key),
-        "totals": table(view.totals),
-    }  # fmt: skip
+    drawable = view.paint is not None and url and borough_url
+    return page.preview(view, map_figure(url, borough_url, view.paint) if drawable else {},
+                        built=bool(url and borough_url))  # fmt: skip
 
 
 def history_of(context: StaffContext) -> list:
@@ -111,27 +96,20 @@ def roll_back(context: StaffContext, version: int) -> str:
         return f"Nothing changed: {exc}."
 
 
-def publish(context: StaffContext, upload_id: int | None) -> str:
+def act(context: StaffContext, upload_id: int | None, publishing: bool) -> str:
+    """Publish an upload's draft, or discard it."""
     user = require_staff(context)
     if upload_id is None:
         raise PreventUpdate
     try:
-        done = refresh.publish_upload(context.store, upload_id, context.area_register(),
-                                      actor=user, read=context.read)  # fmt: skip
-    except (refresh.RefreshError, UploadNotFoundError) as exc:
-        return f"Nothing was published: {exc}."
-    return presenter.published_words(done.version_id, done.rebased_on)
-
-
-def discard(context: StaffContext, upload_id: int | None) -> str:
-    user = require_staff(context)
-    if upload_id is None:
-        raise PreventUpdate
-    try:
+        if publishing:
+            done = refresh.publish_upload(context.store, upload_id, context.area_register(),
+                                          actor=user, read=context.read)  # fmt: skip
+            return presenter.published_words(done.version_id, done.rebased_on)
         refresh.discard_upload(context.store, upload_id, actor=user)
+        return presenter.discarded_words(upload_id)
     except (refresh.RefreshError, UploadNotFoundError) as exc:
-        return f"Nothing was discarded: {exc}."
-    return presenter.discarded_words(upload_id)
+        return f"Nothing was {'published' if publishing else 'discarded'}: {exc}."
 
 
 def register(app: Dash, context: StaffContext) -> None:
@@ -188,10 +166,7 @@ def register(app: Dash, context: StaffContext) -> None:
         view = run_check(context, int(upload_id),
                          lambda f, text: set_progress((f"{f:.2f}", f"{text}…")))  # fmt: skip
         set_progress(("1", "Check finished."))
-        return {"report": page.report(view.report), "actions": view.actions,
-                "publish_hidden": view.publish_hidden, "publish_text": view.publish_text,
-                "discard_hidden": view.discard_hidden, "preview_hidden": view.preview_hidden,
-                "preview": view.preview}  # fmt: skip
+        return page.check(view)
 
     @app.callback(
         output={"choices": Output(ids.STAFF_PREVIEW_CHOICES, "children"),
@@ -215,11 +190,9 @@ def register(app: Dash, context: StaffContext) -> None:
         prevent_initial_call=True,
     )
     def _act(_publish, _discard, upload_id):
-        if ctx.triggered_id == ids.STAFF_PUBLISH:
-            return publish(context, upload_id), True, True
-        if ctx.triggered_id == ids.STAFF_DISCARD:
-            return discard(context, upload_id), True, True
-        raise PreventUpdate
+        if ctx.triggered_id not in (ids.STAFF_PUBLISH, ids.STAFF_DISCARD):
+            raise PreventUpdate
+        return act(context, upload_id, ctx.triggered_id == ids.STAFF_PUBLISH), True, True
 
     @app.callback(Output(ids.STAFF_HISTORY, "children"), Input(ids.STAFF_HISTORY, "id"))
     def _history(_):
@@ -236,5 +209,4 @@ def register(app: Dash, context: StaffContext) -> None:
         triggered = ctx.triggered_id
         if not isinstance(triggered, dict) or not any(clicks or []):
             raise PreventUpdate
-        message = roll_back(context, int(triggered["version"]))
-        return message, history_of(context)
+        return roll_back(context, int(triggered["version"])), history_of(context)

@@ -35,7 +35,11 @@ MAP_LEGEND = "map-legend"
 MAP_SELECTED = "map-selected"
 MAP_IMAGE_BUTTON = "map-image-button"
 MAP_TABLE_TOGGLE = "map-table-toggle"
+MAP_TABLE_OPEN = "map-table-open"  # beside the map: shows the table (and its CSV)
+MAP_TABLE_HEADING = "map-table-heading"
+MAP_TABLE_AREA = "map-table-area"  # the table and its CSV button, shown on request
 MAP_TABLE = "map-table"
+MAP_CSV = "map-csv"  # beside the map: the CSV button, once the table is there
 
 # London overview (/)
 OVERVIEW_STATE = "overview-state"

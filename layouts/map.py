@@ -127,7 +127,17 @@ def layout(query: dict[str, str], path: str = "/map") -> list:
                                     type="button",
                                     className="button",
                                 ),
-                                csv_button(ids.MAP_TABLE, "Download the figures (CSV)"),
+                                html.Button(
+                                    "The figures as a table, to download",
+                                    id=ids.MAP_TABLE_OPEN,
+                                    type="button",
+                                    className="button",
+                                ),
+                                html.Div(
+                                    csv_button(ids.MAP_TABLE, "Download the figures (CSV)"),
+                                    id=ids.MAP_CSV,
+                                    hidden=True,
+                                ),
                             ],
                             className="map-actions",
                         ),
@@ -143,15 +153,22 @@ def layout(query: dict[str, str], path: str = "/map") -> list:
         html.Section(id=ids.MAP_DEFINITION, className="definition"),
         html.Section(
             [
-                html.H2("The map's figures as a table"),
+                html.H2("The map's figures as a table", id=ids.MAP_TABLE_HEADING, tabIndex="-1"),
                 html.Button(
                     "Show the table",
                     id=ids.MAP_TABLE_TOGGLE,
                     type="button",
                     className="button secondary",
-                    **{"aria-expanded": "false", "aria-controls": ids.MAP_TABLE},
+                    **{"aria-expanded": "false", "aria-controls": ids.MAP_TABLE_AREA},
                 ),
-                html.Div(id=ids.MAP_TABLE, className="map-table", hidden=True),
+                html.Div(
+                    [
+                        html.Div(csv_button(ids.MAP_TABLE), className="arp-actions"),
+                        html.Div(id=ids.MAP_TABLE, className="map-table"),
+                    ],
+                    id=ids.MAP_TABLE_AREA,
+                    hidden=True,
+                ),
             ],
             className="map-table-section",
         ),
@@ -195,6 +212,19 @@ def table_holder(view: MapView) -> object:
     if view.table is None:
         return html.P(view.table_message)
     return table(view.table, label="The map's figures", class_name="map-table-grid")
+
+
+def table_parts(view: MapView, shown: bool) -> dict:
+    """The table and its buttons; the table (and the CSV it makes) travels only when a
+    person asks for it."""
+    return {
+        "table": table_holder(view) if shown else [],
+        "table_hidden": not shown,
+        "csv_hidden": not shown,
+        "open_hidden": shown,
+        "toggle_text": "Hide the table" if shown else "Show the table",
+        "toggle_expanded": "true" if shown else "false",
+    }
 
 
 def headline(view: MapView) -> list:

@@ -9,9 +9,11 @@ from __future__ import annotations
 from dash import dcc, html
 
 from layouts import ids
+from layouts.controls import fieldset
+from layouts.map_key import key
 from layouts.tables import table
 from layouts.text import paras
-from presenters.staff import FileView, ReportView
+from presenters.staff import CheckView, FileView, PreviewView, ReportView
 
 ACCEPTED = (
     "MPS recorded crime at ward, borough or small-area (LSOA) level (MajorText, MinorText, "
@@ -209,3 +211,30 @@ def report(view: ReportView) -> list:
         if view.rows is not None:
             children.append(html.Details([html.Summary("Rows in each table"), table(view.rows)]))
     return children
+
+
+def refused(reasons: list[str]) -> list:
+    return [html.P("Nothing was uploaded:", className="staff-error"),
+            html.Ul([html.Li(r) for r in reasons]),
+            html.P("Correct the files and choose them again.")]  # fmt: skip
+
+
+def check(view: CheckView) -> dict:
+    """The outputs of a finished check: the report, the buttons and the preview's choice."""
+    return {"report": report(view.report), "actions": view.actions,
+            "publish_hidden": view.publish_hidden, "publish_text": view.publish_text,
+            "discard_hidden": view.discard_hidden, "preview_hidden": view.preview_hidden,
+            "preview": view.preview}  # fmt: skip
+
+
+def preview(view: PreviewView, figure: dict, *, built: bool) -> dict:
+    """The preview's selects, map, words, key and totals."""
+    note = view.note if built or view.paint is None else "No map: the boundary files are not built."
+    return {
+        "choices": fieldset(view.controls, store=ids.STAFF_PREVIEW_CHOICE,
+                            prefix=ids.STAFF_PREVIEW_SELECT),
+        "figure": figure,
+        "note": note,
+        "key": key(view.key),
+        "totals": table(view.totals),
+    }  # fmt: skip
