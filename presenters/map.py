@@ -266,6 +266,12 @@ def find(ds: Dataset, state: MapState, text: object) -> Finding:
 
 
 def controls(ds: Dataset, state: MapState) -> Controls:
+    """The selects, drawn from the state (kept in the view cache: the options of every
+    measure, BCU and borough take longer to list than the map takes to paint)."""
+    return ds.cached(("map-controls", state.search()), lambda: _controls(ds, state))
+
+
+def _controls(ds: Dataset, state: MapState) -> Controls:
     values = [options.Option(v, VALUE_LABELS[v]) for v in queries.value_choices(ds, state.measure)]
     return Controls(
         "What the map shows",
