@@ -2,10 +2,11 @@
 
     python bench/callbacks_pages.py [--data-dir DIR] [--calls N]
 
-Each call is the plain view function a callback runs plus serialising its answer as
-Dash does (`dash._utils.to_json`). The first call of a view runs the query and its
-exact tests; later ones hit the query memo (`data.funnel.area_values`). Cold calls are
-timed once on an emptied memo; then the warm-up the app runs in the background when it
+Each call is the plain function a callback runs (the at-risk page's `show`, the
+profile's view functions) plus serialising its answer as Dash does
+(`dash._utils.to_json`). The first call of a view runs the query and its exact tests;
+later ones hit the view cache (`Dataset.cached`). Cold calls are timed once on a copy
+of the dataset with no cache; then the warm-up the app runs in the background when it
 loads a version (`data.profiles.warm`); then N calls cycle through views and random areas.
 """
 
@@ -25,11 +26,14 @@ sys.path.insert(0, str(REPO))
 
 from dash._utils import to_json  # noqa: E402
 
-from callbacks.at_risk import at_risk_csv, at_risk_state, at_risk_view, control_panel  # noqa: E402
+from callbacks.at_risk import show  # noqa: E402
 from callbacks.profile import profile_csv, profile_view, trend_view  # noqa: E402
 from dashboard.services import DataService, ensure_ready  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
-from data import funnel, profiles  # noqa: E402
+from data import profiles  # noqa: E402
+from data.dataset import Dataset  # noqa: E402
+from presenters import at_risk as at_risk_page  # noqa: E402
+from presenters.at_risk import AtRiskState  # noqa: E402
 
 QUERIES = (
     {},
@@ -78,25 +82,31 @@ def main() -> None:
     if ds is None:
         sys.exit("nothing is published: set WEC_RAW_DIR to the raw data folder")
     rng = random.Random(1)
-    states = [at_risk_state(ds, q, from_query=True) for q in QUERIES]
-    cycle = [states[i % len(states)] for i in range(args.calls)]
+    searches = [AtRiskState.from_query(q).search() for q in QUERIES]
+    cycle = [searches[i % len(searches)] for i in range(args.calls)]
     areas = ds.areas.index[ds.areas["level"].isin(["ward", "borough", "bcu"])].tolist()
     sample = [rng.choice(areas) for _ in range(args.calls)]
     measures = [rng.choice(TREND_MEASURES) for _ in range(args.calls)]
 
-    def at_risk(state: dict) -> tuple:
-        view = at_risk_view(ds, state)
-        view.pop("frame")  # kept for tests; not part of the response
-        return view, control_panel(ds, state)
+    def at_risk(data: Dataset, search: str) -> dict:
+        return show(data, search)
 
-    funnel.clear_memo()
-    report("at-risk view, cold memo", [timed(partial(at_risk, states[0]))])
-    funnel.clear_memo()
-    report("profile view, cold memo (a ward)", [timed(partial(profile_view, ds, "E05014098"))])
-    funnel.clear_memo()
+    def at_risk_table(search: str) -> str:
+        """What the CSV is made from: the ranked table's model, as the page sends it."""
+        state = at_risk_page.settle(ds, AtRiskState.from_query(search))
+        ranked = at_risk_page.view(ds, state).ranked
+        return ranked.payload() if ranked is not None else ""
+
+    def uncached() -> Dataset:
+        """The same version with no view cache: every view worked out afresh."""
+        return Dataset(ds.version_id, ds.tables)
+
+    report("at-risk view, cold cache", [timed(partial(at_risk, uncached(), searches[0]))])
+    report("profile view, cold cache (a ward)", [timed(partial(profile_view, uncached(),
+                                                                "E05014098"))])  # fmt: skip
     report("warm-up of the profile views (app: background)", [timed(partial(profiles.warm, ds))])
-    report("at-risk view (10 views in turn)", [timed(partial(at_risk, s)) for s in cycle])
-    report("at-risk CSV download", [timed(partial(at_risk_csv, ds, s)) for s in cycle])
+    report("at-risk view (10 views in turn)", [timed(partial(at_risk, ds, s)) for s in cycle])
+    report("at-risk table model (its CSV)", [timed(partial(at_risk_table, s)) for s in cycle])
     report("profile view (random areas)", [timed(partial(profile_view, ds, c)) for c in sample])
     report(
         "profile trend (random areas and measures)",
