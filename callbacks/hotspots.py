@@ -10,7 +10,6 @@ import pandas as pd
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from callbacks.context import Context
-from callbacks.figures import LONDON_CENTRE, LONDON_ZOOM, NOT_COVERED_COLOUR
 from data import hotspots as rules
 from data.dataset import Dataset
 from data.export import safe_csv
@@ -22,6 +21,7 @@ from layouts import hotspots as view
 from layouts import ids
 from layouts.pages import parse_query
 from layouts.tables import html_table
+from presenters.common.map_paint import LONDON_CENTRE, LONDON_ZOOM, NOT_COVERED_COLOUR
 from presenters.common.options import Option
 
 DEFAULTS = {"measure": "knife_crime", "level": "ward", "borough": ""}

@@ -8,7 +8,6 @@ from flask import abort, request, send_file
 from callbacks import (
     about,
     at_risk,
-    explorer,
     hotspots,
     overview,
     perception,
@@ -17,6 +16,7 @@ from callbacks import (
     staff,
     young_people,
 )
+from callbacks import map as map_page
 from dashboard import auth, logs
 from dashboard.background import background_manager
 from dashboard.services import DataService, web_file
@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     for page_callbacks in (
         router,
         overview,
-        explorer,
+        map_page,
         at_risk,
         hotspots,
         young_people,

@@ -22,7 +22,7 @@ class Page:
 
 PAGES: tuple[Page, ...] = (
     Page("/", "London overview", "Overview", "overview"),
-    Page("/map", "Map of weapon-enabled crime", "Map", "explorer"),
+    Page("/map", "Map of weapon-enabled crime", "Map", "map"),
     Page("/at-risk", "Most at-risk areas", "At-risk areas", "at_risk"),
     Page("/hotspots", "Hot spots and repeat victimisation", "Hot spots", "hotspots"),
     Page("/young-people", "Young people and knife crime", "Young people", "young_people"),

@@ -108,6 +108,7 @@ def tiny_dataset(
     unplaced_in_london: Sequence[int] | None = None,
     version: int = 1,
     survey: Sequence[tuple[str, str, str, str, float]] = (),
+    ward_only_months: int = 0,
 ) -> Dataset:
     """Knife crime (or `measure`) by ward for consecutive months from `first_month`.
 
@@ -115,6 +116,9 @@ def tiny_dataset(
     Peckham 4, Borough & Bankside 1) over 24 months, and 1 offence a month in Lambeth
     and none in London could not be placed. `survey` adds Public Attitude Survey rows:
     (quarter end "2025-12-31", survey, area code, measure, proportion); none by default.
+    and none in London could not be placed. With `ward_only_months`, the last that many
+    months are published for wards only: the borough, BCU and London figures stop
+    before them, as when a month's ward file arrives before its borough file.
     """
     if ward_counts is None:
         steady = {BRIXTON: 6, CLAPHAM: 3, STOCKWELL: 2, PECKHAM: 4, BOROUGH_WARD: 1}
@@ -131,18 +135,21 @@ def tiny_dataset(
     rows += [(measure, "ward", UNALLOCATED_CODE, m, v)
              for m, v in zip(months, in_borough, strict=True)]  # fmt: skip
     borough_totals[LAMBETH] = borough_totals[LAMBETH] + np.asarray(in_borough)
+    upper = months[: n_months - ward_only_months]  # the months above the wards
     for code, totals in borough_totals.items():
-        rows += [(measure, "borough", code, m, int(v)) for m, v in zip(months, totals, strict=True)]
-        rows += [(measure, "bcu", BCU, m, int(v)) for m, v in zip(months, totals, strict=True)]
-    rows += [(measure, "borough", UNALLOCATED_CODE, m, v)
-             for m, v in zip(months, in_london, strict=True)]  # fmt: skip
+        rows += [(measure, "borough", code, m, int(v)) for m, v in zip(upper, totals, strict=False)]
+        rows += [(measure, "bcu", BCU, m, int(v)) for m, v in zip(upper, totals, strict=False)]
+    rows += [
+        (measure, "borough", UNALLOCATED_CODE, m, v) for m, v in zip(upper, in_london, strict=False)
+    ]
     london = sum(borough_totals.values()) + np.asarray(in_london)
     rows += [
-        (measure, "london", LONDON_CODE, m, int(v)) for m, v in zip(months, london, strict=True)
+        (measure, "london", LONDON_CODE, m, int(v)) for m, v in zip(upper, london, strict=False)
     ]
     counts = frames.counts_frame(pd.DataFrame(rows, columns=frames.COUNT_COLUMNS))
     coverage = frames.coverage_frame(
-        [(measure, level, months[0], months[-1]) for level in ("london", "bcu", "borough", "ward")]
+        [(measure, "ward", months[0], months[-1])]
+        + [(measure, level, upper[0], upper[-1]) for level in ("london", "bcu", "borough")]
     )
     tables = Tables(
         areas=_areas(),

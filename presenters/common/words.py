@@ -39,6 +39,7 @@ LEVEL_TITLES = {
 }
 SINGULAR = {"offences": "offence", "victims": "victim", "outcomes": "outcome"}
 
+
 NO_DATA = "No data has been published yet."
 NOT_COVERED = (
     "The City of London has its own police force, so the Metropolitan Police publishes no "

@@ -4,16 +4,14 @@ would: funnel limits, change tests, outcome intervals and survey tests."""
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
 from scipy import stats as sps
 
-from callbacks import explorer as map_page
 from data import change, funnel, perception, profiles, queries, stats
+from presenters import map as map_page
 from presenters import profile as profile_page
 
 WESTMINSTER = "E09000033"
@@ -166,13 +164,14 @@ def test_positive_outcome_intervals_are_exact_and_never_leave_0_to_100(dataset):
 
 
 def test_the_map_csv_leaves_the_low_count_flag_blank_where_there_is_no_figure(dataset):
-    state = map_page.ExplorerState(measure="knife_crime", level="borough")
-    csv = pd.read_csv(io.StringIO(map_page.csv_download(dataset, state)["content"]),
-                      keep_default_na=False)  # fmt: skip
-    city = csv[csv["Status"] == queries.NOT_COVERED]
-    assert len(city) == 1
-    assert city["Fewer than 10 events"].iloc[0] == ""
-    assert set(csv.loc[csv["Status"] == queries.OK, "Fewer than 10 events"]) <= {"yes", "no"}
+    state = map_page.settle(dataset, map_page.MapState(measure="knife_crime", level="borough",
+                                                       table=True))  # fmt: skip
+    model = map_page.view(dataset, state).table
+    rows = {r[0]: dict(zip(model.headings, r, strict=True)) for r in model.texts()}
+    city = rows["City of London"]
+    assert city["Offences"] == "not covered"
+    assert city["Reliability"] == ""
+    assert {r["Reliability"] for r in rows.values()} <= {"", "Fewer than 10 offences: unreliable"}
 
 
 # --- the survey -------------------------------------------------------------------------
