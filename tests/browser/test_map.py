@@ -171,7 +171,12 @@ def test_drill_find_download_share_and_follow_to_a_profile(browser, live_server,
     csv = pd.read_csv(io.StringIO(csv_path.read_text(encoding="utf-8-sig")))
     frame = queries.map_values(dataset, measure="knife_crime", level="ward", period="r12",
                                value="rate").frame.set_index("code")  # fmt: skip
-    wards, footer = csv[csv["Code"].notna()], csv[csv["Code"].isna()]
+    # The table's rows, then Lambeth's own total, the wards' sum and the difference.
+    wards, footer = csv.iloc[:-3], csv.iloc[-3:]
+    assert list(footer["Ward"]) == [
+        "Lambeth's own total", "Sum of the 25 wards shown",
+        "Recorded in Lambeth but not placed in one of its wards (total minus sum)",
+    ]  # fmt: skip
     assert len(wards) == 25
     assert set(wards["Borough"]) == {"Lambeth"}
     for row in wards.itertuples(index=False):
