@@ -199,7 +199,9 @@ def users_group() -> None:
 def _accounts():
     from dashboard.auth import Accounts
 
-    return Accounts(_store(_settings()).engine)
+    settings = _settings()
+    return Accounts(_store(settings).engine, session_hours=settings.session_hours,
+                    session_idle_minutes=settings.session_idle_minutes)  # fmt: skip
 
 
 def _password() -> str:
@@ -226,7 +228,7 @@ def users_add(username: str, name: str) -> None:
 @users_group.command("password")
 @click.argument("username")
 def users_password(username: str) -> None:
-    """Set a new password; every session signed in with the old one ends."""
+    """Set a new password; every session of the account ends and its lock is lifted."""
     from dashboard.auth import AccountError
 
     try:
@@ -249,19 +251,34 @@ def users_disable(username: str) -> None:
     click.echo(f"Disabled {username}.")
 
 
+@users_group.command("unlock")
+@click.argument("username")
+@click.option("--address", default=None, help="Also lift the block of this client address.")
+def users_unlock(username: str, address: str | None) -> None:
+    """Lift the sign-in lock of an account (after too many failed attempts)."""
+    accounts = _accounts()
+    if accounts.by_username(username) is None:
+        raise click.ClickException(f"there is no active account called {username!r}")
+    cleared = accounts.unlock(username, address)
+    click.echo(f"Unlocked {username}" + (f" and address {address}" if address else "")
+               + ("." if cleared else " (nothing was locked)."))  # fmt: skip
+
+
 @users_group.command("list")
 def users_list() -> None:
-    """Staff accounts."""
+    """Staff accounts, and any sign-in lock."""
     for u in _accounts().users():
         state = "active" if u["active"] else "disabled"
-        click.echo(
-            f"{u['username']:<20} {u['name']:<30} {state}  created {u['created_at']:%Y-%m-%d}"
-        )
+        lock = f"  locked until {u['locked_until']:%H:%M} UTC" if u["locked_until"] else ""
+        click.echo(f"{u['username']:<20} {u['name']:<30} {state}  "
+                   f"created {u['created_at']:%Y-%m-%d}{lock}")  # fmt: skip
 
 
 @main.command("build-geo")
 def build_geo_command() -> None:
-    """Build the browser's boundary files (also done on first start)."""
+    """Build the browser's boundary files and their gzipped copies (also done on first
+    start)."""
+    from dashboard.services import compress_web_files
     from geo.web import build_web_layers
 
     settings = _settings()
@@ -269,18 +286,32 @@ def build_geo_command() -> None:
         raise click.UsageError("no raw-data folder: set WEC_RAW_DIR")
     for level, path in build_web_layers(settings.raw_dir, settings.web_dir).items():
         click.echo(f"{level}: {path} ({path.stat().st_size:,} bytes)")
+    for packed in compress_web_files(settings.web_dir):
+        click.echo(f"gzipped: {packed} ({packed.stat().st_size:,} bytes)")
 
 
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8050, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
-@click.option("--dev", is_flag=True, help="Flask's development server, with reloading.")
+@click.option(
+    "--dev",
+    is_flag=True,
+    help="Development mode (WEC_ENV=development): Flask's development server, with "
+    "reloading and Dash's dev tools; a random SECRET_KEY if none is set.",
+)
 def serve_command(host: str, port: int, workers: int, dev: bool) -> None:
     """Ingest on first start if nothing is published, then serve the dashboard."""
     from dashboard.services import ensure_ready
+    from dashboard.settings import InsecureSettingsError
 
+    if dev:
+        os.environ["WEC_ENV"] = "development"
     settings = _settings()
+    try:
+        settings.require_safe()
+    except InsecureSettingsError as exc:
+        raise click.ClickException(str(exc)) from None
     ensure_ready(settings)
     if dev:
         from dashboard.app import create_app

@@ -5,9 +5,8 @@ from __future__ import annotations
 import threading
 
 import pandas as pd
-from flask_login import logout_user
 
-from dashboard.auth import signed_in_name
+from dashboard.auth import end_session, signed_in_name
 from dashboard.services import DataService
 from data.dataset import Dataset
 from data.problems import ReadResult
@@ -33,7 +32,7 @@ class StaffService:
         return signed_in_name()
 
     def sign_out(self) -> None:
-        logout_user()
+        end_session()
 
     def area_register(self) -> pd.DataFrame:
         if self._register is None:

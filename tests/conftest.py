@@ -4,11 +4,15 @@ WEC_RAW_DIR); it is never copied into this repository."""
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+# The tests run as production does, so they need a strong SECRET_KEY: a random one per
+# run, never one written down; subprocesses get it through their environment.
+TEST_SECRET_KEY = os.environ.get("WEC_TEST_SECRET_KEY") or secrets.token_urlsafe(48)
 
 
 def _raw_dir() -> Path:
@@ -39,6 +43,7 @@ def published(raw_dir, tmp_path_factory):
             "WEC_DATA_DIR": str(data_dir),
             "WEC_RAW_DIR": str(raw_dir),
             "LOG_LEVEL": "WARNING",
+            "SECRET_KEY": TEST_SECRET_KEY,
             # The tests time nothing and share two cores: no warming thread beside them.
             "WEC_WARM_VIEWS": "false",
         }

@@ -18,6 +18,7 @@ from dashboard.cli import main
 from dashboard.settings import Settings
 from data.store.store import Store
 from tests import official
+from tests.conftest import TEST_SECRET_KEY
 
 PASSWORD = "a long enough password"
 
@@ -26,7 +27,7 @@ PASSWORD = "a long enough password"
 def settings(tmp_path, raw_dir):
     return Settings.from_env(
         {"WEC_DATA_DIR": str(tmp_path), "WEC_RAW_DIR": str(raw_dir), "LOG_LEVEL": "WARNING",
-         "WEC_SECURE_COOKIES": "false", "SECRET_KEY": "test-secret"}
+         "WEC_SECURE_COOKIES": "false", "SECRET_KEY": TEST_SECRET_KEY}
     )  # fmt: skip
 
 
