@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import logging
 from collections.abc import Callable
 
@@ -43,6 +44,9 @@ STATUS_WORDS = {
     "unchanged": "These files change nothing: the published version already holds them.",
     "published": "Published.",
     "discarded": "Discarded: its draft was deleted; the files are kept on record.",
+    "failed": "The check did not finish, so nothing can be published from it yet: check it again.",
+    "expired": "Its draft was deleted because a newer version was published or checked "
+    "since: check it again to make a new one.",
 }
 LEVEL_WORDS = {"london": "London", "borough": "boroughs", "ward": "wards", "lsoa": "LSOAs"}
 
@@ -136,11 +140,17 @@ def _problems_table(caption: str, problems: list[dict]):
 
 
 def file_view(f: refresh.FileCheck) -> html.Div:
-    facts = [
-        ("Format", f.format if f.recognised else "Not recognised"),
-        ("Months", f.months or "none"),
-        ("Rows read", f"{f.rows_read:,}"),
-        ("Rows rejected", f"{f.rows_rejected:,}"),
+    if f.recognised:
+        facts = [
+            ("Format", f.format),
+            ("Months", f.months or "none"),
+            ("Rows read", f"{f.rows_read:,}"),
+            ("Rows rejected", f"{f.rows_rejected:,}"),
+        ]
+    else:
+        # Nothing was read from it: counts of rows would only confuse.
+        facts = [("Format", "Not read: see the errors below")]
+    facts += [
         ("Size", f"{f.bytes / 2**20:,.2f} MB"),
         ("SHA-256", html.Span(f.sha256, className="staff-sha")),
     ]
@@ -268,6 +278,18 @@ def _table(caption: str, headers: list[str], rows: list[list], numeric: tuple[in
 
 def report_view(report: Report, status: str) -> list:
     """The whole validation report, in the order staff read it."""
+    if report.failed:
+        return [
+            html.Div(
+                [
+                    html.P(f"The check did not finish: {report.failed}.", className="staff-error"),
+                    html.P("Nothing was published and the published version is unchanged. "
+                           "Check it again; if it fails again, tell the dashboard's "
+                           "developers."),
+                ],
+                className="staff-refused",
+            )
+        ]  # fmt: skip
     errors = report.errors
     head = (
         html.Div(
@@ -296,7 +318,7 @@ def report_view(report: Report, status: str) -> list:
     children += [file_view(f) for f in report.files]
     if report.problems:
         children.append(_problems_table("Problems across the files", report.problems))
-    if report.kept or report.left_out:
+    if not errors and (report.kept or report.left_out):
         kept = ", ".join(report.kept) or "none"
         children.append(html.P(f"Published files kept in the new version: {kept}."))
         if report.left_out:
@@ -342,7 +364,8 @@ def check_view(report: Report, status: str) -> dict:
         "actions": words,
         "publish_hidden": not ready,
         "publish_text": f"Publish version {report.draft_version}" if ready else "Publish",
-        "discard_hidden": status not in ("ready", "refused", "unchanged"),
+        "discard_hidden": status not in ("ready", "refused", "unchanged", "failed", "expired"),
+        "again_hidden": status not in ("failed", "expired"),
         "preview_hidden": not measures,
         "measures": measures,
         "measure": measures[0]["value"] if measures else None,
@@ -410,6 +433,8 @@ def preview(
 
 def history_view(context: StaffContext) -> list:
     store = context.store
+    # Checks that died while nobody was watching their page are shown as failed.
+    refresh.watch_checks(store, context.check_limits)
     current = store.published_version_id()
     history = store.history()
     ever = {h["version_id"] for h in history if h["action"] in ("publish", "rollback")}
@@ -546,13 +571,52 @@ def discard(context: StaffContext, upload_id: int | None) -> str:
 
 
 def run_check(context: StaffContext, upload_id: int, progress: Callable[[float, str], None]):
-    """The background job: check an upload and say what it found."""
+    """The background job: check an upload and say what it found (or why it could not)."""
     context.for_background_job()
-    report = refresh.check_upload(
-        context.store, upload_id, context.area_register(), read=context.read, progress=progress
-    )
+    try:
+        report = refresh.check_upload(context.store, upload_id, context.area_register(),
+                                      read=context.read, progress=progress,
+                                      limits=context.check_limits)  # fmt: skip
+    except Exception as exc:  # e.g. no boundary register: the check could not start
+        log.exception("the check of upload %s could not run", upload_id)
+        report = refresh.failed_report(upload_id, None, f"it could not start ({exc})")
+        return check_view(report, "failed")
     status = context.store.upload(upload_id)["status"]
     return check_view(report, status)
+
+
+# A check that finished this long ago and has not been shown was lost on its way to the
+# page (the job's answer could not be saved): the page shows the store's copy.
+SETTLE = dt.timedelta(seconds=15)
+
+
+def watch(context: StaffContext, upload_id: int | None, now: dt.datetime | None = None):
+    """What the page shows when it looks at an upload's check in the store: nothing new
+    while it runs (PreventUpdate); the failure, with the reason, once it has died; the
+    report, if the check finished but its answer never reached the page."""
+    require_staff(context)
+    if upload_id is None:
+        raise PreventUpdate
+    upload = refresh.watch_check(context.store, int(upload_id), context.check_limits, now)
+    status = upload["status"]
+    if status in ("received", "checking"):
+        raise PreventUpdate
+    updated = upload["updated_at"]
+    updated = updated if updated.tzinfo else updated.replace(tzinfo=dt.UTC)
+    if status != "failed" and (now or dt.datetime.now(dt.UTC)) - updated < SETTLE:
+        raise PreventUpdate
+    return check_view(refresh.stored_report(upload), status)
+
+
+def check_again(context: StaffContext, upload_id: int | None) -> str:
+    user = require_staff(context)
+    if upload_id is None:
+        raise PreventUpdate
+    try:
+        refresh.check_again(context.store, int(upload_id), actor=user)
+    except (refresh.RefreshError, UploadNotFoundError) as exc:
+        return f"Not checked again: {exc}."
+    return f"Upload {upload_id} is being checked again."
 
 
 # -- registration -------------------------------------------------------------------
@@ -603,24 +667,78 @@ def register(app: Dash, context: StaffContext) -> None:
         Output(ids.STAFF_PREVIEW, "hidden"),
         Output(ids.STAFF_PREVIEW_CHOICES, "children"),
         Output(ids.STAFF_PREVIEW_CHOICE, "data"),
+        Output(ids.STAFF_CHECK_AGAIN, "hidden"),
+        Output(ids.STAFF_WATCH, "disabled"),
         Input(ids.STAFF_UPLOAD_ID, "data"),
+        Input(ids.STAFF_CHECK_REQUEST, "data"),
         background=True,
         progress=[Output(ids.STAFF_PROGRESS, "value"), Output(ids.STAFF_PROGRESS_TEXT, "children")],
         running=[(Output(ids.STAFF_UPLOAD, "disabled"), True, False)],
     )
-    def _check(set_progress, upload_id):
+    def _check(set_progress, upload_id, again):
         # The guard refused this request without a session; the job has no request.
+        if upload_id is None:
+            upload_id = (again or {}).get("upload")
         if upload_id is None:
             raise PreventUpdate
         set_progress(("0.05", "Starting the check"))
         view = run_check(context, int(upload_id),
                          lambda f, text: set_progress((f"{f:.2f}", f"{text}…")))  # fmt: skip
-        set_progress(("1", "Check finished."))
+        set_progress(("1", "Check finished." if view["again_hidden"] else
+                      "The check did not finish."))  # fmt: skip
+        return (*_shown(view), True)
+
+    def _shown(view: dict) -> tuple:
         choices = [(m["value"], m["label"]) for m in view["measures"]]
         return (view["report"], view["actions"], view["publish_hidden"], view["publish_text"],
                 view["discard_hidden"], view["preview_hidden"],
                 staff_view.preview_choices(choices, view["measure"], "borough"),
-                {"measure": view["measure"], "level": "borough"})  # fmt: skip
+                {"measure": view["measure"], "level": "borough"}, view["again_hidden"])  # fmt: skip
+
+    @app.callback(
+        Output(ids.STAFF_WATCH, "disabled", allow_duplicate=True),
+        Input(ids.STAFF_UPLOAD_ID, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def _arm(upload_id):
+        require_staff(context)
+        return upload_id is None
+
+    @app.callback(
+        Output(ids.STAFF_REPORT, "children", allow_duplicate=True),
+        Output(ids.STAFF_ACTIONS, "children", allow_duplicate=True),
+        Output(ids.STAFF_PUBLISH, "hidden", allow_duplicate=True),
+        Output(ids.STAFF_PUBLISH, "children", allow_duplicate=True),
+        Output(ids.STAFF_DISCARD, "hidden", allow_duplicate=True),
+        Output(ids.STAFF_PREVIEW, "hidden", allow_duplicate=True),
+        Output(ids.STAFF_PREVIEW_CHOICES, "children", allow_duplicate=True),
+        Output(ids.STAFF_PREVIEW_CHOICE, "data", allow_duplicate=True),
+        Output(ids.STAFF_CHECK_AGAIN, "hidden", allow_duplicate=True),
+        Output(ids.STAFF_WATCH, "disabled", allow_duplicate=True),
+        Output(ids.STAFF_PROGRESS_TEXT, "children", allow_duplicate=True),
+        Input(ids.STAFF_WATCH, "n_intervals"),
+        State(ids.STAFF_UPLOAD_ID, "data"),
+        prevent_initial_call=True,
+    )
+    def _watch(_ticks, upload_id):
+        view = watch(context, upload_id)
+        text = "Check finished." if view["again_hidden"] else "The check did not finish."
+        return (*_shown(view), True, text)
+
+    @app.callback(
+        Output(ids.STAFF_CHECK_REQUEST, "data"),
+        Output(ids.STAFF_CHECK_AGAIN, "hidden", allow_duplicate=True),
+        Output(ids.STAFF_WATCH, "disabled", allow_duplicate=True),
+        Output(ids.STAFF_REPORT, "children", allow_duplicate=True),
+        Input(ids.STAFF_CHECK_AGAIN, "n_clicks"),
+        State(ids.STAFF_UPLOAD_ID, "data"),
+        prevent_initial_call=True,
+    )
+    def _again(clicks, upload_id):
+        if not clicks:
+            raise PreventUpdate
+        message = check_again(context, upload_id)
+        return {"upload": int(upload_id), "n": clicks}, True, False, html.P(message)
 
     @app.callback(
         Output(ids.STAFF_PREVIEW_MAP, "figure"),

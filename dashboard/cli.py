@@ -143,12 +143,20 @@ def upload_command(files: tuple[Path, ...], publish: bool) -> None:  # fmt: skip
     store, actor = staff.store, _actor()
     too_big = [f for f in files if f.stat().st_size > settings.upload_max_bytes]
     if too_big:
-        raise click.UsageError(
-            ", ".join(f.name for f in too_big)
-            + f": over the limit of {settings.upload_max_bytes:,} bytes (WEC_UPLOAD_MAX_BYTES)"
-        )
+        click.echo(", ".join(f.name for f in too_big) + f": over the limit of "
+                   f"{settings.upload_max_bytes:,} bytes (WEC_UPLOAD_MAX_BYTES). Nothing was "
+                   "uploaded.", err=True)  # fmt: skip
+        sys.exit(1)
+    if publish and store.published_version_id() is None:
+        click.echo(f"Refused: {refresh.NOTHING_PUBLISHED}.", err=True)
+        sys.exit(1)
     upload_id = store.add_upload([(f.name, f.read_bytes()) for f in files], actor=actor)
-    report = refresh.check_upload(store, upload_id, staff.area_register(), read=staff.read)
+    report = refresh.check_upload(store, upload_id, staff.area_register(), read=staff.read,
+                                  limits=staff.check_limits)  # fmt: skip
+    if report.failed:
+        click.echo(f"Upload {upload_id}: the check did not finish: {report.failed}. Nothing "
+                   "was published.", err=True)  # fmt: skip
+        sys.exit(1)
     for f in report.files:
         click.echo(f"{f.name}: {f.format}, months {f.months or 'none'}, {f.rows_read:,} rows "
                    f"read, {f.rows_rejected:,} rejected, sha256 {f.sha256[:12]}")  # fmt: skip
@@ -189,6 +197,37 @@ def upload_command(files: tuple[Path, ...], publish: bool) -> None:  # fmt: skip
         click.echo(f"Published version {done.version_id}.")
     else:
         click.echo(f"Publish it with: wec publish {report.draft_version}")
+
+
+@main.command("gc")
+@click.option(
+    "--older-than-days",
+    type=float,
+    default=None,
+    help="Delete drafts made over this many days ago (default: WEC_DRAFT_RETENTION_DAYS).",
+)
+def gc_command(older_than_days: float | None) -> None:
+    """Delete unpublished drafts nobody can publish any more, and old kept reads; fail
+    checks whose worker has died. Published versions are always kept."""
+    import datetime as dt
+
+    from dashboard.services import DataService
+    from dashboard.staff import StaffService
+    from data import refresh
+
+    settings = _settings()
+    staff = StaffService(DataService(settings))
+    days = settings.draft_retention_days if older_than_days is None else older_than_days
+    failed = refresh.watch_checks(staff.store, staff.check_limits)
+    removed = refresh.collect_garbage(
+        staff.store, older_than=dt.timedelta(days=days), actor=_actor()
+    )
+    pruned = staff.cache.prune()
+    for upload_id in failed:
+        click.echo(f"Upload {upload_id}: its check had stopped; marked failed.")
+    click.echo(f"Deleted {len(removed)} unpublished drafts made over {days:g} days ago"
+               + (f" (versions {', '.join(map(str, removed))})" if removed else "")
+               + f", and {pruned} kept file reads no longer used.")  # fmt: skip
 
 
 @main.group("users")

@@ -17,6 +17,7 @@ import logging
 import os
 import shutil
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
@@ -75,6 +76,25 @@ class ReadCache:
         return _renamed(result, source.name)
 
     # -- disk -------------------------------------------------------------------
+
+    def prune(self) -> int:
+        """Delete the kept answers no key can ask for any more (another month's or
+        another reader revision's); returns how many were deleted."""
+        if self.directory is None or not self.directory.is_dir():
+            return 0
+        current = f"-r{self.revision}-{self._today():%Y%m}"
+        gone = 0
+        for entry in self.directory.iterdir():
+            if entry.is_dir() and not entry.name.startswith(".") and entry.name.endswith(current):
+                continue
+            if entry.name.startswith(".") and entry.stat().st_mtime > time.time() - 3600:
+                continue  # being written now
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            gone += 1
+        return gone
 
     def _path(self, key: str) -> Path | None:
         return None if self.directory is None else self.directory / key
