@@ -125,6 +125,8 @@ class ReadCache:
             meta=info["meta"],
             area_rows=info["area_rows"],
             area_column=info["area_column"],
+            area_names=info.get("area_names", {}),
+            area_name_column=info.get("area_name_column"),
         )
 
     def _save(self, key: str, result: ReadResult) -> None:
@@ -146,6 +148,8 @@ class ReadCache:
                 "meta": result.meta,
                 "area_rows": result.area_rows,
                 "area_column": result.area_column,
+                "area_names": result.area_names,
+                "area_name_column": result.area_name_column,
             }
             (tmp / "info.json").write_text(json.dumps(info, default=str))
             # A whole entry appears at once; another process may have written it first.
@@ -185,4 +189,6 @@ def _renamed(result: ReadResult, name: str) -> ReadResult:
         meta=result.meta,
         area_rows=result.area_rows,
         area_column=result.area_column,
+        area_names=result.area_names,
+        area_name_column=result.area_name_column,
     )

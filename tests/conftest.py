@@ -8,6 +8,19 @@ import secrets
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# One Hypothesis profile for the whole suite: no deadline anywhere (a test that passes
+# on an idle machine must not fail on a busy one), and in CI the same examples every
+# run with no example database, so a failure there is a failure of the code.
+hypothesis_settings.register_profile(
+    "wec",
+    deadline=None,
+    derandomize=bool(os.environ.get("CI")),
+    database=None if os.environ.get("CI") else hypothesis_settings.default.database,
+    print_blob=True,
+)
+hypothesis_settings.load_profile("wec")
 
 REPO = Path(__file__).resolve().parents[1]
 # The tests run as production does, so they need a strong SECRET_KEY: a random one per

@@ -151,3 +151,23 @@ def test_a_real_workbook_still_reads(raw_dir):
 def test_files_that_are_not_what_they_say_are_refused_with_a_reason(name, content):
     problems = refused(name, content)
     assert all(p["file"] == name for p in problems)
+
+
+def test_a_formula_in_a_name_column_is_reported_and_the_register_name_kept(raw_dir):
+    from data.canonical import build_tables
+    from geo.register import area_register
+
+    register = area_register(raw_dir)
+    month = official.dashboard_frame(raw_dir, only="2026-02")
+    lambeth = month["Area code"] == "E09000022"
+    month.loc[lambeth, "Area name"] = '=HYPERLINK("https://example.org","Lambeth")'
+    result = read_source(SourceFile("feb.csv", official.to_csv(month)))
+    assert result.ok
+    tables, problems = build_tables([("feb.csv", result)], register)
+    (named,) = [p for p in problems if "named differently" in p.reason]
+    assert named.severity == "warning"
+    assert named.column == "Area name"
+    assert "E09000022: the file says '=HYPERLINK(" in named.reason
+    assert "the register 'Lambeth'" in named.reason
+    names = tables.areas.set_index("code")["name"]
+    assert names["E09000022"] == "Lambeth"
