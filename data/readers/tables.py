@@ -214,7 +214,8 @@ def _check_zip(name: str, raw: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        # (NotImplementedError: a damaged header claiming a zip version nobody writes.)
         _fail(name, f"the workbook cannot be opened: it is not a whole XLSX file ({exc})")
     if len(members) > XLSX_MAX_MEMBERS:
         _fail(name, f"the workbook holds {len(members):,} parts; a real one holds a few dozen")
@@ -271,6 +272,10 @@ def _cell_text(value: object) -> object:
 def _read_parquet(name: str, raw: bytes) -> tuple[pd.DataFrame, list[Problem]]:
     try:
         table = pq.read_table(io.BytesIO(raw))
+        table.column_names  # noqa: B018 - decoded here: a damaged schema fails now
+    except UnicodeDecodeError:
+        _fail(name, "the Parquet file cannot be read: its column names are not UTF-8 text",
+              row=1)  # fmt: skip
     except Exception as exc:  # pyarrow raises ArrowInvalid and OSError subclasses
         _fail(name, f"the Parquet file cannot be read: {exc}")
     _too_wide(name, table.num_columns)

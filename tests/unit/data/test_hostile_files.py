@@ -171,3 +171,45 @@ def test_a_formula_in_a_name_column_is_reported_and_the_register_name_kept(raw_d
     assert "the register 'Lambeth'" in named.reason
     names = tables.areas.set_index("code")["name"]
     assert names["E09000022"] == "Lambeth"
+
+
+@pytest.mark.parametrize(
+    "count", ["9" * 400, "1" + "0" * 30, "9223372036854775808", "99999999999999999"]
+)
+def test_a_count_too_large_to_be_exact_is_refused_not_wrapped_or_rounded(count):
+    row = ROW.copy()
+    row[-1] = count
+    problems = refused("big.csv", csv_of([HEADER, ROW, row]))
+    assert any("is too large" in p["reason"] and p["row"] == 3 for p in problems)
+
+
+def test_a_population_or_victim_count_too_large_is_refused(raw_dir):
+    lines = (raw_dir / official.CENSUS).read_bytes().decode().splitlines()
+    london = [line for line in lines[1:] if ",E09" in line]
+    cells = london[0].split(",")
+    cells[4] = "9" * 25
+    census = "\n".join([lines[0], ",".join(cells), *london[1:]]).encode()
+    assert any("number of residents" in p["reason"] for p in refused("census.csv", census))
+    homicide = (raw_dir / "mps_homicide/Homicides_2003_2023.csv").read_bytes().decode()
+    header, first, *rest = homicide.splitlines()
+    column = [c.strip() for c in header.split(",")].index("Count of Victims")
+    cells = first.split(",")
+    cells[column] = "9" * 400
+    problems = refused("homicide.csv", "\n".join([header, ",".join(cells), *rest[:50]]).encode())
+    assert any("count of victims" in p["reason"] for p in problems)
+
+
+def test_a_workbook_claiming_an_unknown_zip_version_is_refused():
+    genuine = bytearray(official.to_xlsx(pd.DataFrame([ROW], columns=HEADER)))
+    central = genuine.rfind(b"PK\x01\x02")
+    genuine[central + 6] = 105  # "needed to extract": zip version 10.5
+    (problem,) = refused("odd.xlsx", bytes(genuine))
+    assert "not a whole XLSX file" in problem["reason"]
+
+
+def test_parquet_column_names_that_are_not_utf8_are_refused():
+    content = bytearray(_parquet(pa.array(["Lambeth", "Lambeth"])))
+    at = content.rfind(b"area_name")
+    content[at] = 0xEB
+    problems = refused("names.parquet", bytes(content))
+    assert all(p["file"] == "names.parquet" for p in problems)
