@@ -55,15 +55,20 @@ def main() -> int:
     rng = random.Random(args.seed)
     tally = fuzzing.Tally()
     uploads = {"passed": 0, "refused": 0, "unchanged": 0, "failed": 0, "published changed": 0}
+    slowest_upload = (0.0, "")
     started = time.perf_counter()
     pool = fuzzing.seeds(args.raw_dir)
     for i, (mutation, name, content, what) in enumerate(fuzzing.cases(rng, pool, args.cases)):
         outcome, seconds, detail = fuzzing.read_case(name, content)
         tally.add(mutation, outcome, seconds, f"{what} {detail}".strip())
         if args.upload_every and i % args.upload_every == 0 and content:
+            upload_started = time.perf_counter()
             upload = store.add_upload([(name, content)], actor="fuzz")
             report = refresh.check_upload(store, upload, register, read=read_source,
                                           limits=refresh.CheckLimits(retention=None))  # fmt: skip
+            took = time.perf_counter() - upload_started
+            if took > slowest_upload[0]:
+                slowest_upload = (took, what)
             status = store.upload(upload)["status"]
             uploads[{"ready": "passed"}.get(status, status)] += 1
             if report.failed:
@@ -85,7 +90,8 @@ def main() -> int:
     print("\nby mutation (accepted / refused / internal / crash / hang):")
     for mutation, counts in sorted(tally.by_mutation.items()):
         print(f"  {mutation:<17} " + " / ".join(f"{counts[o]:,}" for o in fuzzing.OUTCOMES))
-    print("\nthrough the whole upload path: " + ", ".join(f"{k} {v}" for k, v in uploads.items()))
+    print("\nthrough the whole upload path: " + ", ".join(f"{k} {v}" for k, v in uploads.items())
+          + f"; slowest check {slowest_upload[0]:.1f} s ({slowest_upload[1][:80]})")  # fmt: skip
     for failure in tally.failures[:20]:
         print("FAILURE", failure[:300])
     bad = tally.counts["internal"] + tally.counts["crash"] + tally.counts["hang"]
