@@ -5,6 +5,7 @@ from dashboard.services import ensure_ready
 from dashboard.settings import Settings
 
 settings = Settings.from_env()
+settings.require_safe()  # before the first ingest: a weak SECRET_KEY stops the start at once
 ensure_ready(settings)
 app = create_app(settings)
 server = app.server

@@ -11,6 +11,7 @@ import pandas as pd
 from data.dataset import Dataset
 from data.problems import ReadResult
 from data.readers import SourceFile
+from data.refresh import CheckLimits
 from data.store.store import Store
 from geo.weights import Contiguity
 
@@ -63,6 +64,8 @@ class StaffContext(Protocol):
     store: Store
     upload_max_bytes: int
     max_upload_files: int
+    # How a background check is watched (heartbeat, stall, timeout) and drafts kept.
+    check_limits: CheckLimits
 
     def staff_user(self) -> str | None:
         """The signed-in member of staff, checked on the server; None for anyone else."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import Dash, html
 from flask import abort, request, send_file
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from callbacks import (
     about,
@@ -17,8 +18,9 @@ from callbacks import (
     young_people,
 )
 from callbacks import map as map_page
-from dashboard import auth, logs
+from dashboard import auth, headers, logs
 from dashboard.background import background_manager
+from dashboard.limits import BodyCap
 from dashboard.services import DataService, web_file
 from dashboard.settings import Settings
 from dashboard.staff import StaffService
@@ -40,6 +42,7 @@ def index_string(dash_default: str) -> str:
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Dash:
     settings = settings or Settings.from_env()
     logs.configure(settings.log_level)
+    settings.require_safe()
     service = DataService(settings, store)
     manager = background_manager(settings)
 
@@ -60,11 +63,19 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         ],
     )
     app.server.config.update(SECRET_KEY=settings.secret_key)
-    accounts = auth.Accounts(service.store.engine)
-    # Signed-in staff may send files: a few at once, base64 (4/3 of their size).
-    body_limit = settings.upload_max_files * settings.upload_max_bytes * 4 // 3 + 1024 * 1024
-    auth.install(app.server, accounts, secure_cookies=settings.secure_cookies,
-                 body_limit=body_limit)  # fmt: skip
+    accounts = auth.Accounts(service.store.engine, session_hours=settings.session_hours,
+                             session_idle_minutes=settings.session_idle_minutes)  # fmt: skip
+    # Every body is counted as it is read: 1 MB for the public, an upload for staff.
+    server = app.server
+    server.wsgi_app = BodyCap(server.wsgi_app, limit=settings.public_body_max_bytes,
+                              ceiling=settings.staff_body_max_bytes)  # fmt: skip
+    if settings.proxy_hops:
+        # The client's address and scheme from the trusted proxies' headers only.
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxy_hops,
+                                   x_proto=settings.proxy_hops)  # fmt: skip
+    auth.install(server, accounts, secure_cookies=settings.secure_cookies,
+                 public_body_limit=settings.public_body_max_bytes,
+                 staff_body_limit=settings.staff_body_max_bytes)  # fmt: skip
     app.server.extensions["wec_accounts"] = accounts
     app.server.extensions["wec"] = service
     app.index_string = index_string(app.index_string)
@@ -106,6 +117,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     ):
         page_callbacks.register(app, service)
     staff.register(app, StaffService(service))
+    headers.install(app, secure=settings.secure_cookies, development=settings.development)
     # For Celery workers: `celery -A app:celery_app worker` (only with REDIS_URL).
     app.celery_app = getattr(manager, "handle", None) if settings.redis_url else None
     return app

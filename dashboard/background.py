@@ -17,6 +17,11 @@ from dashboard.settings import Settings
 
 # A kept result is dropped after this long unused.
 EXPIRE_SECONDS = 3600
+# The disk cache is a SQLite file shared by every worker and job: on a busy machine a
+# write may wait behind others, so it waits up to this long (diskcache's default is
+# 60 s) before giving up. A check whose answer is still lost is shown from the store
+# (the page's watcher), so a timeout here costs a few seconds, never the check.
+DISKCACHE_TIMEOUT_SECONDS = 120
 
 
 def background_manager(settings: Settings):
@@ -27,7 +32,7 @@ def background_manager(settings: Settings):
     import diskcache
 
     settings.background_dir.mkdir(parents=True, exist_ok=True)
-    cache = diskcache.Cache(str(settings.background_dir))
+    cache = diskcache.Cache(str(settings.background_dir), timeout=DISKCACHE_TIMEOUT_SECONDS)
     return DiskcacheManager(cache, expire=EXPIRE_SECONDS)
 
 
@@ -40,5 +45,8 @@ def celery_app(settings: Settings):
         result_expires=EXPIRE_SECONDS,
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
+        # A check still running a minute past its timeout has been declared failed
+        # already (dashboard: WEC_CHECK_TIMEOUT_SECONDS): the worker stops it (prefork pool).
+        task_time_limit=settings.check_timeout_seconds + 60,
     )
     return app

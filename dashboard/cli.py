@@ -146,12 +146,20 @@ def upload_command(files: tuple[Path, ...], publish: bool) -> None:  # fmt: skip
     store, actor = staff.store, _actor()
     too_big = [f for f in files if f.stat().st_size > settings.upload_max_bytes]
     if too_big:
-        raise click.UsageError(
-            ", ".join(f.name for f in too_big)
-            + f": over the limit of {settings.upload_max_bytes:,} bytes (WEC_UPLOAD_MAX_BYTES)"
-        )
+        click.echo(", ".join(f.name for f in too_big) + f": over the limit of "
+                   f"{settings.upload_max_bytes:,} bytes (WEC_UPLOAD_MAX_BYTES). Nothing was "
+                   "uploaded.", err=True)  # fmt: skip
+        sys.exit(1)
+    if publish and store.published_version_id() is None:
+        click.echo(f"Refused: {refresh.NOTHING_PUBLISHED}.", err=True)
+        sys.exit(1)
     upload_id = store.add_upload([(f.name, f.read_bytes()) for f in files], actor=actor)
-    report = refresh.check_upload(store, upload_id, staff.area_register(), read=staff.read)
+    report = refresh.check_upload(store, upload_id, staff.area_register(), read=staff.read,
+                                  limits=staff.check_limits)  # fmt: skip
+    if report.failed:
+        click.echo(f"Upload {upload_id}: the check did not finish: {report.failed}. Nothing "
+                   "was published.", err=True)  # fmt: skip
+        sys.exit(1)
     for f in report.files:
         click.echo(f"{f.name}: {f.format}, months {f.months or 'none'}, {f.rows_read:,} rows "
                    f"read, {f.rows_rejected:,} rejected, sha256 {f.sha256[:12]}")  # fmt: skip
@@ -194,6 +202,37 @@ def upload_command(files: tuple[Path, ...], publish: bool) -> None:  # fmt: skip
         click.echo(f"Publish it with: wec publish {report.draft_version}")
 
 
+@main.command("gc")
+@click.option(
+    "--older-than-days",
+    type=float,
+    default=None,
+    help="Delete drafts made over this many days ago (default: WEC_DRAFT_RETENTION_DAYS).",
+)
+def gc_command(older_than_days: float | None) -> None:
+    """Delete unpublished drafts nobody can publish any more, and old kept reads; fail
+    checks whose worker has died. Published versions are always kept."""
+    import datetime as dt
+
+    from dashboard.services import DataService
+    from dashboard.staff import StaffService
+    from data import refresh
+
+    settings = _settings()
+    staff = StaffService(DataService(settings))
+    days = settings.draft_retention_days if older_than_days is None else older_than_days
+    failed = refresh.watch_checks(staff.store, staff.check_limits)
+    removed = refresh.collect_garbage(
+        staff.store, older_than=dt.timedelta(days=days), actor=_actor()
+    )
+    pruned = staff.cache.prune()
+    for upload_id in failed:
+        click.echo(f"Upload {upload_id}: its check had stopped; marked failed.")
+    click.echo(f"Deleted {len(removed)} unpublished drafts made over {days:g} days ago"
+               + (f" (versions {', '.join(map(str, removed))})" if removed else "")
+               + f", and {pruned} kept file reads no longer used.")  # fmt: skip
+
+
 @main.group("users")
 def users_group() -> None:
     """Staff accounts for the staff area (/staff)."""
@@ -202,7 +241,9 @@ def users_group() -> None:
 def _accounts():
     from dashboard.auth import Accounts
 
-    return Accounts(_store(_settings()).engine)
+    settings = _settings()
+    return Accounts(_store(settings).engine, session_hours=settings.session_hours,
+                    session_idle_minutes=settings.session_idle_minutes)  # fmt: skip
 
 
 def _password() -> str:
@@ -229,7 +270,7 @@ def users_add(username: str, name: str) -> None:
 @users_group.command("password")
 @click.argument("username")
 def users_password(username: str) -> None:
-    """Set a new password; every session signed in with the old one ends."""
+    """Set a new password; every session of the account ends and its lock is lifted."""
     from dashboard.auth import AccountError
 
     try:
@@ -252,20 +293,34 @@ def users_disable(username: str) -> None:
     click.echo(f"Disabled {username}.")
 
 
+@users_group.command("unlock")
+@click.argument("username")
+@click.option("--address", default=None, help="Also lift the block of this client address.")
+def users_unlock(username: str, address: str | None) -> None:
+    """Lift the sign-in lock of an account (after too many failed attempts)."""
+    accounts = _accounts()
+    if accounts.by_username(username) is None:
+        raise click.ClickException(f"there is no active account called {username!r}")
+    cleared = accounts.unlock(username, address)
+    click.echo(f"Unlocked {username}" + (f" and address {address}" if address else "")
+               + ("." if cleared else " (nothing was locked)."))  # fmt: skip
+
+
 @users_group.command("list")
 def users_list() -> None:
-    """Staff accounts."""
+    """Staff accounts, and any sign-in lock."""
     for u in _accounts().users():
         state = "active" if u["active"] else "disabled"
-        click.echo(
-            f"{u['username']:<20} {u['name']:<30} {state}  created {u['created_at']:%Y-%m-%d}"
-        )
+        lock = f"  locked until {u['locked_until']:%H:%M} UTC" if u["locked_until"] else ""
+        click.echo(f"{u['username']:<20} {u['name']:<30} {state}  "
+                   f"created {u['created_at']:%Y-%m-%d}{lock}")  # fmt: skip
 
 
 @main.command("build-geo")
 def build_geo_command() -> None:
-    """Build the browser's boundary files and the neighbours of wards and small areas
-    (also done on first start)."""
+    """Build the browser's boundary files, their gzipped copies and the neighbours of
+    wards and small areas (also done on first start)."""
+    from dashboard.services import compress_web_files
     from geo.web import build_web_layers
     from geo.weights import build_weights
 
@@ -276,18 +331,32 @@ def build_geo_command() -> None:
         click.echo(f"{level}: {path} ({path.stat().st_size:,} bytes)")
     for level, path in build_weights(settings.raw_dir, settings.weights_dir).items():
         click.echo(f"{level} neighbours: {path} ({path.stat().st_size:,} bytes)")
+    for packed in compress_web_files(settings.web_dir):
+        click.echo(f"gzipped: {packed} ({packed.stat().st_size:,} bytes)")
 
 
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8050, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
-@click.option("--dev", is_flag=True, help="Flask's development server, with reloading.")
+@click.option(
+    "--dev",
+    is_flag=True,
+    help="Development mode (WEC_ENV=development): Flask's development server, with "
+    "reloading and Dash's dev tools; a random SECRET_KEY if none is set.",
+)
 def serve_command(host: str, port: int, workers: int, dev: bool) -> None:
     """Ingest on first start if nothing is published, then serve the dashboard."""
     from dashboard.services import ensure_ready
+    from dashboard.settings import InsecureSettingsError
 
+    if dev:
+        os.environ["WEC_ENV"] = "development"
     settings = _settings()
+    try:
+        settings.require_safe()
+    except InsecureSettingsError as exc:
+        raise click.ClickException(str(exc)) from None
     ensure_ready(settings)
     if dev:
         from dashboard.app import create_app

@@ -11,6 +11,7 @@ import gzip
 import json
 import logging
 import os
+import tempfile
 import threading
 from pathlib import Path
 
@@ -147,13 +148,50 @@ def ensure_ready(settings: Settings, store: Store | None = None) -> None:
     if raw is not None:
         # Rebuilt only when a boundary or postcode file has changed.
         build_weights(raw, settings.weights_dir)
+    compress_web_files(settings.web_dir)
+
+
+def compress_web_files(web_dir: Path) -> list[Path]:
+    """Gzip every boundary file beside itself, once, before anything is served.
+
+    Returns the compressed files written now (those already there are kept).
+    """
+    if not web_dir.is_dir():
+        return []
+    written = []
+    for path in sorted(web_dir.iterdir()):
+        if path.is_file() and path.suffix == ".geojson":
+            packed = path.with_name(path.name + ".gz")
+            if not packed.exists():
+                _write_atomically(packed, gzip.compress(path.read_bytes(), compresslevel=9,
+                                                        mtime=0))  # fmt: skip
+                written.append(packed)
+    return written
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    """Write under a name no other thread or process uses, then rename: a reader sees
+    the whole file or none of it."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def web_file(settings: Settings, name: str, *, gzip_ok: bool = False) -> tuple[Path, bool] | None:
-    """A built boundary file, gzipped beside it on first request when the browser takes gzip.
+    """A built boundary file, or its gzipped copy when the browser takes gzip.
 
-    Returns the path to send and whether it is the gzipped copy.
+    The copies are made at build time (`ensure_ready`, `wec build-geo`); one missing
+    (a folder built by hand) is made here, written atomically, so threads and workers
+    asking at once each get a whole file. Returns the path to send and whether it is
+    the gzipped copy.
     """
+    if len(name) > 200 or "\x00" in name:
+        return None
     path = (settings.web_dir / name).resolve()
     if path.parent != settings.web_dir.resolve() or not path.is_file() or path.suffix == ".gz":
         return None
@@ -161,7 +199,5 @@ def web_file(settings: Settings, name: str, *, gzip_ok: bool = False) -> tuple[P
         return path, False
     packed = path.with_name(path.name + ".gz")
     if not packed.exists():
-        tmp = packed.with_name(f"{packed.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
-        tmp.replace(packed)
+        _write_atomically(packed, gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
     return packed, True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,6 +28,43 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+DEVELOPMENT = "development"
+# A SECRET_KEY signs every session and CSRF token: anyone who knows it can sign in as
+# any member of staff. Outside development it must be long, varied, and not a value
+# anyone has published.
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_DISTINCT = 10
+KNOWN_SECRETS = frozenset(
+    {"dev-only-not-secret", "changeme", "change-me", "secret", "secret-key", "test-secret"}
+)
+
+
+class InsecureSettingsError(RuntimeError):
+    """The settings are not safe to serve the public with; the message says why."""
+
+
+def secret_key_problem(key: str | None) -> str | None:
+    """Why a SECRET_KEY is not strong enough for production, or None if it is."""
+    hint = (
+        "set SECRET_KEY to a random value of at least "
+        f"{MIN_SECRET_LENGTH} characters, for example the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`, and keep it out "
+        "of the repository"
+    )
+    if not key:
+        return f"SECRET_KEY is not set: {hint}"
+    if key.strip().lower() in KNOWN_SECRETS:
+        return f"SECRET_KEY is a published placeholder value: {hint}"
+    if len(key) < MIN_SECRET_LENGTH:
+        return f"SECRET_KEY has {len(key)} characters: {hint}"
+    if len(set(key)) < MIN_SECRET_DISTINCT:
+        return (
+            f"SECRET_KEY uses only {len(set(key))} different characters "
+            f"(at least {MIN_SECRET_DISTINCT} are needed): {hint}"
+        )
+    return None
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -44,6 +82,23 @@ class Settings:
     secure_cookies: bool = True
     celery_queue: str = "wec"
     cache_threshold: int = 500
+    # "production" (any value but "development") refuses a weak SECRET_KEY.
+    environment: str = "production"
+    # Whether SECRET_KEY was given (in development a random one is made per process).
+    secret_key_set: bool = True
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted.
+    proxy_hops: int = 0
+    # The largest request body from anyone not signed in (staff uploads: see above).
+    public_body_max_bytes: int = 1024 * 1024
+    # Staff sessions end this long after sign-in, or after this long unused.
+    session_hours: float = 8.0
+    session_idle_minutes: float = 30.0
+    # A background check that has not been heard from for this long has died; one
+    # running longer than the timeout is stopped being waited for.
+    check_stall_seconds: int = 30
+    check_timeout_seconds: int = 600
+    # Unpublished drafts nobody can publish any more are deleted after this long.
+    draft_retention_days: float = 7.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -52,6 +107,11 @@ class Settings:
         raw = env.get("WEC_RAW_DIR")
         raw_dir = Path(raw).resolve() if raw else default_raw_dir()
         redis_url = env.get("REDIS_URL") or None
+        environment = (env.get("WEC_ENV") or "production").strip().lower()
+        secret_key = env.get("SECRET_KEY") or ""
+        if not secret_key and environment == DEVELOPMENT:
+            # Sessions of a development server end when it restarts; nobody can forge them.
+            secret_key = secrets.token_urlsafe(48)
         return cls(
             data_dir=data_dir,
             raw_dir=raw_dir,
@@ -62,7 +122,7 @@ class Settings:
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             ingest_on_start=_flag(env.get("WEC_INGEST_ON_START"), True),
             warm_views=_flag(env.get("WEC_WARM_VIEWS"), True),
-            secret_key=env.get("SECRET_KEY") or "dev-only-not-secret",
+            secret_key=secret_key,
             upload_max_bytes=int(env.get("WEC_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024))),
             upload_max_files=int(env.get("WEC_UPLOAD_MAX_FILES", "10")),
             # Off only for plain-HTTP development: browsers then drop Secure cookies.
@@ -70,10 +130,40 @@ class Settings:
             celery_queue=env.get("WEC_CELERY_QUEUE") or "wec",
             # Views kept in each process's own cache before the oldest are dropped.
             cache_threshold=int(env.get("WEC_CACHE_THRESHOLD", "500")),
+            environment=environment,
+            secret_key_set=bool(env.get("SECRET_KEY")),
+            proxy_hops=int(env.get("WEC_PROXY_HOPS") or "0"),
+            public_body_max_bytes=int(env.get("WEC_PUBLIC_BODY_MAX_BYTES") or str(1024 * 1024)),
+            session_hours=float(env.get("WEC_SESSION_HOURS") or "8"),
+            session_idle_minutes=float(env.get("WEC_SESSION_IDLE_MINUTES") or "30"),
+            check_stall_seconds=int(env.get("WEC_CHECK_STALL_SECONDS") or "30"),
+            check_timeout_seconds=int(env.get("WEC_CHECK_TIMEOUT_SECONDS") or "600"),
+            draft_retention_days=float(env.get("WEC_DRAFT_RETENTION_DAYS") or "7"),
         )
 
     def with_(self, **changes) -> Settings:
         return replace(self, **changes)
+
+    @property
+    def development(self) -> bool:
+        return self.environment == DEVELOPMENT
+
+    @property
+    def staff_body_max_bytes(self) -> int:
+        """The largest request body from signed-in staff: a full upload, base64-encoded
+        (4/3 of its size), plus room for the rest of the callback request."""
+        return self.upload_max_files * self.upload_max_bytes * 4 // 3 + 1024 * 1024
+
+    def require_safe(self) -> None:
+        """Refuse to serve outside development with settings anyone could exploit."""
+        if self.development:
+            return
+        problem = secret_key_problem(self.secret_key)
+        if problem:
+            raise InsecureSettingsError(
+                f"{problem}. (For a development server on your own machine, set "
+                "WEC_ENV=development or run `wec serve --dev`.)"
+            )
 
     @property
     def reads_dir(self) -> Path:

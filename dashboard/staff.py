@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pandas as pd
-from flask_login import logout_user
 
-from dashboard.auth import signed_in_name
+from dashboard.auth import end_session, signed_in_name
 from dashboard.services import DataService
 from data.dataset import Dataset
 from data.problems import ReadResult
 from data.readcache import ReadCache
 from data.readers import SourceFile
-from data.refresh import READ_REVISION
+from data.refresh import READ_REVISION, CheckLimits
 from geo.register import area_register
 
 
@@ -24,6 +24,11 @@ class StaffService:
         self.store = service.store
         self.upload_max_bytes = self.settings.upload_max_bytes
         self.max_upload_files = self.settings.upload_max_files
+        self.check_limits = CheckLimits.for_stall(
+            self.settings.check_stall_seconds,
+            timeout_seconds=self.settings.check_timeout_seconds,
+            retention=dt.timedelta(days=self.settings.draft_retention_days),
+        )
         self.cache = ReadCache(self.settings.reads_dir, READ_REVISION)
         self._register: pd.DataFrame | None = None
         self._lock = threading.Lock()
@@ -33,7 +38,7 @@ class StaffService:
         return signed_in_name()
 
     def sign_out(self) -> None:
-        logout_user()
+        end_session()
 
     def area_register(self) -> pd.DataFrame:
         if self._register is None:

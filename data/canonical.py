@@ -10,6 +10,7 @@ added together; London is the sum of the borough level, unallocated rows include
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 
 import pandas as pd
@@ -221,6 +222,49 @@ def with_young_band(population: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([population, summed[frames.POPULATION_COLUMNS]], ignore_index=True)
 
 
+def name_key(name: str) -> str:
+    """An area name as compared with the register's: case, punctuation, apostrophes,
+    "&" and a trailing "(...)" (the MPS's "Abbey (KG)") do not count."""
+    text = str(name).lower().replace("&", " and ").replace("'", "").replace("\u2019", "")
+    text = re.sub(r"\s*\([^)]*\)\s*$", "", text)
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+NAMES_SHOWN = 3
+
+
+def check_area_names(result: ReadResult, file: str, register: pd.DataFrame) -> list[Problem]:
+    """A warning when the file names areas differently from the boundary register.
+
+    The register's names are the ones every page shows, so this changes nothing for
+    the public; staff are told, because a different name can mean a renamed ward, an
+    old file, or a cell holding something else (a spreadsheet formula, say).
+    """
+    if not result.area_names:
+        return []
+    names = register.drop_duplicates("code").set_index("code")["name"]
+    differ = [
+        (code, written, str(names[code]))
+        for code, written in sorted(result.area_names.items())
+        if code in names.index and name_key(written) != name_key(names[code])
+    ]
+    if not differ:
+        return []
+    shown = "; ".join(f"{code}: the file says {written!r}, the register {known!r}"
+                      for code, written, known in differ[:NAMES_SHOWN])  # fmt: skip
+    more = f" (and {len(differ) - NAMES_SHOWN} more)" if len(differ) > NAMES_SHOWN else ""
+    return [
+        Problem(
+            file,
+            f"{len(differ)} area{'s are' if len(differ) != 1 else ' is'} named differently "
+            f"from the boundary register, whose names the dashboard shows: {shown}{more}",
+            None,
+            result.area_name_column,
+            "warning",
+        )
+    ]
+
+
 def check_area_codes(result: ReadResult, file: str, register: pd.DataFrame) -> list[Problem]:
     """Every mapped code a file uses must be a known area of its level."""
     if result.frame.empty or "area_code" not in result.frame.columns:
@@ -260,6 +304,7 @@ def build_tables(
         problems.extend(result.problems)
         if result.kind in COUNT_KINDS:
             problems.extend(check_area_codes(result, name, register))
+            problems.extend(check_area_names(result, name, register))
             count_parts.append((result.frame, result.coverage))
         elif result.kind == "survey":
             survey_parts.append(result.frame)

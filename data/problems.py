@@ -78,6 +78,11 @@ class ReadResult:
     # holding it, so a code the boundaries do not know is reported at its place.
     area_rows: dict[str, int] = field(default_factory=dict)
     area_column: str | None = None
+    # For files that name their areas: the name the file gives each mapped code (its
+    # first row's), and that column's header. The dashboard shows the boundary
+    # register's names; a report says where the file's differ.
+    area_names: dict[str, str] = field(default_factory=dict)
+    area_name_column: str | None = None
 
     @property
     def errors(self) -> list[Problem]:

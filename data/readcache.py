@@ -17,6 +17,7 @@ import logging
 import os
 import shutil
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
@@ -76,6 +77,25 @@ class ReadCache:
 
     # -- disk -------------------------------------------------------------------
 
+    def prune(self) -> int:
+        """Delete the kept answers no key can ask for any more (another month's or
+        another reader revision's); returns how many were deleted."""
+        if self.directory is None or not self.directory.is_dir():
+            return 0
+        current = f"-r{self.revision}-{self._today():%Y%m}"
+        gone = 0
+        for entry in self.directory.iterdir():
+            if entry.is_dir() and not entry.name.startswith(".") and entry.name.endswith(current):
+                continue
+            if entry.name.startswith(".") and entry.stat().st_mtime > time.time() - 3600:
+                continue  # being written now
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            gone += 1
+        return gone
+
     def _path(self, key: str) -> Path | None:
         return None if self.directory is None else self.directory / key
 
@@ -105,6 +125,8 @@ class ReadCache:
             meta=info["meta"],
             area_rows=info["area_rows"],
             area_column=info["area_column"],
+            area_names=info.get("area_names", {}),
+            area_name_column=info.get("area_name_column"),
         )
 
     def _save(self, key: str, result: ReadResult) -> None:
@@ -126,6 +148,8 @@ class ReadCache:
                 "meta": result.meta,
                 "area_rows": result.area_rows,
                 "area_column": result.area_column,
+                "area_names": result.area_names,
+                "area_name_column": result.area_name_column,
             }
             (tmp / "info.json").write_text(json.dumps(info, default=str))
             # A whole entry appears at once; another process may have written it first.
@@ -165,4 +189,6 @@ def _renamed(result: ReadResult, name: str) -> ReadResult:
         meta=result.meta,
         area_rows=result.area_rows,
         area_column=result.area_column,
+        area_names=result.area_names,
+        area_name_column=result.area_name_column,
     )

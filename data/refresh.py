@@ -18,6 +18,11 @@ two publishes at once are serialised and neither loses the other's files.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import os
+import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -48,10 +53,42 @@ FRAME_KEYS = {
 }
 
 Progress = Callable[[float, str], None]
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CheckLimits:
+    """How a background check is watched, and how long drafts are kept.
+
+    A running check writes a heartbeat every `heartbeat_seconds`; one not heard from
+    for `stall_seconds` has died (its process was killed, ran out of memory, or its
+    worker was lost) and is declared failed; so is one running longer than
+    `timeout_seconds`, and an upload no worker has started checking by then. Drafts
+    nobody can publish any more are deleted `retention` after they were made.
+    """
+
+    heartbeat_seconds: float = 5.0
+    stall_seconds: float = 30.0
+    timeout_seconds: float = 600.0
+    retention: dt.timedelta | None = dt.timedelta(days=7)
+
+    @classmethod
+    def for_stall(cls, stall_seconds: float, **more) -> CheckLimits:
+        """Limits with a heartbeat six times as often as the stall limit."""
+        return cls(heartbeat_seconds=max(0.2, min(5.0, stall_seconds / 6)),
+                   stall_seconds=stall_seconds, **more)  # fmt: skip
 
 
 class RefreshError(Exception):
     """A refresh step that cannot go ahead; the message says why, in plain words."""
+
+
+NOTHING_PUBLISHED = (
+    "nothing is published yet, so a version made from these files alone would be all the "
+    "public sees (every other measure blank, and the server would skip its own first "
+    "ingest); ingest the raw data first (`wec ingest`, or start the server, which does it "
+    "on first start), then upload"
+)
 
 
 # -- the report -------------------------------------------------------------------
@@ -102,6 +139,8 @@ class Report:
     draft_version: int | None = None
     unchanged: bool = False
     seconds: float = 0.0
+    # Set when the check did not finish: why, in words staff can act on.
+    failed: str = ""
 
     @property
     def errors(self) -> list[dict]:
@@ -489,55 +528,254 @@ def check_upload(
     *,
     read: Callable[[SourceFile], ReadResult],
     progress: Progress | None = None,
+    limits: CheckLimits | None = None,
 ) -> Report:
-    """Check an upload against the published version; if it passes, write its draft."""
+    """Check an upload against the published version; if it passes, write its draft.
+
+    The check runs as one recorded run (store.checks) with a heartbeat, so a run whose
+    process dies is seen to have stopped (`watch_check`). It never raises for a fault
+    of its own: the upload is marked "failed" with the reason, and the report says so.
+    If the run was declared failed while it worked (it went quiet or took too long),
+    that verdict stands and its draft is left for `collect_garbage`.
+    """
+    limits = limits or CheckLimits()
     upload = store.upload(upload_id)
     if upload["status"] not in ("received", "checking"):
-        return Report.from_dict(upload["report"])
-    store.update_upload(upload_id, status="checking")
+        return stored_report(upload)
+    check_id = store.start_check(upload_id, worker=f"{socket.gethostname()}:{os.getpid()}")
+    if check_id is None:
+        return stored_report(store.upload(upload_id))
     base = store.published_version_id()
-    try:
-        candidate = build_candidate(
-            store,
-            base,
-            upload_sources(store, upload),
-            register,
-            read=read,
-            upload_id=upload_id,
-            progress=progress,
-        )
-        report = candidate.report
-        status = "refused"
-        if report.ok:
-            if progress:
-                progress(0.9, "Writing the draft version")
-            report.draft_version = write_draft(
-                store, candidate, actor=upload["created_by"], note=f"upload {upload_id}"
+    say = _best_effort(progress)
+    with _Heartbeat(store, check_id, limits.heartbeat_seconds):
+        try:
+            candidate = build_candidate(
+                store,
+                base,
+                upload_sources(store, upload),
+                register,
+                read=read,
+                upload_id=upload_id,
+                progress=say,
             )
-            report.unchanged = report.draft_version == base
-            status = "unchanged" if report.unchanged else "ready"
-    except Exception:
-        store.update_upload(
-            upload_id, status="refused", base_version=base, report=_failed_report(upload, base)
-        )
-        raise
-    store.update_upload(
-        upload_id,
-        status=status,
-        base_version=base,
-        draft_version=report.draft_version,
-        report=report.to_dict(),
-    )
+            report = candidate.report
+            status = "refused"
+            if report.ok:
+                say(0.9, "Writing the draft version")
+                report.draft_version = write_draft(
+                    store, candidate, actor=upload["created_by"], note=f"upload {upload_id}"
+                )
+                report.unchanged = report.draft_version == base
+                status = "unchanged" if report.unchanged else "ready"
+        except Exception as exc:
+            log.exception("the check of upload %s stopped", upload_id)
+            reason = f"it stopped with an internal error ({type(exc).__name__}: {exc})"[:400]
+            store.finish_check(check_id, "failed", reason, status="failed", base_version=base,
+                               report=failed_report(upload_id, base, reason).to_dict())  # fmt: skip
+            return stored_report(store.upload(upload_id))
+    outcome = "passed" if status == "ready" else status
+    finished = store.finish_check(
+        check_id, outcome, status=status, base_version=base,
+        draft_version=report.draft_version, report=report.to_dict(),
+    )  # fmt: skip
+    if not finished:
+        return stored_report(store.upload(upload_id))
+    if limits.retention is not None:
+        try:
+            collect_garbage(store, older_than=limits.retention)
+        except Exception:  # the check itself is done and recorded; tidying can wait
+            log.exception("collecting old drafts after upload %s failed", upload_id)
     return report
 
 
-def _failed_report(upload: dict, base: int | None) -> dict:
+def stored_report(upload: dict) -> Report:
+    """The report an upload's check left (or one saying the check has not finished)."""
+    if upload.get("report"):
+        return Report.from_dict(upload["report"])
+    return failed_report(upload["id"], upload.get("base_version"), "the check has not finished")
+
+
+def failed_report(upload_id: int, base: int | None, reason: str) -> Report:
     problem = Problem(
         "(upload)",
-        "the check stopped with an internal error; nothing was published. Try again, and "
-        "tell the dashboard's developers if it happens again",
+        f"The check did not finish: {reason}. Nothing was published; check the upload "
+        "again, and tell the dashboard's developers if it happens again",
     )
-    return Report(upload["id"], base, [], [problem.as_dict()], [], {}, [], []).to_dict()
+    return Report(upload_id, base, [], [problem.as_dict()], [], {}, [], [], failed=reason)
+
+
+def _best_effort(progress: Progress | None) -> Progress:
+    """Progress reports that never stop a check (the page's job store may be busy)."""
+
+    def say(fraction: float, text: str) -> None:
+        if progress is None:
+            return
+        try:
+            progress(fraction, text)
+        except Exception as exc:
+            log.warning("could not report the check's progress (%s: %s)", type(exc).__name__, exc)
+
+    return say
+
+
+class _Heartbeat:
+    """Writes a run's heartbeat every `every` seconds from a thread, while in use."""
+
+    def __init__(self, store: Store, check_id: int, every: float):
+        self.store, self.check_id, self.every = store, check_id, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._beat, name=f"check-{check_id}-heartbeat", daemon=True
+        )
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                if not self.store.heartbeat(self.check_id):
+                    return  # declared failed: nobody is listening any more
+            except Exception as exc:  # the database briefly out of reach: try again
+                log.warning("check %s heartbeat failed (%s)", self.check_id, exc)
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def _seconds(n: float) -> str:
+    if n >= 120:
+        return f"{n / 60:,.0f} minutes"
+    return f"{n:,.0f} seconds"
+
+
+def watch_check(
+    store: Store, upload_id: int, limits: CheckLimits, now: dt.datetime | None = None
+) -> dict:
+    """The upload after declaring its check failed if the check has died: not heard from
+    for `stall_seconds`, running longer than `timeout_seconds`, or never started by a
+    worker within `timeout_seconds` of the upload. Returns the upload record."""
+    now = now or dt.datetime.now(dt.UTC)
+    upload = store.upload(upload_id)
+    status = upload["status"]
+    if status not in ("received", "checking"):
+        return upload
+    runs = store.checks_of(upload_id)
+    run = runs[0] if runs else None
+    reason = ""
+    if status == "received" or run is None:
+        waited = (now - _aware(upload["updated_at"])).total_seconds()
+        if waited > limits.timeout_seconds:
+            reason = (
+                f"no background worker started the check within {_seconds(limits.timeout_seconds)}"
+                " (is the worker running?)"
+            )
+    elif run["finished_at"] is not None:
+        reason = run["reason"] or "the check stopped without saying why"
+    else:
+        quiet = (now - _aware(run["heartbeat_at"])).total_seconds()
+        running = (now - _aware(run["started_at"])).total_seconds()
+        if quiet > limits.stall_seconds:
+            reason = (
+                f"the process checking it ({run['worker']}) stopped: nothing was heard from it "
+                f"for {_seconds(quiet)} (it was killed, ran out of memory, or its worker was "
+                "restarted)"
+            )
+        elif running > limits.timeout_seconds:
+            reason = f"it took longer than {_seconds(limits.timeout_seconds)}, the most allowed"
+    if reason:
+        report = failed_report(upload_id, upload["base_version"], reason).to_dict()
+        if run is not None and run["finished_at"] is None:
+            store.finish_check(run["id"], "failed", reason, status="failed", report=report)
+        else:
+            store.update_upload_if(upload_id, status, status="failed", report=report)
+        log.warning("the check of upload %s failed: %s", upload_id, reason)
+    return store.upload(upload_id)
+
+
+def watch_checks(store: Store, limits: CheckLimits, now: dt.datetime | None = None) -> list[int]:
+    """`watch_check` on every upload waiting for a check; returns those declared failed."""
+    failed = []
+    for upload in store.waiting_uploads():
+        if watch_check(store, upload["id"], limits, now)["status"] == "failed":
+            failed.append(upload["id"])
+    return failed
+
+
+def check_again(store: Store, upload_id: int, *, actor: str) -> None:
+    """Put an upload whose check failed (or whose draft expired) back in line for a new
+    check; its files are the same, so its new report is what a first check would say."""
+    upload = store.upload(upload_id)
+    if upload["status"] not in ("failed", "expired"):
+        raise RefreshError(
+            f"upload {upload_id} is {upload['status']}: only an upload whose check did not "
+            "finish, or whose draft expired, is checked again"
+        )
+    if store.update_upload_if(upload_id, upload["status"], status="received", report=None,
+                              draft_version=None):  # fmt: skip
+        store.audit(actor, "check again", None, f"upload {upload_id} checked again")
+
+
+# -- retention ----------------------------------------------------------------------
+
+
+def collect_garbage(
+    store: Store, *, older_than: dt.timedelta, now: dt.datetime | None = None, actor: str = "gc"
+) -> list[int]:
+    """Delete unpublished versions nobody can publish any more, made over `older_than`
+    ago; returns their ids. Published versions (now or ever) are always kept.
+
+    Deleted: drafts of uploads that were discarded, refused or failed; drafts of
+    uploads superseded (someone has published since the check, or a later upload
+    passed its check; the upload becomes "expired" and can be checked again); and
+    versions no upload made (a `wec ingest --no-publish`, a check that died) once a
+    later version has been published. Kept: the draft of the latest upload that passed
+    its check against the version published now, and a version made by hand that is
+    newer than every published one, however old.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    cutoff = now - older_than
+    current = store.published_version_id()
+    ever = {h["version_id"] for h in store.history() if h["action"] in ("publish", "rollback")}
+    uploads = store.uploads(limit=1_000_000)
+    by_draft: dict[int, list[dict]] = {}
+    for u in uploads:
+        if u["draft_version"] is not None:
+            by_draft.setdefault(u["draft_version"], []).append(u)
+    passed = [u["id"] for u in uploads if u["status"] in ("ready", "published", "unchanged")]
+    latest_passed = max(passed, default=None)
+    newest_published = max(ever, default=0)
+    removed = []
+    for version in store.versions():
+        if version.id == current or version.id in ever or _aware(version.created_at) > cutoff:
+            continue
+        users = by_draft.get(version.id, [])
+        live = [
+            u for u in users
+            if u["status"] == "ready" and u["base_version"] == current and u["id"] == latest_passed
+        ]  # fmt: skip
+        if live:
+            continue
+        if not users and version.id > newest_published and not version.note.startswith("upload "):
+            continue  # made by hand and waiting to be published
+        store.discard(version.id, actor=actor)
+        removed.append(version.id)
+        for u in users:
+            fields = {"draft_version": None}
+            if u["status"] == "ready":
+                fields["status"] = "expired"
+            store.update_upload(u["id"], **fields)
+    if removed:
+        log.info("deleted %d unpublished drafts: %s", len(removed), removed)
+    return removed
 
 
 @dataclass(frozen=True)
@@ -565,6 +803,8 @@ def publish_upload(
             )
         report = Report.from_dict(upload["report"])
         current = store.published_version_id()
+        if current is None:
+            raise RefreshError(NOTHING_PUBLISHED)
         version = upload["draft_version"]
         rebased_on = None
         if current != upload["base_version"]:
@@ -610,7 +850,8 @@ def discard_upload(store: Store, upload_id: int, *, actor: str) -> None:
     """Drop a checked upload's draft; its files stay on record."""
     with store.exclusive():
         upload = store.upload(upload_id)
-        if upload["status"] not in ("ready", "received", "refused", "unchanged"):
+        if upload["status"] not in ("ready", "received", "refused", "unchanged", "failed",
+                                    "expired"):  # fmt: skip
             raise RefreshError(f"upload {upload_id} is {upload['status']} and cannot be discarded")
         draft = upload["draft_version"]
         others = [
@@ -626,6 +867,7 @@ def discard_upload(store: Store, upload_id: int, *, actor: str) -> None:
         if draft is not None and draft not in published and not others:
             store.discard(draft, actor=actor)
         store.update_upload(upload_id, status="discarded")
+        store.audit(actor, "discard", draft, f"discarded upload {upload_id}")
 
 
 def rollback(store: Store, version_id: int | None, *, actor: str) -> int:

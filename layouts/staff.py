@@ -15,6 +15,9 @@ from layouts.tables import table
 from layouts.text import paras
 from presenters.staff import CheckView, FileView, PreviewView, ReportView
 
+# How often the page looks at a running check in the store.
+WATCH_MS = 5000
+
 ACCEPTED = (
     "MPS recorded crime at ward, borough or small-area (LSOA) level (MajorText, MinorText, "
     "WardName, WardCode, LookUp_BoroughName and one YYYYMM column per month)",
@@ -114,6 +117,17 @@ def layout(query: dict[str, str], path: str = "/staff") -> list:
                     className="staff-progress",
                 ),
                 html.Div(id=ids.STAFF_REPORT, className="staff-report"),
+                # A check that dies is seen from the store (its heartbeat stops), not
+                # from the background job, which may never answer.
+                dcc.Interval(id=ids.STAFF_WATCH, interval=WATCH_MS, disabled=True),
+                dcc.Store(id=ids.STAFF_CHECK_REQUEST),
+                html.Button(
+                    "Check again",
+                    id=ids.STAFF_CHECK_AGAIN,
+                    type="button",
+                    className="staff-button",
+                    hidden=True,
+                ),
             ],
             className="staff-section",
         ),

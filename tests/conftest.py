@@ -4,23 +4,30 @@ WEC_RAW_DIR); it is never copied into this repository."""
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
-# One Hypothesis profile for the whole suite: no deadlines (CI machines are busy, and a
-# test must never fail because the machine was slow), and the same examples on every
-# CI run, so a failure there can be reproduced.
-settings.register_profile(
+# One Hypothesis profile for the whole suite: no deadline anywhere (a test that passes
+# on an idle machine must not fail on a busy one), and in CI the same examples every
+# run with no example database, so a failure there is a failure of the code.
+hypothesis_settings.register_profile(
     "wec",
     deadline=None,
     derandomize=bool(os.environ.get("CI")),
+    database=None if os.environ.get("CI") else hypothesis_settings.default.database,
+    print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.load_profile("wec")
+hypothesis_settings.load_profile("wec")
 
 REPO = Path(__file__).resolve().parents[1]
+# The tests run as production does, so they need a strong SECRET_KEY: a random one per
+# run, never one written down; subprocesses get it through their environment.
+TEST_SECRET_KEY = os.environ.get("WEC_TEST_SECRET_KEY") or secrets.token_urlsafe(48)
 
 
 def _raw_dir() -> Path:
@@ -51,6 +58,7 @@ def published(raw_dir, tmp_path_factory):
             "WEC_DATA_DIR": str(data_dir),
             "WEC_RAW_DIR": str(raw_dir),
             "LOG_LEVEL": "WARNING",
+            "SECRET_KEY": TEST_SECRET_KEY,
             # The tests time nothing and share two cores: no warming thread beside them.
             "WEC_WARM_VIEWS": "false",
         }

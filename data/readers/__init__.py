@@ -4,6 +4,7 @@ its header row, never from its name, because staff rename downloads."""
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -20,6 +21,12 @@ from data.readers import (
     workday,
 )
 from data.readers.tables import RawTable, open_table
+
+log = logging.getLogger(__name__)
+
+# The start of the reason given when a reader fails in a way it should not: the file is
+# refused (never half read) and the fault is logged for the developers.
+INTERNAL_ERROR = "the file could not be read because of a fault in the dashboard"
 
 READERS: tuple[ModuleType, ...] = (
     recorded_crime,
@@ -73,7 +80,25 @@ def recognise(table: RawTable) -> tuple[ModuleType, str] | None:
 
 
 def read_source(source: SourceFile) -> ReadResult:
-    """Read one file of any supported format; problems are returned, not raised."""
+    """Read one file of any supported format; problems are returned, not raised.
+
+    Whatever the bytes, the answer is a result: a reader's own fault refuses the file
+    with INTERNAL_ERROR (and is logged) rather than ending the check that asked.
+    """
+    try:
+        return _read_source(source)
+    except Exception as exc:
+        log.exception("reading %s failed", source.name)
+        reason = (
+            f"{INTERNAL_ERROR} ({type(exc).__name__}); nothing was published. Tell the "
+            "dashboard's developers, and send them the file"
+        )
+        return ReadResult(
+            kind="unrecognised", frame=_nothing(), problems=[Problem(source.name, reason)]
+        )
+
+
+def _read_source(source: SourceFile) -> ReadResult:
     try:
         table = open_table(source.name, raw=source.content, name=source.name)
     except InputError as exc:

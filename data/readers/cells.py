@@ -19,8 +19,12 @@ from data.frames import counts_frame, coverage_frame
 from data.problems import Problem, ProblemLog, ReadResult
 from data.readers.tables import RawTable, normalise_header
 
-_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+$")
-_PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_THOUSANDS = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$")
+_PLAIN_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+# No count or population in these files comes near this; every whole number up to it
+# is exact in a float (2**53 is about 9e15), so nothing larger is silently rounded or
+# wrapped round to a negative.
+MAX_WHOLE = 10**12
 
 
 def column_key(column: object) -> str:
@@ -88,7 +92,8 @@ def whole_counts(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     with np.errstate(invalid="ignore"):
         fraction = (numbers % 1).fillna(0) != 0
     negative = numbers < 0
-    bad = blank | not_number | fraction | negative
+    too_big = numbers > MAX_WHOLE
+    bad = blank | not_number | fraction | negative | too_big
     values = numbers.where(~bad, 0).fillna(0).astype("int64")
     if not bad.any():
         return values, pd.Series([], index=cells.index[:0], dtype="object")
@@ -101,6 +106,11 @@ def whole_counts(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
             reasons[row] = f"the count {value!r} is not a number"
         elif negative.loc[row]:
             reasons[row] = f"the count {value} is negative; counts cannot be below zero"
+        elif too_big.loc[row]:
+            reasons[row] = (
+                f"the count {value[:30]}{'...' if len(value) > 30 else ''} is too large: no "
+                f"count comes near {MAX_WHOLE:,}"
+            )
         else:
             reasons[row] = f"the count {value} is not a whole number"
     return values, pd.Series(reasons, dtype="object")

@@ -18,7 +18,14 @@ import pandas as pd
 from data import areas
 from data.frames import AGE_BANDS, POPULATION_COLUMNS, empty
 from data.problems import Problem, ProblemLog, ReadResult
-from data.readers.cells import cell_text, column_key, report_refused, str_cells, ungroup_thousands
+from data.readers.cells import (
+    MAX_WHOLE,
+    cell_text,
+    column_key,
+    report_refused,
+    str_cells,
+    ungroup_thousands,
+)
 from data.readers.tables import RawTable
 
 KIND = "census_age"
@@ -31,7 +38,7 @@ _UNDER = re.compile(r"(\d+)\s*years?\s*and\s*under|under\s*(\d+)")
 _RANGE = re.compile(r"(\d+)\s*(?:to|-|–)\s*(\d+)")
 _OVER = re.compile(r"(\d+)\s*(?:years?\s*)?(?:and\s*over|\+|or\s*over|and\s*older)")
 _LSOA_NAME = re.compile(r"^(.*\S)\s+\d{3}[A-Z]$")
-_DIGITS = re.compile(r"^\d+$")
+_DIGITS = re.compile(r"^[0-9]{1,12}$")  # up to MAX_WHOLE
 
 
 def _age_text(column: str) -> str | None:
@@ -289,7 +296,7 @@ def _whole(cells: pd.Series, column: str, log: ProblemLog) -> tuple[np.ndarray, 
     """Residents as whole numbers (0 where refused) and which cells were accepted."""
     if pd.api.types.is_numeric_dtype(cells.dtype) and not pd.api.types.is_bool_dtype(cells.dtype):
         numbers = cells.astype("float64")
-        good = numbers.notna() & (numbers >= 0) & (numbers % 1 == 0)
+        good = numbers.notna() & (numbers >= 0) & (numbers % 1 == 0) & (numbers <= MAX_WHOLE)
     else:
         text = ungroup_thousands(str_cells(cells))
         good = text.str.fullmatch(_DIGITS.pattern).astype(bool)
@@ -299,7 +306,8 @@ def _whole(cells: pd.Series, column: str, log: ProblemLog) -> tuple[np.ndarray, 
         ~good,
         column,
         log,
-        "the number of residents is {shown}; it must be a whole number, 0 or more",
+        "the number of residents is {shown}; it must be a whole number, 0 or more "
+        f"(and under {MAX_WHOLE:,})",
         "bad number",
         shown=_shown_number,
     )

@@ -229,6 +229,8 @@ def read(
         refreshed = _refresh_date(cells("refresh_date"))
         if refreshed:
             meta["refresh_date"] = refreshed
+    placed = valid & (area_code != areas.UNALLOCATED_CODE)
+    named = text["area_name"][placed].groupby(area_code[placed]).first()
     return ReadResult(
         kind=KIND,
         frame=counts,
@@ -237,6 +239,8 @@ def read(
         rows_read=len(frame),
         coverage=coverage_frame(coverage),
         meta=meta,
+        area_names={str(code): str(name) for code, name in named.items()},
+        area_name_column=header("area_name"),
     )
 
 

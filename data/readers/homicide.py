@@ -21,6 +21,7 @@ from data.catalogue import HOMICIDE_METHODS
 from data.frames import counts_frame, coverage_frame
 from data.problems import ProblemLog, ReadResult
 from data.readers.cells import (
+    MAX_WHOLE,
     check_months,
     column_key,
     counts_refused,
@@ -54,7 +55,7 @@ _MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if
 _MON_YEAR = re.compile(r"^([A-Za-z]{3,9})\.?[-\s/]?(\d{2}|\d{4})$")
 _YEAR_MONTH = re.compile(r"^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?(?:[ T]00:00(?::00)?)?$")
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_WHOLE = re.compile(r"^\d+(\.0+)?$")
+_WHOLE = re.compile(r"^[0-9]{1,12}(\.0+)?$")  # up to MAX_WHOLE
 
 DATE_FORMS = "Mon-YY (e.g. Jan-23), Mon-YYYY (Jan-2023), YYYY-MM (2023-01) or dd/mm/yyyy"
 
@@ -116,9 +117,9 @@ def _whole(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value if value >= 0 else None
+        return value if 0 <= value <= MAX_WHOLE else None
     if isinstance(value, float):
-        return int(value) if value.is_integer() and value >= 0 else None
+        return int(value) if value.is_integer() and 0 <= value <= MAX_WHOLE else None
     text = "" if value is None else str(value).strip()
     return int(float(text)) if _WHOLE.match(text) else None
 

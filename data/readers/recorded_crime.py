@@ -220,6 +220,10 @@ def read(
     placed = (valid & (area_code != areas.UNALLOCATED_CODE) & (area_code != "")).to_numpy()
     first_rows = pd.Series(frame.index, index=frame.index)[placed].groupby(area_code[placed]).min()
     area_role = "code" if "code" in roles else "borough"
+    names: dict[str, str] = {}
+    if "name" in roles:
+        written = text_cells(frame.iloc[:, roles["name"]])[placed]
+        names = {str(k): str(v) for k, v in written.groupby(area_code[placed]).first().items()}
     return ReadResult(
         kind=kind,
         frame=counts,
@@ -227,6 +231,8 @@ def read(
         rows_rejected=log.rows_rejected,
         area_rows={str(k): int(v) for k, v in first_rows.items()},
         area_column=columns[roles[area_role]],
+        area_names=names,
+        area_name_column=columns[roles["name"]] if "name" in roles else None,
         rows_read=len(frame),
         coverage=coverage,
         meta=meta,

@@ -11,14 +11,36 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from data.problems import InputError, Problem
 
 TEXT_ENCODINGS = ("utf-8-sig",)
+# No supported layout comes near this many columns (the widest, the historical ward
+# file, has 172: one per month); a file with more is not one of them.
+MAX_COLUMNS = 2_000
+# A cell longer than the csv module's limit (131,072 characters) is refused: no
+# supported file has one, and an unbalanced quote makes the rest of a file one cell.
+CSV_FIELD_LIMIT = csv.field_size_limit()
+# An XLSX file is a zip of XML. The MPS and ONS workbooks expand about 10 to 13 times
+# (a 10 MB workbook is 120 MB of XML); a "zip bomb" expands hundreds of times and would
+# take minutes of CPU to parse. Checked from the zip's directory, before any parsing.
+XLSX_MAX_RATIO = 50  # expanded / compressed size of any member over 1 MB expanded
+XLSX_MAX_EXPANDED_BYTES = 1024**3  # all members together
+XLSX_MAX_MEMBERS = 10_000
+# Parquet column types a table of cells can hold; lists, maps and records cannot.
+_PARQUET_SCALARS = (
+    pa.types.is_string, pa.types.is_large_string, pa.types.is_binary,
+    pa.types.is_large_binary, pa.types.is_integer, pa.types.is_floating,
+    pa.types.is_boolean, pa.types.is_date, pa.types.is_timestamp, pa.types.is_null,
+    pa.types.is_decimal,
+)  # fmt: skip
 
 
 @dataclass
@@ -58,13 +80,78 @@ def _separator(name: str, header_line: str) -> str:
     return sep
 
 
+def _too_wide(name: str, width: int) -> None:
+    if width > MAX_COLUMNS:
+        _fail(
+            name,
+            f"the header row has {width:,} columns; no supported format has more than "
+            f"{MAX_COLUMNS:,}, so this is not one of them",
+            row=1,
+        )
+
+
+def _long_field(text: str, sep: str, limit: int) -> int:
+    """The position (from 0) of the first field of a CSV record longer than `limit`."""
+    field_no, length, quoted, i = 0, 0, False, 0
+    while i < len(text):
+        char = text[i]
+        if char == '"':
+            if quoted and text[i + 1 : i + 2] == '"':
+                length += 1
+                i += 1
+            else:
+                quoted = not quoted
+        elif char == sep and not quoted:
+            field_no, length = field_no + 1, 0
+        else:
+            length += 1
+            if length > limit:
+                return field_no
+        i += 1
+    return field_no
+
+
+def _csv_rows(name: str, text: str, sep: str) -> list[list[str]]:
+    """Every record of a CSV file; a cell over the csv module's limit is refused with
+    its row and column."""
+    lines = text.splitlines(keepends=True)
+    reader = csv.reader(iter(lines), delimiter=sep)
+    rows: list[list[str]] = []
+    consumed = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            record = "".join(lines[consumed : reader.line_num])
+            column = None
+            if rows and "field larger than field limit" in str(exc):
+                position = _long_field(record, sep, CSV_FIELD_LIMIT)
+                header = rows[0]
+                column = header[position].strip() if position < len(header) else None
+            row_no = len(rows) + 1
+            reason = (
+                f"a cell holds more than {CSV_FIELD_LIMIT:,} characters, far more than any "
+                "supported file has; check that this is the right file and that every "
+                'quote mark (") that opens a cell also closes it'
+                if "field larger" in str(exc)
+                else f"the row cannot be read as CSV ({exc})"
+            )
+            _fail(name, reason, row=row_no, column=column)
+        if not rows:
+            _too_wide(name, len(row))
+        rows.append(row)
+        consumed = reader.line_num
+
+
 def _read_csv(name: str, raw: bytes) -> tuple[pd.DataFrame, list[Problem]]:
     text = _decode(name, raw)
     if not text.strip():
         _fail(name, "the file is empty")
     first_line = text.splitlines()[0]
     sep = _separator(name, first_line)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    rows = _csv_rows(name, text, sep)
     header = [h.strip() for h in rows[0]]
     width = len(header)
     problems: list[Problem] = []
@@ -123,14 +210,46 @@ def _drop_unnamed(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Pr
     return frame.drop(columns=unnamed), warnings
 
 
+def _check_zip(name: str, raw: bytes) -> None:
+    """Refuse a workbook that would expand to far more than any real one, before parsing."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        # (NotImplementedError: a damaged header claiming a zip version nobody writes.)
+        _fail(name, f"the workbook cannot be opened: it is not a whole XLSX file ({exc})")
+    if len(members) > XLSX_MAX_MEMBERS:
+        _fail(name, f"the workbook holds {len(members):,} parts; a real one holds a few dozen")
+    expanded = sum(m.file_size for m in members)
+    if expanded > XLSX_MAX_EXPANDED_BYTES:
+        _fail(
+            name,
+            f"the workbook would expand to {expanded / 2**20:,.0f} MB of XML, more than the "
+            f"{XLSX_MAX_EXPANDED_BYTES / 2**20:,.0f} MB allowed; upload it as CSV, or in parts",
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > 2**20 and ratio > XLSX_MAX_RATIO:
+            _fail(
+                name,
+                f"the workbook part {member.filename!r} would expand {ratio:,.0f} times "
+                f"(to {member.file_size / 2**20:,.0f} MB); real workbooks expand about 10 "
+                f"to 15 times and never more than {XLSX_MAX_RATIO}, so it is refused unread",
+            )
+
+
 def _read_xlsx(name: str, raw: bytes) -> tuple[pd.DataFrame, list[Problem]]:
+    _check_zip(name, raw)
     try:
         sheets = pd.read_excel(io.BytesIO(raw), sheet_name=None, dtype=object, header=0)
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
         _fail(name, f"the workbook cannot be opened: {exc}")
     # The Datastore's workbooks hold the data on their largest sheet; cover and
     # notes sheets are short.
+    if not sheets:
+        _fail(name, "the workbook has no sheets")
     sheet_name, frame = max(sheets.items(), key=lambda kv: len(kv[1]))
+    _too_wide(name, len(frame.columns))
     frame = frame.dropna(how="all")
     frame.columns = [str(c).strip() for c in frame.columns]
     frame.index = pd.Index(frame.index + 2, name="row")
@@ -153,8 +272,18 @@ def _cell_text(value: object) -> object:
 
 def _read_parquet(name: str, raw: bytes) -> tuple[pd.DataFrame, list[Problem]]:
     try:
-        frame = pd.read_parquet(io.BytesIO(raw))
+        table = pq.read_table(io.BytesIO(raw))
+        table.column_names  # noqa: B018 - decoded here: a damaged schema fails now
+    except UnicodeDecodeError:
+        _fail(name, "the Parquet file cannot be read: its column names are not UTF-8 text",
+              row=1)  # fmt: skip
     except Exception as exc:  # pyarrow raises ArrowInvalid and OSError subclasses
+        _fail(name, f"the Parquet file cannot be read: {exc}")
+    _too_wide(name, table.num_columns)
+    table = _parquet_text(name, table)
+    try:
+        frame = table.to_pandas()
+    except Exception as exc:  # pyarrow raises ArrowInvalid and ArrowNotImplementedError
         _fail(name, f"the Parquet file cannot be read: {exc}")
     frame.index = pd.Index(range(2, len(frame) + 2), name="row")
     return frame, []
@@ -237,6 +366,55 @@ def _read_dbf(name: str, raw: bytes) -> tuple[pd.DataFrame, list[Problem]]:
     columns = [f[0] for f in fields]
     frame = pd.DataFrame(body, columns=columns, index=pd.Index(numbers, name="row"), dtype=object)
     return frame, []
+
+
+def _parquet_text(name: str, table: pa.Table) -> pa.Table:
+    """The table with every text column checked to be UTF-8 (and bytes columns read as
+    text); a column of lists or records, or a cell that is not UTF-8, is refused with
+    its row (the header is row 1) and column."""
+    problems: list[Problem] = []
+    columns = []
+    for column_name, column in zip(table.column_names, table.columns, strict=True):
+        kind, values = column.type, column
+        if pa.types.is_dictionary(kind):
+            kind, values = kind.value_type, column.cast(kind.value_type)
+        if not any(check(kind) for check in _PARQUET_SCALARS):
+            problems.append(Problem(name, f"the column holds {kind} values, not single "
+                                          "values in cells", 1, column_name))  # fmt: skip
+        elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            try:
+                values.validate(full=True)
+            except pa.ArrowInvalid:
+                problems += _not_utf8(name, column_name, values.cast(pa.large_binary()))
+        elif pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+            bad = _not_utf8(name, column_name, values)
+            problems += bad
+            if not bad:
+                column = values.cast(pa.large_string())
+        columns.append(column)
+    if problems:
+        raise InputError(problems)
+    return pa.Table.from_arrays(columns, names=table.column_names,
+                                metadata=table.schema.metadata)  # fmt: skip
+
+
+def _not_utf8(name: str, column_name: str, column: pa.ChunkedArray, shown: int = 5) -> list:
+    problems = []
+    for row, value in enumerate(column.to_pylist(), start=2):
+        if value is None:
+            continue
+        try:
+            value.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(
+                name,
+                f"the cell is not UTF-8 text (byte 0x{value[exc.start]:02x} at position "
+                f"{exc.start} cannot be decoded); export the file again as UTF-8",
+                row, column_name,
+            ))  # fmt: skip
+            if len(problems) >= shown:
+                break
+    return problems
 
 
 def sniff_format(raw: bytes) -> str:

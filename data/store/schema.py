@@ -92,7 +92,8 @@ uploads = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(200), nullable=False),
-    # received -> checking -> ready | refused | unchanged; ready -> published | discarded
+    # received -> checking -> ready | refused | unchanged | failed;
+    # ready -> published | discarded | expired; failed or expired -> received (check again)
     Column("status", String(20), nullable=False),
     Column("files", JSON, nullable=False),  # [{"name", "sha256", "bytes"}], in upload order
     Column("base_version", Integer),
@@ -100,6 +101,24 @@ uploads = Table(
     Column("published_version", Integer),
     Column("report", JSON),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+
+# Each run of an upload's check: a background job writes `heartbeat_at` every few
+# seconds while it runs, so a job whose process died (killed, out of memory, a worker
+# lost) is seen to have stopped; `outcome` is set once, by the job or by whoever
+# declares it failed, whichever comes first.
+checks = Table(
+    "checks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("upload_id", Integer, nullable=False, index=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("heartbeat_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("outcome", String(20)),  # passed, refused, unchanged, failed
+    Column("reason", Text, nullable=False, default=""),
+    Column("worker", String(200), nullable=False, default=""),  # host:pid
 )
 
 

@@ -358,6 +358,114 @@ class Store:
         if not updated:
             raise UploadNotFoundError(f"there is no upload {upload_id}")
 
+    # -- the runs of upload checks -------------------------------------------------
+
+    def start_check(self, upload_id: int, worker: str) -> int | None:
+        """Open a run of an upload's check and mark the upload "checking"; None if the
+        upload is not waiting for a check (someone else finished or failed it)."""
+        now = _now()
+        with self._writing() as conn:
+            status = conn.execute(
+                select(schema.uploads.c.status).where(schema.uploads.c.id == upload_id)
+            ).scalar()
+            if status is None:
+                raise UploadNotFoundError(f"there is no upload {upload_id}")
+            if status not in ("received", "checking"):
+                return None
+            # A run still open for this upload has been superseded by this one.
+            conn.execute(
+                schema.checks.update()
+                .where(schema.checks.c.upload_id == upload_id)
+                .where(schema.checks.c.finished_at.is_(None)),
+                {"finished_at": now, "outcome": "failed",
+                 "reason": "a new run of the check started"},
+            )  # fmt: skip
+            check_id = conn.execute(
+                schema.checks.insert().returning(schema.checks.c.id),
+                {"upload_id": upload_id, "started_at": now, "heartbeat_at": now,
+                 "reason": "", "worker": worker[:200]},
+            ).scalar_one()  # fmt: skip
+            conn.execute(
+                schema.uploads.update().where(schema.uploads.c.id == upload_id),
+                {"status": "checking", "updated_at": now},
+            )
+        return check_id
+
+    def heartbeat(self, check_id: int) -> bool:
+        """Say a run is alive; False once it has been finished or declared failed."""
+        with self.engine.begin() as conn:
+            return bool(
+                conn.execute(
+                    schema.checks.update()
+                    .where(schema.checks.c.id == check_id)
+                    .where(schema.checks.c.finished_at.is_(None)),
+                    {"heartbeat_at": _now()},
+                ).rowcount
+            )
+
+    def finish_check(self, check_id: int, outcome: str, reason: str = "", **upload) -> bool:
+        """Close a run with its outcome and, in the same transaction, update its upload
+        (fields as for update_upload). Only the first close counts: False (and nothing
+        changed) if the run was already closed, e.g. declared failed for going quiet."""
+        if "report" in upload:
+            upload["report"] = json.loads(json.dumps(upload["report"], default=str))
+        now = _now()
+        with self._writing() as conn:
+            closed = conn.execute(
+                schema.checks.update()
+                .where(schema.checks.c.id == check_id)
+                .where(schema.checks.c.finished_at.is_(None)),
+                {"finished_at": now, "outcome": outcome, "reason": reason},
+            ).rowcount
+            if not closed:
+                return False
+            upload_id = conn.execute(
+                select(schema.checks.c.upload_id).where(schema.checks.c.id == check_id)
+            ).scalar_one()
+            if upload:
+                conn.execute(
+                    schema.uploads.update().where(schema.uploads.c.id == upload_id),
+                    {**upload, "updated_at": now},
+                )
+        return True
+
+    def checks_of(self, upload_id: int) -> list[dict]:
+        """The runs of an upload's check, newest first."""
+        with self.engine.connect() as conn:
+            return [
+                dict(r)
+                for r in conn.execute(
+                    select(schema.checks)
+                    .where(schema.checks.c.upload_id == upload_id)
+                    .order_by(schema.checks.c.id.desc())
+                ).mappings()
+            ]
+
+    def waiting_uploads(self) -> list[dict]:
+        """Uploads received or being checked (what a watcher looks after)."""
+        with self.engine.connect() as conn:
+            return [
+                dict(r)
+                for r in conn.execute(
+                    select(schema.uploads).where(schema.uploads.c.status.in_(["received",
+                                                                              "checking"]))
+                ).mappings()
+            ]  # fmt: skip
+
+    def update_upload_if(self, upload_id: int, expected: str, **fields) -> bool:
+        """update_upload, only if the upload's status is still `expected`."""
+        if "report" in fields and fields["report"] is not None:
+            fields["report"] = json.loads(json.dumps(fields["report"], default=str))
+        with self._writing() as conn:
+            return bool(
+                conn.execute(
+                    schema.uploads.update()
+                    .where(schema.uploads.c.id == upload_id)
+                    .where(schema.uploads.c.status == expected),
+                    {**fields, "updated_at": _now()},
+                ).rowcount
+            )
+
     def audit(self, actor: str, action: str, version_id: int | None, detail: str) -> None:
         with self._writing() as conn:
             self._audit(conn, actor, action, version_id, detail)

@@ -11,13 +11,15 @@ from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
 from tests import official
+from tests.conftest import TEST_SECRET_KEY
 
 PASSWORD = "staff browser password"
 
 
 def staff_env(data_dir, raw_dir, **more: str) -> dict[str, str]:
     return {"WEC_DATA_DIR": str(data_dir), "WEC_RAW_DIR": str(raw_dir), "LOG_LEVEL": "WARNING",
-            "WEC_INGEST_ON_START": "false", "WEC_SECURE_COOKIES": "false", **more}  # fmt: skip
+            "WEC_INGEST_ON_START": "false", "WEC_SECURE_COOKIES": "false",
+            "SECRET_KEY": TEST_SECRET_KEY, **more}  # fmt: skip
 
 
 def serve_staff_app(data_dir, raw_dir, env: dict[str, str]):

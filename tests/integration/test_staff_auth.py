@@ -16,8 +16,12 @@ from dashboard import auth
 from dashboard.app import create_app
 from dashboard.cli import main
 from dashboard.settings import Settings
+from data.ingest import ingest
+from data.readers import SourceFile
 from data.store.store import Store
+from geo.register import area_register
 from tests import official
+from tests.conftest import TEST_SECRET_KEY
 
 PASSWORD = "a long enough password"
 
@@ -26,7 +30,7 @@ PASSWORD = "a long enough password"
 def settings(tmp_path, raw_dir):
     return Settings.from_env(
         {"WEC_DATA_DIR": str(tmp_path), "WEC_RAW_DIR": str(raw_dir), "LOG_LEVEL": "WARNING",
-         "WEC_SECURE_COOKIES": "false", "SECRET_KEY": "test-secret"}
+         "WEC_SECURE_COOKIES": "false", "SECRET_KEY": TEST_SECRET_KEY}
     )  # fmt: skip
 
 
@@ -210,16 +214,29 @@ def test_the_command_line_creates_accounts_and_uploads(settings, raw_dir, monkey
     broken = knife.astype(object)
     broken.loc[3, "Count"] = "-2"
     bad.write_bytes(official.to_csv(broken))
+    # Nothing published yet: a version of this file alone would be all the public sees.
+    first = runner.invoke(main, ["upload", str(good), "--publish"])
+    assert first.exit_code == 1
+    assert "nothing is published yet" in first.output
+    assert "wec ingest" in first.output
+    assert store_state(settings) == (None, 0, 0)
+    store = Store(settings.database_url)
+    census = SourceFile("census.csv", (raw_dir / official.CENSUS).read_bytes())
+    ingest(store, [census], area_register(raw_dir), actor="setup")
+    store.dispose()
     refused = runner.invoke(main, ["upload", str(bad), "--publish"])
     assert refused.exit_code == 1
     assert "refused: 1 error. Nothing" in refused.output  # not "1 errors"
     assert "row 5, column 'Count'" in refused.output
     assert "negative" in refused.output
-    assert store_state(settings)[0] is None
+    assert store_state(settings)[0] == 1
     published = runner.invoke(main, ["upload", str(good), "--publish"])
     assert published.exit_code == 0, published.output
-    assert "Published version 1." in published.output
-    assert store_state(settings)[0] == 1
+    assert "Published version 2." in published.output
+    assert store_state(settings)[0] == 2
+    too_big = runner.invoke(main, ["upload", str(good)], env={"WEC_UPLOAD_MAX_BYTES": "10"})
+    assert too_big.exit_code == 1  # as the README says (it was 2)
+    assert "over the limit" in too_big.output
     history = runner.invoke(main, ["history"]).output
     assert "cron" in history
     assert "publish" in history
