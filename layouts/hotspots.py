@@ -14,7 +14,7 @@ from layouts.tables import csv_button, table
 from layouts.text import paras
 from presenters.common.table import TableModel
 from presenters.common.view import Para
-from presenters.hotspots import LEDE, KeyItem, method
+from presenters.hotspots import LEDE, LORENZ_CAPTION, KeyItem, method
 
 
 def map_key(items: Sequence[KeyItem]) -> html.Ul | None:
@@ -91,15 +91,7 @@ def layout(query: dict[str, str], path: str = "/hotspots") -> list:
                         html.Figure(
                             [
                                 _graph(ids.HOT_LORENZ, "hot-lorenz"),
-                                html.Figcaption(
-                                    "How to read it: areas are lined up from the most "
-                                    "offences to the fewest (across) against the share of "
-                                    "all offences they hold between them (up). The dashed "
-                                    "line is an even spread; the further the curve bows "
-                                    "above it, the more offences are concentrated in few "
-                                    "areas. The diamonds mark the top 1%, 5% and 10%.",
-                                    className="arp-caption",
-                                ),
+                                html.Figcaption(LORENZ_CAPTION, className="arp-caption"),
                             ],
                             className="arp-figure",
                         ),

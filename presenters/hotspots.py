@@ -9,6 +9,7 @@ definition chosen.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from html import escape
@@ -24,13 +25,18 @@ from data.visitors import workday_columns
 from geo.hotspots import DEEPEN, PERMUTATIONS, STEPS, Hotspots, area_hotspots
 from geo.weights import Contiguity
 from presenters.common import areas, options, words
-from presenters.common.charts import OKABE_ITO, base_layout
+from presenters.common.charts import HOVER_WIDTH, OKABE_ITO, base_layout
 from presenters.common.controls import Controls, select
 from presenters.common.reconciliation import footer_rows
 from presenters.common.state import PageState
 from presenters.common.table import Column, TableModel, num, slug, table
 from presenters.common.view import Para
-from presenters.common.visitors import WORKDAY_HEADING, workday_cell, workday_words
+from presenters.common.visitors import (
+    SHORT_CAVEAT,
+    WORKDAY_HEADING,
+    workday_cell,
+    workday_words,
+)
 
 LEVELS = ("ward", "lsoa")
 CONTEXT_MEASURES = ("possession_of_weapons", "violence_against_the_person")
@@ -62,6 +68,14 @@ LONDON_ZOOM = 8.7
 MAP_PAD = 1.05
 # The Lorenz curve is drawn through at most this many points (it is straight between them).
 CURVE_POINTS = 1000
+# "1%, 5% and 10%": the top shares of areas whose share of offences is shown.
+TOP_SHARES = words.listing([rules.share_words(s) for s in rules.CONCENTRATION_SHARES])
+LORENZ_CAPTION = (
+    "How to read it: areas are lined up from the most offences to the fewest (across) "
+    "against the share of all offences they hold between them (up). The dashed line is an "
+    "even spread; the further the curve bows above it, the more offences are concentrated "
+    f"in few areas. The diamonds mark the top {TOP_SHARES}."
+)
 
 
 class Boundaries(Protocol):
@@ -513,6 +527,8 @@ LEDE = (
 
 
 def _hover_rows(ds: Dataset, state: HotspotsState, frame: pd.DataFrame, years: int) -> list:
+    """[name, lines] for each area's hover: its finding, figures and reasons, each line
+    escaped and wrapped to fit a phone."""
     unit = words.unit(ds, state.measure)
     young = bool(ds.measures.loc[state.measure, "young"])
     out = []
@@ -520,15 +536,17 @@ def _hover_rows(ds: Dataset, state: HotspotsState, frame: pd.DataFrame, years: i
         why = reasons(r, state.level, years)
         rate = words.per_thousand(r["rate"], young)
         visitor = workday_words(r["visitor_flag"], r["workday_rate"])
-        figures = words.units(int(r["count"]), unit) + " in the latest 12 months"
-        if rate:
-            figures += f"; {rate}" + (f"; {visitor}" if visitor else "")
-        lines = [escape(FINDINGS[r["category"]] + (f": {r['class']}" if r["class"] else "")),
-                 escape(figures)] + [escape(w[0].upper() + w[1:]) for w in why]  # fmt: skip
-        if r["low_count"]:
-            lines.append(escape(words.low_count_note(unit)))
+        lines = [
+            FINDINGS[r["category"]] + (f": {r['class']}" if r["class"] else ""),
+            words.units(int(r["count"]), unit) + " in the latest 12 months",
+            *([rate] if rate else []),
+            *([visitor, SHORT_CAVEAT] if visitor else []),
+            *(w[0].upper() + w[1:] for w in why),
+            *([words.low_count_note(unit)] if r["low_count"] else []),
+        ]
+        wrapped = [part for line in lines for part in textwrap.wrap(escape(line), HOVER_WIDTH)]
         parent = f" ({r['parent']})" if r["parent"] else ""
-        out.append([escape(str(r["name"]) + parent), "<br>".join(lines)])
+        out.append([escape(str(r["name"]) + parent), "<br>".join(wrapped)])
     return out
 
 
@@ -782,7 +800,7 @@ def lorenz_figure(ds: Dataset, state: HotspotsState, result: Hotspots) -> dict:
          "x": (curve["share_of_areas"] * 100).round(3).tolist(),
          "y": (curve["share_of_offences"] * 100).round(3).tolist(),
          "line": {"color": OKABE_ITO[1], "width": 2.5}, "hovertemplate": hover},
-        {"type": "scatter", "mode": "markers+text", "name": "Top 1%, 5% and 10%",
+        {"type": "scatter", "mode": "markers+text", "name": f"Top {TOP_SHARES}",
          "x": (marks["share_of_areas"] * 100).round(3).tolist(),
          "y": (marks["share_of_offences"] * 100).round(3).tolist(),
          "text": [f"top {rules.share_words(s)}: {words.percent(o * 100, 1)}"
@@ -810,7 +828,7 @@ def concentration_table(ds: Dataset, state: HotspotsState, result: Hotspots) -> 
     n = len(result.table)
     total = int(result.table["count"].sum())
     caption = (
-        f"{label}: share of offences in the top 1%, 5% and 10% of London's {n:,} {plural}, "
+        f"{label}: share of offences in the top {TOP_SHARES} of London's {n:,} {plural}, "
         f"12 months to {result.windows[-1]:%B %Y}"
     )
     rows = (

@@ -4,6 +4,7 @@ cannot be read as a chance; and young victims' share of knife injuries over time
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from html import escape
@@ -17,13 +18,18 @@ from data.areas import LONDON_CODE
 from data.dataset import Dataset
 from data.visitors import rule_words
 from presenters.common import areas, options, words
-from presenters.common.charts import FONT, OKABE_ITO, base_layout
+from presenters.common.charts import FONT, HOVER_WIDTH, OKABE_ITO, base_layout
 from presenters.common.controls import Controls, select
 from presenters.common.reconciliation import footer_rows
 from presenters.common.state import PageState
 from presenters.common.table import Column, TableModel, num, slug, table
 from presenters.common.view import Para
-from presenters.common.visitors import WORKDAY_HEADING_ALL_AGES, shown, workday_cell
+from presenters.common.visitors import (
+    SHORT_CAVEAT,
+    WORKDAY_HEADING_ALL_AGES,
+    shown,
+    workday_cell,
+)
 
 # Up to this many areas are drawn as a chart; more would be unreadable on a phone.
 CHART_MAX = 40
@@ -330,6 +336,7 @@ def rate_chart(frame: pd.DataFrame, london: float) -> dict:
             extra = (
                 f"<br>Visitor area: {words.rate(r['workday_rate'])} per 1,000 workday "
                 f"population, {words.rate(r['rate_all_ages'])} per 1,000 residents (all ages)"
+                "<br>" + "<br>".join(textwrap.wrap(SHORT_CAVEAT, HOVER_WIDTH))
             )
         if r["low_count"]:
             extra += "<br>" + words.low_count_note("victims")

@@ -10,6 +10,11 @@ from presenters.common.table import Number, num
 
 WORKDAY_HEADING = "Rate per 1,000 workday population (visitor areas)"
 WORKDAY_HEADING_ALL_AGES = "Rate per 1,000 workday population, all ages (visitor areas)"
+# The caveat in a hover, where the area's own long caveat does not fit.
+SHORT_CAVEAT = (
+    "Far more people are here by day than live here, so a rate per resident overstates "
+    "the risk to the people here."
+)
 
 
 def shown(flag: object, rate: object) -> bool:

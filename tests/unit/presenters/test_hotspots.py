@@ -233,9 +233,11 @@ def test_the_hover_says_why_in_words_and_escapes_names():
     assert name == "Borough &amp; Bankside (Southwark)"
     assert lines.split("<br>") == [
         "Not flagged",
-        "12 offences in the latest 12 months; 1.09 per 1,000 residents",
+        "12 offences in the latest 12 months",
+        "1.09 per 1,000 residents",
         "Gi* cold spot in the latest 12 months (q = 0.020)",
     ]
+    assert max(len(line) for d in hover.values() for line in d[1].split("<br>")) <= 56
     assert hover[STOCKWELL][1].endswith("Fewer than 10 offences: unreliable")
     assert "E09000001" not in hover
     city = [t for t in figure["data"] if t["name"].startswith("Not covered")]
