@@ -235,6 +235,8 @@ def _view(ds: Dataset, state: HotspotsState, contiguity: Contiguity) -> Hotspots
     shown = in_scope(ds, table_, state.within)
     month = result.windows[-1]
     totals = reconciliation.reconcile(ds, state.measure, state.level, "r12", state.within)
+    singular = words.level_words(state.level)[0]
+    none_flagged = "" if shown["flagged"].any() else f"No {singular} shown is flagged."
     return HotspotsView(
         heading=_heading(ds, state, month),
         summary=summary(ds, state, result, shown),
@@ -244,9 +246,7 @@ def _view(ds: Dataset, state: HotspotsState, contiguity: Contiguity) -> Hotspots
         key=map_key(state, shown),
         classes=class_meanings(shown, state.level),
         flagged=flagged_table(ds, state, result, table_, shown, totals),
-        flagged_message=""
-        if shown["flagged"].any()
-        else (f"No {words.level_words(state.level)[0]} shown is flagged."),
+        flagged_message=none_flagged,
         concentration_words=concentration_words(ds, state, result),
         lorenz=lorenz_figure(ds, state, result),
         concentration=concentration_table(ds, state, result),

@@ -134,7 +134,8 @@ def _view(ds: Dataset, state: YoungState) -> YoungView:
     place = areas.place_name(ds, state.within)
     everyone = risk.frame.assign(rank=risk.frame["rate"].rank(ascending=False, method="min"))
     frame = in_scope(ds, everyone, state.level, state.within)
-    heading = f"{label}, {risk.period.label}: {plural} of {place}"
+    where = f"{plural} in {place}" if state.within else f"London's {plural}"
+    heading = f"{label}, {risk.period.label}: {where}"
     totals = reconciliation.reconcile(ds, state.measure, state.level, "r12", state.within)
     chart, chart_note = {}, ""
     if 0 < len(frame) <= CHART_MAX:
@@ -157,7 +158,7 @@ def _view(ds: Dataset, state: YoungState) -> YoungView:
         table=risk_table(
             frame,
             state.level,
-            f"{label}, {risk.period.label}: {plural} of {place}, highest rate first",
+            f"{heading}, highest rate first",
             totals,
             areas.parent_names(ds, "ward"),
         ),

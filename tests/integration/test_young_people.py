@@ -219,7 +219,7 @@ def test_too_many_areas_for_a_chart_says_how_to_get_one(dataset):
 def test_a_bcu_filter_shows_the_wards_of_its_boroughs(dataset):
     view = view_of(dataset, level="ward", bcu=CENTRAL_SOUTH)
     assert set(view.table.column_texts("Borough")) == {"Lambeth", "Southwark"}
-    assert view.heading.endswith("wards of the Central South BCU")
+    assert view.heading.endswith("wards in the Central South BCU")
     names = [t["name"] for t in view.share["data"]]
     assert "Central South BCU" in names
 
