@@ -1,12 +1,13 @@
-"""Server time of the at-risk and area profile callbacks, on the real data.
+"""Server time of the at-risk page and the area profile, on the real data.
 
     python bench/callbacks_pages.py [--data-dir DIR] [--calls N]
 
-Each call is the plain view function a callback runs plus serialising its answer as
-Dash does (`dash._utils.to_json`). The first call of a view runs the query and its
-exact tests; later ones hit the query memo (`data.funnel.area_values`). Cold calls are
-timed once on an emptied memo; then the warm-up the app runs in the background when it
-loads a version (`data.profiles.warm`); then N calls cycle through views and random areas.
+Each call is the plain `show` function a callback runs plus serialising its answer as
+Dash does (`dash._utils.to_json`). The first call of a view works out the query, its
+exact tests and the page's view model; later ones read them from the one view cache
+(data/cache.py). Cold calls are timed once on an emptied cache; then the warm-up the app
+runs in the background when it loads a version (`data.profiles.warm`); then N calls
+cycle through views and random areas.
 """
 
 from __future__ import annotations
@@ -19,17 +20,18 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from dash._utils import to_json  # noqa: E402
 
-from callbacks.at_risk import at_risk_csv, at_risk_state, at_risk_view, control_panel  # noqa: E402
-from callbacks.profile import profile_csv, profile_view, trend_view  # noqa: E402
+from callbacks import at_risk, profile  # noqa: E402
+from dashboard.cache import view_cache  # noqa: E402
 from dashboard.services import DataService, ensure_ready  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
-from data import funnel, profiles  # noqa: E402
+from data import profiles  # noqa: E402
 
 QUERIES = (
     {},
@@ -77,32 +79,34 @@ def main() -> None:
     ds = DataService(settings).dataset()
     if ds is None:
         sys.exit("nothing is published: set WEC_RAW_DIR to the raw data folder")
+
+    def empty_cache() -> None:
+        ds.views = view_cache(settings)  # a new in-process cache holds nothing
+
     rng = random.Random(1)
-    states = [at_risk_state(ds, q, from_query=True) for q in QUERIES]
-    cycle = [states[i % len(states)] for i in range(args.calls)]
+    searches = ["?" + urlencode(q) if q else "" for q in QUERIES]
+    cycle = [searches[i % len(searches)] for i in range(args.calls)]
     areas = ds.areas.index[ds.areas["level"].isin(["ward", "borough", "bcu"])].tolist()
     sample = [rng.choice(areas) for _ in range(args.calls)]
-    measures = [rng.choice(TREND_MEASURES) for _ in range(args.calls)]
+    measures = [f"?measure={rng.choice(TREND_MEASURES)}" for _ in range(args.calls)]
 
-    def at_risk(state: dict) -> tuple:
-        view = at_risk_view(ds, state)
-        view.pop("frame")  # kept for tests; not part of the response
-        return view, control_panel(ds, state)
-
-    funnel.clear_memo()
-    report("at-risk view, cold memo", [timed(partial(at_risk, states[0]))])
-    funnel.clear_memo()
-    report("profile view, cold memo (a ward)", [timed(partial(profile_view, ds, "E05014098"))])
-    funnel.clear_memo()
+    empty_cache()
+    report("at-risk page, cold cache", [timed(partial(at_risk.show, ds, ""))])
+    empty_cache()
+    report("profile page, cold cache (a ward)", [timed(partial(profile.show, ds, "E05014098"))])
+    empty_cache()
     report("warm-up of the profile views (app: background)", [timed(partial(profiles.warm, ds))])
-    report("at-risk view (10 views in turn)", [timed(partial(at_risk, s)) for s in cycle])
-    report("at-risk CSV download", [timed(partial(at_risk_csv, ds, s)) for s in cycle])
-    report("profile view (random areas)", [timed(partial(profile_view, ds, c)) for c in sample])
+    report("at-risk page (10 views in turn)", [timed(partial(at_risk.show, ds, s)) for s in cycle])
+    report("profile page (random areas)", [timed(partial(profile.show, ds, c)) for c in sample])
     report(
         "profile trend (random areas and measures)",
-        [timed(partial(trend_view, ds, c, m)) for c, m in zip(sample, measures, strict=True)],
+        [
+            timed(partial(profile.show_trend, ds, c, m))
+            for c, m in zip(sample, measures, strict=True)
+        ],
     )
-    report("profile CSV download", [timed(partial(profile_csv, ds, c)) for c in sample])
+    report("profile CSV download", [timed(partial(profile.download, ds, c)) for c in sample])
+    report("profile list of areas (/area)", [timed(partial(profile.show, ds, ""))])
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 
 from callbacks.common import page_state
 from callbacks.context import Context
-from callbacks.hotspot_section import hotspot_section  # noqa: F401  TRANSITIONAL: the profile's
 from data.dataset import Dataset
 from layouts import ids
 from layouts.controls import fieldset

@@ -3,21 +3,17 @@ chart -> the presenter -> the page."""
 
 from __future__ import annotations
 
-from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 
 from callbacks.common import page_state
 from callbacks.context import Context
-from data import perception, profiles
-from data.areas import BOROUGHS, MPS_BOROUGHS
 from data.dataset import Dataset
-from data.perception import BOROUGH_INTERVIEWS, NOT_COVERED_NOTE
 from layouts import ids
 from layouts.controls import fieldset
 from layouts.perception import map_key
-from layouts.tables import html_table, table
+from layouts.tables import table
 from layouts.text import paras
 from presenters import perception as presenter
-from presenters.common.survey import NO_CONCERN_SHORT, NO_SURVEY, interval, share
 from presenters.perception import PerceptionState, PerceptionView
 
 # Output name -> (component id, property), in the order of the page.
@@ -158,73 +154,3 @@ def borough_search(ds: Dataset | None, search: object, click: object) -> object:
 # -- TRANSITIONAL: the profile's perception panel ------------------------------------
 # It moves to presenters/common/perception_panel.py with the profile's port; it stays
 # here, unchanged but for the shared survey words, until then.
-
-
-def perception_panel(ds: Dataset | None, code: str) -> list:
-    """The area profile's perception panel: every survey measure for the area's borough."""
-    if ds is None or not code:
-        return []
-    facts = profiles.area_facts(ds, code)
-    if facts is None:
-        return []
-    if facts.level == "bcu":
-        links = [
-            html.Li(dcc.Link(f"Public perception in {b}", href=f"/perception?area={c}"))
-            for c, b in sorted(BOROUGHS.items(), key=lambda kv: kv[1])
-            if b in facts.members
-        ]
-        return [
-            html.P("The survey reports boroughs, not BCUs: see each borough of the BCU."),
-            html.Ul(links, className="profile-perception-links"),
-        ]
-    borough = facts.code if facts.level == "borough" else facts.borough_code
-    if borough not in MPS_BOROUGHS:
-        return [html.P(NOT_COVERED_NOTE)]
-    measures = perception.survey_measures(ds)
-    if not measures:
-        return [html.P(NO_SURVEY)]
-    name = BOROUGHS[borough]
-    rows = []
-    for m in measures:
-        trend = perception.area_trend(ds, m, borough)
-        if trend.empty:
-            rows.append((m.name, "No figure", "", "", "", ""))
-            continue
-        r = trend.iloc[-1]
-        rows.append((m.name, f"{r.quarter_end:%B %Y}", share(r.proportion),
-                     interval(r.low, r.high), r.vs_london, r.change_words))  # fmt: skip
-    where = "" if facts.level == "borough" else " (the survey reports boroughs, not wards)"
-    markup = html_table(
-        f"Public perception in {name}: latest 12 months of each survey measure",
-        ("Measure", "12 months to", "Figure", "95% interval", "Compared with London",
-         "Change on a year earlier"),
-        rows,
-        row_header=0,
-        numeric=(2,),
-    )  # fmt: skip
-    out = [
-        html.P(
-            f"What residents of {name} told MOPAC's Public Attitude Survey{where}: the latest "
-            f"figure of each measure, beside London. Intervals assume about "
-            f"{BOROUGH_INTERVIEWS} interviews behind each figure, because the survey file "
-            "gives no sample sizes."
-        ),
-        html.Div(
-            markup,
-            className="table-wrap",
-            tabIndex="0",
-            role="region",
-            **{"aria-label": "Public perception figures"},
-        ),
-    ]
-    if not any(m.concern for m in measures):
-        out.append(html.P(NO_CONCERN_SHORT, className="arp-caption"))
-    out.append(
-        html.P(
-            dcc.Link(
-                f"Public perception in {name}, over time and beside recorded crime",
-                href=f"/perception?area={borough}",
-            )
-        )
-    )
-    return out

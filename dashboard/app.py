@@ -8,7 +8,6 @@ from flask import abort, request, send_file
 from callbacks import (
     about,
     at_risk,
-    explorer,
     hotspots,
     overview,
     perception,
@@ -17,6 +16,7 @@ from callbacks import (
     staff,
     young_people,
 )
+from callbacks import map as map_page
 from dashboard import auth, logs
 from dashboard.background import background_manager
 from dashboard.services import DataService, web_file
@@ -28,6 +28,13 @@ from layouts.shell import shell
 
 # Boundary files carry a content hash in their names, so browsers may keep them a year.
 IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def index_string(dash_default: str) -> str:
+    """Dash's page with its language set and without its <footer>: Dash wraps its scripts
+    in a footer, a second "contentinfo" landmark beside the site's own footer."""
+    page = dash_default.replace("<html>", '<html lang="en-GB">')
+    return page.replace("<footer>", '<div class="dash-scripts">').replace("</footer>", "</div>")
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Dash:
@@ -60,7 +67,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                  body_limit=body_limit)  # fmt: skip
     app.server.extensions["wec_accounts"] = accounts
     app.server.extensions["wec"] = service
-    app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
+    app.index_string = index_string(app.index_string)
     app.layout = shell
     # Every page's components, so Dash can check each callback against them.
     app.validation_layout = html.Div(
@@ -89,7 +96,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     for page_callbacks in (
         router,
         overview,
-        explorer,
+        map_page,
         at_risk,
         hotspots,
         young_people,

@@ -66,7 +66,8 @@ def ingest_command(raw_dir: Path | None, publish: bool, note: str) -> None:  # f
     else:
         for f in report.files:
             months = f" {f.first_month:%Y-%m} to {f.last_month:%Y-%m}" if f.first_month else ""
-            click.echo(f"  {f.name}: {f.kind}, {f.rows_read:,} rows{months}, {f.warnings} warnings")
+            warned = f"{f.warnings} warning{'s' if f.warnings != 1 else ''}"
+            click.echo(f"  {f.name}: {f.kind}, {f.rows_read:,} rows{months}, {warned}")
         for w in report.warnings:
             click.echo(f"  {w}")
         click.echo(f"Created version {report.version_id} in {report.seconds:.1f} s: "
@@ -122,8 +123,9 @@ def history_command() -> None:
     """Who created, published and rolled back which version, newest first."""
     store = _store(_settings())
     for row in store.history():
+        version = f"v{row['version_id']}" if row["version_id"] is not None else "-"
         click.echo(f"{row['at']:%Y-%m-%d %H:%M:%S}  {row['actor']:<16} {row['action']:<9} "
-                   f"v{row['version_id']}  {row['detail']}")  # fmt: skip
+                   f"{version:<5} {row['detail']}")  # fmt: skip
 
 
 @main.command("upload")
@@ -137,6 +139,7 @@ def upload_command(files: tuple[Path, ...], publish: bool) -> None:  # fmt: skip
     from dashboard.services import DataService
     from dashboard.staff import StaffService
     from data import refresh
+    from presenters.staff import errors_words
 
     settings = _settings()
     staff = StaffService(DataService(settings))
@@ -163,8 +166,8 @@ def upload_command(files: tuple[Path, ...], publish: bool) -> None:  # fmt: skip
     for p in report.problems:
         click.echo(f"  {p['severity']}: {p['file']}: {p['reason']}")
     if not report.ok:
-        click.echo(f"Upload {upload_id} refused: {len(report.errors)} errors. Nothing was "
-                   "published; the published version is unchanged.", err=True)  # fmt: skip
+        click.echo(f"Upload {upload_id} refused: {errors_words(len(report.errors))}. Nothing "
+                   "was published; the published version is unchanged.", err=True)  # fmt: skip
         sys.exit(1)
     for change in report.changes:
         new = ", ".join(m["month"] for m in change.new_months)

@@ -14,12 +14,8 @@ import pandas as pd
 
 from data import stats
 from data.dataset import Dataset
-from data.periods import Period, month_start
+from data.periods import CONNECT_START, Period, month_start
 from data.queries import london_headline
-
-# The MPS moved its crime recording to the CONNECT system in February 2024; counts
-# either side of it may differ because of how offences were recorded.
-CONNECT_START = pd.Timestamp("2024-02-01")
 
 KNIFE, GUN, CONTEXT = "knife", "gun", "context"
 # Context shown beside the knife and gun figures: other weapon offences and homicide.
@@ -250,7 +246,7 @@ def low_count_note(frame: pd.DataFrame, labels: dict[str, str]) -> pd.Series:
     for column, label in labels.items():
         low = frame[column].notna() & (frame[column] < stats.LOW_COUNT)
         notes[low] = notes[low].map(lambda s, label=label: f"{s}; {label}" if s else label)
-    return notes.map(lambda s: f"Fewer than 10, unreliable: {s}" if s else "")
+    return notes.map(lambda s: f"Fewer than {stats.LOW_COUNT}, unreliable: {s}" if s else "")
 
 
 def coverage_by_group(ds: Dataset) -> pd.DataFrame:

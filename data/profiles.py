@@ -1,4 +1,5 @@
-"""One area's figures, in words and tables: the area profile.
+"""One area's figures: the numbers behind the area profile (presenters/profile.py
+puts them into words).
 
 Everything is computed from the same views as the map and the at-risk ranking
 (`funnel.area_values`), so a ward's rate and rank read the same on every page.
@@ -14,14 +15,7 @@ import pandas as pd
 from data import queries, stats
 from data.areas import LONDON_CODE
 from data.dataset import Dataset
-from data.funnel import (
-    LEVEL_WORDS,
-    MEANINGS,
-    area_funnel,
-    area_values,
-    memoised,
-    overdispersion_words,
-)
+from data.funnel import Funnel, area_funnel, area_values, memoised
 from data.periods import Period
 
 PROFILE_LEVELS = ("ward", "borough", "bcu")
@@ -29,6 +23,8 @@ HEADLINE = "knife_crime"
 YOUNG_HEADLINE = "knife_injury_victims_1_24_non_da"
 OUTCOME_MEASURES = ("knife_crime", "knife_crime_injury")
 ROLLING = 12
+# The download's column flagging a month's count too small to rely on.
+LOW_COLUMN = f"fewer_than_{stats.LOW_COUNT}"
 
 _SINGULAR = {"offences": "offence", "victims": "victim", "outcomes": "outcome"}
 
@@ -98,39 +94,6 @@ def area_facts(ds: Dataset, code: str) -> AreaFacts | None:
     )
 
 
-def area_choices(ds: Dataset) -> list[tuple[str, str]]:
-    """(code, label) of every area with a profile; labels are unique, for a search list."""
-    return memoised(ds, ("choices",), lambda: _area_choices(ds), small=True)
-
-
-def _area_choices(ds: Dataset) -> list[tuple[str, str]]:
-    areas = ds.areas[ds.areas["level"].isin(PROFILE_LEVELS)]
-    boroughs = dict(zip(areas["code"], areas["name"], strict=True))
-    choices = []
-    for row in areas.itertuples():
-        if row.level == "ward":
-            label = f"{row.name} (ward in {boroughs.get(row.parent_code, '')})"
-        elif row.level == "borough":
-            label = f"{row.name} (borough)"
-        else:
-            label = str(row.name)
-        choices.append((str(row.code), label))
-    return sorted(choices, key=lambda c: c[1].casefold())
-
-
-def find_area(ds: Dataset, text: str | None) -> str | None:
-    """The area a person typed: a label from the list, a code, or a name only one area has."""
-    wanted = " ".join((text or "").split()).casefold()
-    if not wanted:
-        return None
-    choices = area_choices(ds)
-    for code, label in choices:
-        if wanted in (label.casefold(), code.casefold()):
-            return code
-    named = [code for code, _ in choices if str(ds.areas.loc[code, "name"]).casefold() == wanted]
-    return named[0] if len(named) == 1 else None
-
-
 # -- standing: count, rate, change and rank among peers ----------------------------
 
 
@@ -139,68 +102,42 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def rank_places(values: pd.Series) -> pd.DataFrame:
-    """Every area's place among `values` in words, ("joint 2nd highest", 32): counted from
-    the top in the upper half, from the bottom in the lower half, so no area is "the 679th
-    highest". Areas without a value have no place."""
-    values = values.dropna()
-    array = values.to_numpy(dtype=float)
-    ordered = np.sort(array)
-    lower = np.searchsorted(ordered, array, side="left")
-    higher = len(array) - np.searchsorted(ordered, array, side="right")
-    joint = (len(array) - lower - higher) > 1
-    places = []
-    for up, down, tied in zip(higher.tolist(), lower.tolist(), joint.tolist(), strict=True):
-        if up <= down:
-            place = "highest" if up == 0 else f"{ordinal(up + 1)} highest"
-        else:
-            place = "lowest" if down == 0 else f"{ordinal(down + 1)} lowest"
-        places.append(("joint " if tied else "") + place)
-    return pd.DataFrame({"place": places, "of": len(array)}, index=values.index)
+def rate_ranks(ds: Dataset, measure: str, level: str, period: str) -> pd.DataFrame:
+    """Every area's rank by rate (per 1,000 residents, or aged 0-24 for the young-victim
+    measures) among London's areas of its level and, for wards, among its borough's
+    wards: 1 is the highest, tied areas share the best rank (as on the at-risk page).
 
-
-def rank_place(values: pd.Series, code: str) -> tuple[str, int] | None:
-    places = rank_places(values)
-    if code not in places.index:
-        return None
-    return str(places.at[code, "place"]), int(places.at[code, "of"])
-
-
-def _phrase(place: str, of: int, peers: str) -> str:
-    return f"the only one of its {peers}" if of == 1 else f"the {place} of {of} {peers}"
-
-
-def rank_phrase(values: pd.Series, code: str, peers: str) -> str:
-    """The place of `code` in words: "the 4th highest of 32 boroughs"."""
-    found = rank_place(values, code)
-    return "" if found is None else _phrase(*found, peers)
-
-
-def peer_ranks(ds: Dataset, measure: str, level: str, period: str) -> pd.DataFrame:
-    """Every area's place by rate in London and, for wards, among its borough's wards,
-    for one view; memoised, so a profile looks its area up instead of re-ranking."""
+    Columns: rank, of (areas ranked in London), rank_parent, of_parent. Areas the MPS
+    does not police, or with no rate, are not ranked.
+    """
 
     def compute() -> pd.DataFrame:
         frame = area_values(ds, measure, level, period).by_code
         ok = frame[frame["status"] == queries.OK]
         young = bool(ds.measures.loc[measure, "young"])
-        rates = ok["young_rate" if young else "rate"]
-        london = rank_places(rates)
-        parent = pd.concat(
-            [rank_places(group) for _, group in rates.groupby(ok["parent_code"], sort=False)]
+        rates = ok["young_rate" if young else "rate"].dropna()
+        parents = ok["parent_code"].reindex(rates.index)
+        out = pd.DataFrame(index=rates.index)
+        out["rank"] = rates.rank(ascending=False, method="min").astype(int)
+        out["of"] = len(rates)
+        out["rank_parent"] = (
+            rates.groupby(parents, sort=False).rank(ascending=False, method="min").astype(int)
         )
-        return london.join(parent.add_suffix("_parent"))
+        out["of_parent"] = parents.map(parents.value_counts()).astype(int)
+        return out
 
-    return memoised(ds, ("ranks", measure, level, period), compute)
+    return memoised(ds, ("rate-ranks", measure, level, period), compute)
 
 
 @dataclass(frozen=True)
 class Standing:
-    """One measure in one area over a period, beside its peers."""
+    """One measure in one area over a period, beside its peers.
+
+    `rank` is by rate among London's areas of the same level (1 is the highest) out of
+    `of`; for a ward, `rank_parent` of `of_parent` is among the wards of its borough.
+    """
 
     measure: str
-    noun: str  # "knife crime offences"
-    singular: str  # "knife crime offence"
     unit: str
     young: bool
     period: Period
@@ -208,14 +145,16 @@ class Standing:
     previous: int | None
     rate: float
     london_rate: float
-    verdict: str  # the area's own verdict (from p_value): this is one area's own page
+    verdict: str
     q_value: float
     low_count: bool
-    # (scope, phrase, short): London first, then the ward's borough;
-    # "the 4th highest of 32 boroughs" and "4th highest of 32".
-    ranks: tuple[tuple[str, str, str], ...]
+    rank: int | None = None
+    of: int = 0
+    rank_parent: int | None = None
+    of_parent: int = 0
     # The area's own change test (allowing for overdispersion) and the rate ratio with
-    # its 95% interval; verdict_many is the verdict of maps and rankings (from q_value).
+    # its 95% interval; `verdict` is from this own test (one area's panel or profile),
+    # `verdict_many` from the Benjamini-Hochberg q of maps and rankings.
     p_value: float = float("nan")
     rate_ratio: float = float("nan")
     rr_low: float = float("nan")
@@ -278,26 +217,11 @@ def _standing(ds: Dataset, facts: AreaFacts, measure: str, period: str) -> Stand
     row = frame.loc[facts.code]
     young = bool(ds.measures.loc[measure, "young"])
     rate_column = "young_rate" if young else "rate"
-    places = peer_ranks(ds, measure, facts.level, period)
-    plural = LEVEL_WORDS[facts.level][1]
-    london_peers = f"{plural} in London" if facts.level == "ward" else plural
-    place = places.loc[facts.code] if facts.code in places.index else None
-
-    def ranked(suffix: str, peers: str) -> tuple[str, str]:
-        if place is None:
-            return "", ""
-        where, of = place[f"place{suffix}"], place[f"of{suffix}"]
-        return _phrase(where, of, peers), f"{where} of {of}"
-
-    ranks = [("London", *ranked("", london_peers))]
-    if facts.level == "ward":
-        ranks.append((facts.borough or "", *ranked("_parent", f"wards in {facts.borough}")))
-    noun, one = measure_noun(ds, measure)
+    ranks = rate_ranks(ds, measure, facts.level, period)
+    ranked = facts.code in ranks.index
     previous = None if pd.isna(row["previous"]) else int(row["previous"])
     return Standing(
         measure=measure,
-        noun=noun,
-        singular=one,
         unit=str(ds.measures.loc[measure, "unit"]),
         young=young,
         period=values.period,
@@ -308,7 +232,10 @@ def _standing(ds: Dataset, facts: AreaFacts, measure: str, period: str) -> Stand
         verdict=str(row["verdict_own"]),
         q_value=float(row["q_value"]),
         low_count=bool(row["low_count"]),
-        ranks=tuple(ranks),
+        rank=int(ranks.at[facts.code, "rank"]) if ranked else None,
+        of=int(ranks.at[facts.code, "of"]) if ranked else 0,
+        rank_parent=int(ranks.at[facts.code, "rank_parent"]) if ranked else None,
+        of_parent=int(ranks.at[facts.code, "of_parent"]) if ranked else 0,
         p_value=float(row["p_value"]),
         rate_ratio=float(row["rate_ratio"]),
         rr_low=float(row["rr_low"]),
@@ -319,74 +246,6 @@ def _standing(ds: Dataset, facts: AreaFacts, measure: str, period: str) -> Stand
         london_workday_rate=london_workday_rate(ds, measure, values.period),
         visitor_flag=bool(row["visitor_flag"]),
     )
-
-
-def _change_clause(verdict: str, comparison: str, interval: str = "") -> str:
-    """ "down 35%, a statistically significant fall" -> "down 35% on <comparison>, a ...";
-    with `interval` ("down 35%, 95% interval 20% to 47% down") the interval follows the
-    comparison in brackets."""
-    head, _, judgement = verdict.partition(", ")
-    _, _, span = interval.partition(", ")
-    text = f"{head} on {comparison}" + (f" ({span})" if span else "")
-    return text + (f", {judgement}" if judgement else "")
-
-
-def summary_sentence(facts: AreaFacts, s: Standing) -> str:
-    """The headline in plain words, e.g. "In the 12 months to February 2026 there were
-    634 knife crime offences in Lambeth, 2.00 per 1,000 residents, the 4th highest
-    of 32 boroughs; down 35% on the 12 months before (95% interval 24% to 44% down), a
-    statistically significant fall."
-
-    The verdict is the area's own test (its own p-value, allowing for overdispersion):
-    this sentence is about one area, not a search through all of them.
-    """
-    residents = "residents aged 0-24" if s.young else "residents"
-    noun = s.singular if s.count == 1 else s.noun
-    verb = "was" if s.count == 1 else "were"
-    ranks = " and ".join(phrase for _, phrase, _ in s.ranks if phrase)
-    text = (
-        f"In the {s.period.label[0].lower()}{s.period.label[1:]} there {verb} {s.count:,} "
-        f"{noun} in {facts.name}, {s.rate:,.2f} per 1,000 {residents}"
-    )
-    text += f", {ranks}" if ranks else ""
-    if s.previous is not None and s.verdict:
-        text += "; " + _change_clause(
-            s.verdict, s.period.comparison or "the period before", s.rate_ratio_words
-        )
-    text += "."
-    if s.visitor_flag and np.isfinite(s.workday_rate):
-        ages = " (all ages)" if s.young else ""
-        text += (
-            f" Far more people are here by day than live here: per 1,000 workday "
-            f"population{ages} the rate is {s.workday_rate:,.2f} (London "
-            f"{s.london_workday_rate:,.2f})."
-        )
-    if s.low_count:
-        text += (
-            f" This rests on fewer than {stats.LOW_COUNT} {s.unit}, so the rate, "
-            "rank and change are unreliable."
-        )
-    return text
-
-
-def summary(ds: Dataset, facts: AreaFacts) -> list[str]:
-    """The profile's opening sentences; for areas the MPS does not police, only why."""
-    if not facts.covered:
-        return [
-            facts.caveat or "The Metropolitan Police publishes no data for this area.",
-            f"This dashboard therefore shows no figures for {facts.name}: not zero, "
-            "but not published.",
-        ]
-    sentences = []
-    for measure in (HEADLINE, YOUNG_HEADLINE):
-        s = standing(ds, facts, measure)
-        if s is not None:
-            sentences.append(summary_sentence(facts, s))
-    if not sentences:
-        sentences.append(f"No figures have been published for {facts.name} yet.")
-    if facts.caveat:
-        sentences.append(facts.caveat)
-    return sentences
 
 
 # -- every measure at a glance -----------------------------------------------------
@@ -411,41 +270,20 @@ def missing_measures(ds: Dataset, level: str) -> list[tuple[str, str]]:
     return out
 
 
-def glance(ds: Dataset, facts: AreaFacts) -> pd.DataFrame:
-    """The latest 12 months of every measure for the area, with London and its ranks."""
-    rows = []
-    for measure in profile_measures(ds, facts.level):
-        s = standing(ds, facts, measure)
-        if s is None:
-            continue
-        rows.append(
-            {
-                "measure": str(ds.measures.loc[measure, "label"]),
-                "period": s.period.label,
-                "count": s.count,
-                "rate": s.rate,
-                "per": "per 1,000 aged 0-24" if s.young else "per 1,000 residents",
-                "london_rate": s.london_rate,
-                "workday_rate": s.workday_rate,
-                "london_workday_rate": s.london_workday_rate,
-                "visitor_flag": s.visitor_flag,
-                "rank_london": s.ranks[0][2],
-                "rank_parent": s.ranks[1][2] if len(s.ranks) > 1 else "",
-                "change": s.verdict,
-                "low_count": s.low_count,
-            }
-        )
-    return pd.DataFrame(rows)
+def glance(ds: Dataset, facts: AreaFacts, period: str = "r12") -> list[Standing]:
+    """Every measure published at the area's level over a period, in catalogue order."""
+    found = (standing(ds, facts, measure, period) for measure in profile_measures(ds, facts.level))
+    return [s for s in found if s is not None]
 
 
 def warm(ds: Dataset, period: str = "r12") -> None:
-    """Work out the views every profile reads (each measure's values, ranks and the
+    """Work out the views every profile reads (each measure's values and ranks, and the
     headline funnel at each level), so the first visitor after a publish does not
     wait over a second for them."""
     for level in PROFILE_LEVELS:
         for measure in ds.measures.index:
             if ds.has_data(measure, level):
-                peer_ranks(ds, measure, level, period)
+                rate_ranks(ds, measure, level, period)
         if ds.has_data(HEADLINE, level):
             area_funnel(ds, HEADLINE, level, period)
 
@@ -459,8 +297,14 @@ class Trend:
 
     frame: pd.DataFrame  # month, area, parent, london, area_rate, parent_rate, london_rate
     lines: dict[str, str]  # rate column -> legend name
-    y_title: str
-    scale: str  # how the lines were made comparable, in words
+    young: bool
+    per: int  # rates per this many residents (1,000, or 100,000 for rare events)
+    outcome_of: str | None = None  # for an outcome measure: the offences it is a share of
+
+    @property
+    def percent(self) -> bool:
+        """The lines are positive outcomes as a percentage of offences."""
+        return self.outcome_of is not None
 
 
 def _row(ds: Dataset, measure: str, level: str, code: str, months: pd.DatetimeIndex) -> pd.Series:
@@ -494,14 +338,7 @@ def trend(ds: Dataset, facts: AreaFacts, measure: str) -> Trend | None:
             total = offences.rolling(ROLLING, min_periods=ROLLING).sum()
             frame[f"{key}_rate"] = (rolled[key] / total.where(total > 0) * 100).to_numpy()
             lines[f"{key}_rate"] = name
-        offences_label = str(ds.measures.loc[outcome_of, "label"]).lower()
-        return Trend(
-            frame,
-            lines,
-            "Positive outcome rate, % (12 months)",
-            f"Each line is positive outcomes as a percentage of {offences_label} "
-            "offences over the 12 months to each month.",
-        )
+        return Trend(frame, lines, young, 100, outcome_of)
     band = "0-24" if young else "all"
     populations = {key: ds.population_of([code], band)[0] for key, _, code, _ in places}
     london_latest = rolled["london"].dropna()
@@ -513,14 +350,7 @@ def trend(ds: Dataset, facts: AreaFacts, measure: str) -> Trend | None:
         rate = rolled[key] / population * per if population > 0 else rolled[key] * np.nan
         frame[f"{key}_rate"] = rate.to_numpy()
         lines[f"{key}_rate"] = name
-    who = "residents aged 0-24" if young else "residents"
-    y_title = f"Rate per {per:,} {who} (12 months)"
-    scale = (
-        f"Each line is a rate per {per:,} {who} (Census 2021) over the 12 months to each "
-        "month, so areas of different sizes can be compared; London's line counts every "
-        "offence the MPS recorded in London, including those it could not place in an area."
-    )
-    return Trend(frame, lines, y_title, scale)
+    return Trend(frame, lines, young, per)
 
 
 # -- positive outcomes ---------------------------------------------------------------
@@ -608,49 +438,23 @@ def _london_total(ds: Dataset, measure: str, period: Period) -> int:
 
 @dataclass(frozen=True)
 class FunnelPlace:
-    funnel: object  # data.funnel.Funnel
-    row: pd.Series  # the area's point
-    sentence: str
+    funnel: Funnel
+    row: pd.Series  # the area's point: rate, position, low_count, ...
     period: Period
 
 
 def funnel_place(ds: Dataset, facts: AreaFacts, measure: str = HEADLINE) -> FunnelPlace | None:
+    """The area's mark on the funnel of its level's areas for the latest 12 months."""
     if not facts.covered or not ds.has_data(measure, facts.level):
         return None
     values = area_values(ds, measure, facts.level, "r12")
     if not values.available:
         return None
-    young = bool(ds.measures.loc[measure, "young"])
     funnel = area_funnel(ds, measure, facts.level, "r12")
     if funnel is None or facts.code not in set(funnel.points["code"]):
         return None
     row = funnel.points.set_index("code").loc[facts.code]
-    noun, _ = measure_noun(ds, measure)
-    who = "residents aged 0-24" if young else "residents"
-    _, plural = LEVEL_WORDS[facts.level]
-    sentence = (
-        f"{possessive(facts.name)} rate of {noun} in the {values.period.label[0].lower()}"
-        f"{values.period.label[1:]} ({row['rate']:,.2f} per 1,000 {who}) is "
-        f"{row['position']} for an area of its population, so it is "
-        f"{MEANINGS[row['position']]}. "
-        f"The centre line is the rate of all London's {plural} together "
-        f"({funnel.london_rate:,.2f} per 1,000)."
-    )
-    spread = overdispersion_words(funnel, plural)
-    if spread:
-        sentence += " " + spread
-    if row["position"] != row["position_poisson"]:
-        sentence += (
-            f" Against limits for chance alone it would be {row['position_poisson']}; those "
-            "limits ignore that areas differ for reasons other than chance."
-        )
-    if row["low_count"]:
-        sentence += f" It rests on fewer than {stats.LOW_COUNT} events, so read it with care."
-    return FunnelPlace(funnel, row, sentence, values.period)
-
-
-def possessive(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
+    return FunnelPlace(funnel, row, values.period)
 
 
 # -- download ----------------------------------------------------------------------
@@ -676,11 +480,11 @@ def monthly_figures(ds: Dataset, facts: AreaFacts) -> pd.DataFrame:
                         "measure_label": str(ds.measures.loc[measure, "label"]),
                         "month": series.months.strftime("%Y-%m"),
                         "count": counts.astype("int64"),
-                        "fewer_than_10": np.where(counts < stats.LOW_COUNT, "yes", "no"),
+                        LOW_COLUMN: np.where(counts < stats.LOW_COUNT, "yes", "no"),
                     }
                 )
             )
-    columns = ["area_code", "area", "measure", "measure_label", "month", "count", "fewer_than_10"]
+    columns = ["area_code", "area", "measure", "measure_label", "month", "count", LOW_COLUMN]
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)[columns]

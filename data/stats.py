@@ -22,6 +22,9 @@ from scipy import special, stats
 LOW_COUNT = 10
 
 FUNNEL_LEVELS = (0.95, 0.998)
+# A change is called statistically significant when its q-value (or, for one area on
+# its own, its p-value) is below this.
+SIGNIFICANCE = 0.05
 
 
 def _count(value: object, name: str) -> int:
@@ -192,7 +195,9 @@ def percent_words(change: float) -> str:
     return f"{round(change):,}%"
 
 
-def change_verdict(count_now: int, count_before: int, q_or_p: float, alpha: float = 0.05) -> str:
+def change_verdict(
+    count_now: int, count_before: int, q_or_p: float, alpha: float = SIGNIFICANCE
+) -> str:
     """The change between two periods in words a resident can read.
 
     The percentage is always given, but "statistically significant" only when the

@@ -1,14 +1,15 @@
 """About the data: definitions, caveats, how change is judged, sources, the data version.
 
-The page's frame and its fixed text live here; the parts that depend on the published
-version (definitions, dates, files, named wards) are filled in by callbacks/about.py.
+The page's frame and its fixed text (how change is judged, the sources) live here; the
+parts that depend on the published version come from presenters/about.py.
 """
 
 from __future__ import annotations
 
-from dash import dcc, html
+from dash import html
 
 from layouts import ids
+from presenters.about import AboutView, Caveat, Fact, MeasureGroup, Version
 
 OGL2 = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/2/"
 OGL3 = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -40,7 +41,6 @@ def section(key: str, children: list) -> html.Section:
 
 def layout(query: dict[str, str], path: str = "/about") -> list:
     return [
-        dcc.Store(id=ids.ABOUT_STATE, data=query),
         html.H1("About the data"),
         html.P(
             "What each figure on this dashboard counts, where the data come from, what "
@@ -56,75 +56,60 @@ def layout(query: dict[str, str], path: str = "/about") -> list:
     ]
 
 
-def caveat(title: str, *text: object) -> html.Li:
-    return html.Li([html.Strong(title + ". "), *text])
-
-
-def caveats_section(extra: list[html.Li]) -> html.Section:
-    """Every data caveat a reader needs; `extra` holds those built from the data version."""
-    fixed = [
-        caveat(
-            "City of London not covered",
-            "The City of London has its own police force, the City of London Police, so "
-            "the Metropolitan Police publishes nothing for it. It is shown as \u201cnot "
-            "covered\u201d, never as zero, and London\u2019s figures are for the 32 "
-            "boroughs the Metropolitan Police covers.",
-        ),
-        caveat(
-            "Boroughs and wards are never added together",
-            "The MPS files give the same offences once by borough and again by ward. The "
-            "dashboard uses one level at a time; London\u2019s figure is the sum of the "
-            "borough rows.",
-        ),
-        caveat(
-            "Near-empty first month left out",
-            "Each of the MPS\u2019s \u201cmost recent 24 months\u201d ward and small-area "
-            "files begins with a month holding only a few dozen offences, an incomplete "
-            "extract. That month is left out and the series continues from the historical "
-            "file, so no month is counted twice or counted short.",
-        ),
-        caveat(
-            "The CONNECT recording system, February 2024",
-            "In February 2024 the Metropolitan Police moved to a new crime recording "
-            "system, CONNECT. How offences were recorded changed with it, so a change "
-            "across that month may partly reflect recording rather than crime. The "
-            "overview\u2019s charts mark the month, and its headline cards say when a "
-            "comparison spans it.",
-        ),
-        caveat(
-            "Small numbers are unreliable",
-            "Any figure built on fewer than 10 offences or victims is marked as unreliable "
-            "on the page and in downloads: a few events more or less change it a lot.",
-        ),
-        caveat(
-            "Ward populations are approximate",
-            "Rates per 1,000 residents use Census 2021 counts of usual residents on census "
-            "day (21 March 2021), not mid-year estimates. Ward populations are built from "
-            "small areas (LSOAs) through the ONS best-fit lookup, which assigns each whole "
-            "small area to one ward, so they are approximate.",
-        ),
-        caveat(
-            "Possession of weapons reflects police activity",
-            "Possession offences are mostly found through stop and search and other "
-            "police action, so a rise can mean more enforcement rather than more weapons.",
-        ),
-        caveat(
-            "Gun crime",
-            "The MPS publishes gun crime in its Monthly Crime Dashboard\u2019s \u201cother "
-            "crime\u201d file, of which no public copy has been found. Gun crime figures "
-            "appear once MOPAC staff upload that file; until then the dashboard shows no "
-            "gun crime number at all.",
-        ),
-        caveat(
-            "Copies of the published files",
-            "The files behind this version were copied byte for byte from public "
-            "repositories that had downloaded them from the publishers; none has yet been "
-            "checked against the publisher\u2019s current download. The MPS revises "
-            "earlier months in each new file, and where files overlap the newest is used "
-            "for every month it covers.",
-        ),
+def content(view: AboutView) -> list:
+    """Everything below the page's heading."""
+    if view.message:
+        return [html.P(view.message)]
+    return [
+        measures_section(view.measures),
+        caveats_section(view.caveats),
+        change_section(),
+        sources_section(),
+        version_section(view.version),
     ]
-    return section("about-caveats", [html.Ul([*fixed, *extra], className="about-caveats")])
+
+
+def _facts(facts: tuple[Fact, ...], class_name: str) -> html.Dl:
+    return html.Dl(
+        [part for f in facts for part in (html.Dt(f.term), html.Dd(f.detail))],
+        className=class_name,
+    )
+
+
+def measures_section(groups: tuple[MeasureGroup, ...]) -> html.Section:
+    """Every catalogue measure, grouped, with its definition, unit, source and coverage."""
+    children: list = []
+    for group in groups:
+        items: list = []
+        for m in group.measures:
+            items += [
+                html.Dt(m.label),
+                html.Dd([html.P(m.definition), html.P(m.facts, className="note")]),
+            ]
+        children += [html.H3(group.title), html.Dl(items, className="about-list")]
+    return section("about-measures", children)
+
+
+def caveats_section(caveats: tuple[Caveat, ...]) -> html.Section:
+    items = [html.Li([html.Strong(c.title + ". "), c.text]) for c in caveats]
+    return section("about-caveats", [html.Ul(items, className="about-caveats")])
+
+
+def version_section(version: Version | None) -> html.Section:
+    if version is None:
+        return section("about-version", [])
+    children: list = [
+        _facts(version.facts, "about-facts"),
+        html.H3("Months each measure group covers"),
+        _facts(version.coverage, "about-facts about-wide"),
+    ]
+    if version.files:
+        children += [
+            html.H3(version.files_heading),
+            html.P(version.files_note, className="note"),
+            _facts(version.files, "about-facts about-wide about-files"),
+        ]
+    return section("about-version", children)
 
 
 def change_section() -> html.Section:

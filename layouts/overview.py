@@ -2,36 +2,33 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from dash import dcc, html
 
-from data.overview import MONTHLY, ROLLING, TREND_VIEWS
 from layouts import ids
+from layouts.tables import csv_button, table
+from layouts.text import paras
+from presenters.overview import Card, CardGroup, TrendView
 
-TREND_BUTTONS = (
-    (ids.OVERVIEW_TREND_MONTHLY, MONTHLY, "Each month"),
-    (ids.OVERVIEW_TREND_ROLLING, ROLLING, "Rolling 12 months"),
-)
-
-
-def trend_view_from(query: dict[str, str]) -> str:
-    view = query.get("trend", MONTHLY)
-    return view if view in TREND_VIEWS else MONTHLY
+TREND_BUTTONS = {"monthly": ids.OVERVIEW_TREND_MONTHLY, "rolling": ids.OVERVIEW_TREND_ROLLING}
 
 
-def trend_switch(view: str) -> html.Div:
+def trend_switch(view: TrendView | None = None) -> html.Div:
     """Two toggle buttons: a plain, keyboard-friendly choice that says which is on."""
+    view = view or TrendView()
     return html.Div(
         [
             html.Span("Show:", id="overview-trend-label", className="overview-switch-label"),
             *(
                 html.Button(
                     text,
-                    id=button_id,
+                    id=TREND_BUTTONS[value],
                     type="button",
                     className="overview-toggle",
-                    **{"aria-pressed": "true" if value == view else "false"},
+                    **{"aria-pressed": "true" if pressed else "false"},
                 )
-                for button_id, value, text in TREND_BUTTONS
+                for value, text, pressed in view.choices
             ),
             html.Span(
                 "The rolling view adds each month to the 11 before it, which smooths out "
@@ -47,7 +44,11 @@ def trend_switch(view: str) -> html.Div:
 
 def layout(query: dict[str, str], path: str = "/") -> list:
     return [
-        dcc.Store(id=ids.OVERVIEW_STATE, data=query),
+        dcc.Location(
+            id=ids.OVERVIEW_URL,
+            refresh="callback-nav",
+            search="?" + urlencode(query) if query else "",
+        ),
         html.H1("Weapon-enabled crime in London"),
         html.P(id=ids.OVERVIEW_PERIOD, className="overview-lede"),
         html.Div(id=ids.OVERVIEW_CARDS, className="overview-groups"),
@@ -62,8 +63,7 @@ def layout(query: dict[str, str], path: str = "/") -> list:
         html.Section(
             [
                 html.H2("Knife crime in London over time", id="overview-trends"),
-                dcc.Store(id=ids.OVERVIEW_TREND_VIEW, data=trend_view_from(query)),
-                trend_switch(trend_view_from(query)),
+                trend_switch(),
                 html.P(
                     [
                         "The Metropolitan Police moved to a new crime recording system, "
@@ -79,23 +79,11 @@ def layout(query: dict[str, str], path: str = "/") -> list:
                 html.Details(
                     [
                         html.Summary("Table of the charts' figures"),
-                        html.Div(
-                            id=ids.OVERVIEW_TABLE,
-                            className="table-wrap",
-                            tabIndex="0",
-                            role="region",
-                            **{"aria-label": "London knife crime figures by month"},
-                        ),
+                        html.Div(id=ids.OVERVIEW_TABLE),
                     ],
                     className="overview-table",
                 ),
-                html.Button(
-                    "Download the table (CSV)",
-                    id=ids.OVERVIEW_DOWNLOAD_BUTTON,
-                    className="overview-button",
-                    type="button",
-                ),
-                dcc.Download(id=ids.OVERVIEW_DOWNLOAD),
+                csv_button(ids.OVERVIEW_TABLE, "Download the table (CSV)"),
             ],
             className="overview-section",
             **{"aria-labelledby": "overview-trends"},
@@ -119,6 +107,12 @@ def layout(query: dict[str, str], path: str = "/") -> list:
                         ),
                         html.Li(
                             [
+                                dcc.Link("Area profiles", href="/area"),
+                                ": one borough, ward or BCU against London.",
+                            ]
+                        ),
+                        html.Li(
+                            [
                                 dcc.Link("About the data", href="/about"),
                                 ": definitions, caveats, sources and the data version.",
                             ]
@@ -131,3 +125,76 @@ def layout(query: dict[str, str], path: str = "/") -> list:
             **{"aria-labelledby": "overview-explore"},
         ),
     ]
+
+
+# -- view models into components -----------------------------------------------------
+
+
+def card(c: Card) -> html.Li:
+    """One measure's figure, its comparison and verdict, with the definition beside it."""
+    heading_id = f"overview-card-{c.measure}"
+    children: list = [html.H3(c.label, id=heading_id)]
+    if c.badge:
+        children.append(html.P(c.badge, className="overview-badge"))
+    if c.no_figure:
+        # Plain text, not a heading in disguise: the card's heading is the measure.
+        children.append(html.P(c.no_figure, className="overview-figure-line"))
+    else:
+        children.append(
+            html.P(
+                [html.Span(c.figure, className="overview-figure"), f" {c.figure_words}"],
+                className="overview-figure-line",
+            )
+        )
+        if c.previous:
+            children.append(html.P(c.previous, className="overview-previous"))
+        if c.verdict:
+            children.append(
+                html.P(c.verdict, className=f"overview-verdict overview-{c.change or 'steady'}")
+            )
+    children += [html.P(w, className="overview-warning") for w in c.warnings]
+    if c.message:
+        children.append(html.P(c.message, className="overview-message"))
+    children.append(html.P(["Definition: ", c.definition], className="overview-definition"))
+    return html.Li(
+        children,
+        className=f"overview-card overview-card-{c.status}",
+        id=f"overview-card-box-{c.measure}",
+        **{"aria-labelledby": heading_id},
+    )
+
+
+def card_group(group: CardGroup) -> html.Section:
+    heading_id = f"overview-group-{group.key}"
+    children: list = [html.H2(group.title, id=heading_id)]
+    children += [html.P(p.text, className="note overview-group-lead") for p in group.lead]
+    children.append(html.Ul([card(c) for c in group.cards], className="overview-card-list"))
+    return html.Section(children, className="overview-group", **{"aria-labelledby": heading_id})
+
+
+def charts(view: TrendView) -> list:
+    if view.message:
+        return paras([view.message])
+    return [
+        html.Figure(
+            [
+                html.H3(chart.label, id=f"overview-chart-{chart.measure}"),
+                dcc.Graph(
+                    figure=chart.figure,
+                    config={"displayModeBar": False, "responsive": True},
+                    className="overview-trend-graph",
+                    style={"height": "260px"},
+                ),
+                html.Figcaption(chart.caption),
+            ],
+            className="overview-trend",
+            **{"aria-labelledby": f"overview-chart-{chart.measure}"},
+        )
+        for chart in view.charts
+    ]
+
+
+def trend_table(view: TrendView) -> object:
+    if view.message:
+        return html.P(view.message)
+    return table(view.table, label="London knife crime figures by month")

@@ -6,12 +6,14 @@ and the server refuses every staff callback without a session (dashboard/auth.py
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from dash import dcc, html
 
 from layouts import ids
-from layouts.controls import native_select
+from layouts.controls import fieldset
+from layouts.map_key import key
+from layouts.tables import table
+from layouts.text import paras
+from presenters.staff import CheckView, FileView, PreviewView, ReportView
 
 ACCEPTED = (
     "MPS recorded crime at ward, borough or small-area (LSOA) level (MajorText, MinorText, "
@@ -56,17 +58,6 @@ def sign_in_needed(path: str) -> list:
             ]
         ),
     ]
-
-
-def preview_choices(measures: Sequence[tuple[str, str]], measure: str, level: str) -> list:
-    """The preview's measure and areas, as the public pages' native selects."""
-    return [
-        html.Legend("Preview"),
-        native_select(ids.STAFF_PREVIEW_MEASURE, "Measure", "measure",
-                      [(m, label, "") for m, label in measures], measure),
-        native_select(ids.STAFF_PREVIEW_LEVEL, "Areas", "level",
-                      [("borough", "Boroughs", ""), ("ward", "Wards", "")], level),
-    ]  # fmt: skip
 
 
 def layout(query: dict[str, str], path: str = "/staff") -> list:
@@ -130,11 +121,7 @@ def layout(query: dict[str, str], path: str = "/staff") -> list:
             [
                 html.H2("3. Preview"),
                 dcc.Store(id=ids.STAFF_PREVIEW_CHOICE),
-                html.Fieldset(
-                    id=ids.STAFF_PREVIEW_CHOICES,
-                    className="arp-choices",
-                    **{"data-store": ids.STAFF_PREVIEW_CHOICE},
-                ),
+                html.Div(id=ids.STAFF_PREVIEW_CHOICES),
                 html.P(id=ids.STAFF_PREVIEW_NOTE, className="staff-preview-note"),
                 html.Div(
                     dcc.Graph(
@@ -142,13 +129,8 @@ def layout(query: dict[str, str], path: str = "/staff") -> list:
                     ),
                     className="staff-map",
                 ),
-                html.Div(
-                    id=ids.STAFF_TOTALS,
-                    className="table-wrap",
-                    tabIndex="0",
-                    role="region",
-                    **{"aria-label": "London totals before and after"},
-                ),
+                html.Div(id=ids.STAFF_PREVIEW_KEY, className="staff-preview-key"),
+                html.Div(id=ids.STAFF_TOTALS),
             ],
             id=ids.STAFF_PREVIEW,
             className="staff-section",
@@ -182,3 +164,77 @@ def layout(query: dict[str, str], path: str = "/staff") -> list:
             className="staff-section",
         ),
     ]
+
+
+# -- the report ----------------------------------------------------------------------
+
+
+def file_view(f: FileView) -> html.Div:
+    facts = []
+    for label, value in f.facts:
+        shown = html.Span(value, className="staff-sha") if label == "SHA-256" else value
+        facts += [html.Dt(label), html.Dd(shown)]
+    children: list = [html.H4(f.name), html.Dl(facts)]
+    if f.note:
+        children.append(html.P(f.note, className="note"))
+    if f.errors is not None:
+        children.append(table(f.errors))
+    if f.warnings:
+        children.append(
+            html.Details(
+                [
+                    html.Summary(f"Warnings ({len(f.warnings)}): kept, but read them"),
+                    html.Ul([html.Li(w) for w in f.warnings]),
+                ],
+                open=len(f.warnings) <= 5,
+            )
+        )
+    return html.Div(children, className="staff-file")
+
+
+def report(view: ReportView) -> list:
+    """The whole validation report, in the order staff read it."""
+    head = paras(view.status)
+    children: list = [
+        html.Div(head, className="staff-refused" if view.refused else "staff-ok"),
+        html.P(view.checked),
+        html.H3("Files uploaded"),
+        *(file_view(f) for f in view.files),
+    ]
+    if view.problems is not None:
+        children.append(table(view.problems))
+    children += paras(view.kept)
+    if not view.refused:
+        children.append(html.H3("What would change for the public"))
+        children += [table(t) for t in view.changes]
+        children += paras(view.change_notes)
+        if view.rows is not None:
+            children.append(html.Details([html.Summary("Rows in each table"), table(view.rows)]))
+    return children
+
+
+def refused(reasons: list[str]) -> list:
+    return [html.P("Nothing was uploaded:", className="staff-error"),
+            html.Ul([html.Li(r) for r in reasons]),
+            html.P("Correct the files and choose them again.")]  # fmt: skip
+
+
+def check(view: CheckView) -> dict:
+    """The outputs of a finished check: the report, the buttons and the preview's choice."""
+    return {"report": report(view.report), "actions": view.actions,
+            "publish_hidden": view.publish_hidden, "publish_text": view.publish_text,
+            "discard_hidden": view.discard_hidden, "preview_hidden": view.preview_hidden,
+            "preview": view.preview}  # fmt: skip
+
+
+def preview(view: PreviewView, figure: dict, *, built: bool) -> dict:
+    """The preview's selects, map, words, key and totals."""
+    note = view.note if built or view.paint is None else "No map: the boundary files are not built."
+    return {
+        "choices": fieldset(view.controls, store=ids.STAFF_PREVIEW_CHOICE,
+                            prefix=ids.STAFF_PREVIEW_SELECT),
+        "figure": figure,
+        "note": note,
+        "key": key(view.key),
+        "totals": table(view.totals),
+    }  # fmt: skip

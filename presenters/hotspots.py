@@ -27,6 +27,7 @@ from geo.weights import Contiguity
 from presenters.common import areas, options, words
 from presenters.common.charts import HOVER_WIDTH, OKABE_ITO, base_layout
 from presenters.common.controls import Controls, select
+from presenters.common.map_paint import LONDON_CENTRE, LONDON_ZOOM, NOT_COVERED_COLOUR
 from presenters.common.reconciliation import footer_rows
 from presenters.common.state import PageState
 from presenters.common.table import Column, TableModel, num, slug, table
@@ -60,11 +61,6 @@ FINDINGS = {
     rules.PERSISTENT_ONLY: "Persistent hot spot",
     rules.NOT_FLAGGED: "Not flagged",
 }
-# The same as the other maps' (TRANSITIONAL: from presenters/common/map_paint.py once
-# the map's port lands).
-NOT_COVERED_COLOUR = "#dedede"
-LONDON_CENTRE = {"lat": 51.489, "lon": -0.109}
-LONDON_ZOOM = 8.7
 MAP_PAD = 1.05
 # The Lorenz curve is drawn through at most this many points (it is straight between them).
 CURVE_POINTS = 1000

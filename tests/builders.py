@@ -112,6 +112,7 @@ def tiny_dataset(
     unplaced_in_london: Sequence[int] | None = None,
     version: int = 1,
     survey: Sequence[tuple[str, str, str, str, float]] = (),
+    ward_only_months: int = 0,
     extra: Mapping[str, Mapping[str, Sequence[int]]] | None = None,
     workday: Mapping[str, float] | None = None,
 ) -> Dataset:
@@ -121,10 +122,12 @@ def tiny_dataset(
     Peckham 4, Borough & Bankside 1) over 24 months, and 1 offence a month in Lambeth
     and none in London could not be placed. `survey` adds Public Attitude Survey rows:
     (quarter end "2025-12-31", survey, area code, measure, proportion); none by default.
-    `extra` adds more measures, each by ward over the same months and with the same
-    offences placed in no ward or borough. `workday` gives areas (wards or boroughs) a
-    Census workday population, so the visitor rule (data.visitors) applies to them;
-    none by default.
+    With `ward_only_months`, the last that many months are published for wards only:
+    the borough, BCU and London figures stop before them, as when a month's ward file
+    arrives before its borough file. `extra` adds more measures, each by ward over the
+    same months and with the same offences placed in no ward or borough. `workday` gives
+    areas (wards or boroughs) a Census workday population, so the visitor rule
+    (data.visitors) applies to them; none by default.
     """
     if ward_counts is None:
         steady = {BRIXTON: 6, CLAPHAM: 3, STOCKWELL: 2, PECKHAM: 4, BOROUGH_WARD: 1}
@@ -133,15 +136,17 @@ def tiny_dataset(
     months = pd.date_range(first_month, periods=n_months, freq="MS")
     in_borough = list(unplaced_in_borough or [1] * n_months)
     in_london = list(unplaced_in_london or [0] * n_months)
+    upper = months[: n_months - ward_only_months]  # the months above the wards
     rows = []
     for name, counts in {measure: ward_counts, **(extra or {})}.items():
-        rows += _measure_rows(name, counts, months, in_borough, in_london)
+        rows += _measure_rows(name, counts, months, upper, in_borough, in_london)
     counts = frames.counts_frame(pd.DataFrame(rows, columns=frames.COUNT_COLUMNS))
     coverage = frames.coverage_frame(
         [
-            (name, level, months[0], months[-1])
+            span
             for name in (measure, *(extra or {}))
-            for level in ("london", "bcu", "borough", "ward")
+            for span in [(name, "ward", months[0], months[-1])]
+            + [(name, level, upper[0], upper[-1]) for level in ("london", "bcu", "borough")]
         ]
     )
     workday_table = workday_frame(workday or {})
@@ -162,11 +167,13 @@ def _measure_rows(
     measure: str,
     ward_counts: Mapping[str, Sequence[int]],
     months: pd.DatetimeIndex,
+    upper: pd.DatetimeIndex,
     in_borough: list[int],
     in_london: list[int],
 ) -> list[tuple]:
-    """Count rows of one measure at every level: wards as given, boroughs their wards'
-    sums and Lambeth's unplaced offences, the BCU its boroughs, London all of them."""
+    """Count rows of one measure at every level: wards as given over `months`; over the
+    `upper` months, boroughs their wards' sums and Lambeth's unplaced offences, the BCU
+    its boroughs, London all of them."""
     n_months = len(months)
     rows = []
     borough_totals = {LAMBETH: np.zeros(n_months), SOUTHWARK: np.zeros(n_months)}
@@ -177,13 +184,14 @@ def _measure_rows(
              for m, v in zip(months, in_borough, strict=True)]  # fmt: skip
     borough_totals[LAMBETH] = borough_totals[LAMBETH] + np.asarray(in_borough)
     for code, totals in borough_totals.items():
-        rows += [(measure, "borough", code, m, int(v)) for m, v in zip(months, totals, strict=True)]
-        rows += [(measure, "bcu", BCU, m, int(v)) for m, v in zip(months, totals, strict=True)]
-    rows += [(measure, "borough", UNALLOCATED_CODE, m, v)
-             for m, v in zip(months, in_london, strict=True)]  # fmt: skip
+        rows += [(measure, "borough", code, m, int(v)) for m, v in zip(upper, totals, strict=False)]
+        rows += [(measure, "bcu", BCU, m, int(v)) for m, v in zip(upper, totals, strict=False)]
+    rows += [
+        (measure, "borough", UNALLOCATED_CODE, m, v) for m, v in zip(upper, in_london, strict=False)
+    ]
     london = sum(borough_totals.values()) + np.asarray(in_london)
     rows += [
-        (measure, "london", LONDON_CODE, m, int(v)) for m, v in zip(months, london, strict=True)
+        (measure, "london", LONDON_CODE, m, int(v)) for m, v in zip(upper, london, strict=False)
     ]
     return rows
 

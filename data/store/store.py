@@ -268,7 +268,8 @@ class Store:
             ).rowcount
             if not updated:
                 conn.execute(schema.publication.insert(), {"id": 1, **row})
-            self._audit(conn, actor, action, version_id, f"{action}ed version {version_id}")
+            done = "rolled back to" if action == "rollback" else f"{action}ed"
+            self._audit(conn, actor, action, version_id, f"{done} version {version_id}")
 
     def rollback(self, version_id: int | None = None, *, actor: str) -> int:
         """Publish an earlier version: the one given, or the one published before now."""

@@ -37,3 +37,11 @@ def definition(ds: Dataset, measure: str) -> Definition:
 
 def profile_href(code: str) -> str:
     return f"/area/{code}"
+
+
+SITE_NAME = "London Weapon-Enabled Crime Dashboard"
+
+
+def document_title(name: str) -> str:
+    """The browser's title for a page or an area: "Lambeth (borough) - London ..."."""
+    return f"{name} - {SITE_NAME}" if name else SITE_NAME

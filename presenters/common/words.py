@@ -7,7 +7,9 @@ threshold is stated only where it is defined (`data.stats.LOW_COUNT`).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -18,6 +20,7 @@ from data.stats import LOW_COUNT
 # Rates are shown to three significant figures: a ward's knife crime rate (about 1.5
 # per 1,000), the West End's (17.6) and a borough's homicide rate (0.005) alike.
 RATE_FIGURES = 3
+LONDON_TIME = ZoneInfo("Europe/London")
 MINUS = "\u2212"
 
 # (singular, plural) of each level's areas.
@@ -35,6 +38,7 @@ LEVEL_TITLES = {
     "lsoa": "Small areas (LSOAs)",
 }
 SINGULAR = {"offences": "offence", "victims": "victim", "outcomes": "outcome"}
+
 
 NO_DATA = "No data has been published yet."
 NOT_COVERED = (
@@ -151,6 +155,9 @@ def counted(n: int, ds: Dataset, measure: str) -> str:
     words, u = noun(ds, measure), unit(ds, measure)
     if n == 1 and u in SINGULAR and words.endswith(u):
         words = words[: -len(u)] + SINGULAR[u]
+    elif n == 1 and u in SINGULAR and f" {u} " in f" {words} ":
+        # "knife injury victims aged 1-24 ..." -> "knife injury victim aged 1-24 ..."
+        words = f" {words} ".replace(f" {u} ", f" {SINGULAR[u]} ", 1).strip()
     elif n == 1 and words.endswith("discharges"):
         words = words[: -len("s")]
     return f"{n:,} {words}"
@@ -219,3 +226,40 @@ def rank_heading(by: str) -> str:
 def rank_words(rank: int, of: int, level: str, by: str = "rate", young: bool = False) -> str:
     """ "rank 3 of 679 wards by rate per 1,000 residents (1 is the highest)"."""
     return f"rank {rank:,} of {areas(of, level)} by {rank_basis(by, young)} (1 is the highest)"
+
+
+def rank_within(rank: int, of: int, level: str, place: str) -> str:
+    """ "rank 5 of 25 wards in Lambeth": a rank among the areas of one place, by the
+    same value as the London rank it follows."""
+    return f"rank {rank:,} of {areas(of, level)} in {place}"
+
+
+def possessive(name: str) -> str:
+    """ "Lambeth's", "Heathrow Villages'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def month(value: object) -> str:
+    """ "February 2026"; blank when there is none."""
+    if value is None or value is pd.NaT:
+        return ""
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return ""
+    return "" if pd.isna(stamp) else f"{stamp:%B %Y}"
+
+
+def uk_time(value: dt.datetime | None) -> str:
+    """A stored time in UK time: "3 December 2026 at 09:46 UK time". A time without a
+    zone is UTC (SQLite gives times back without theirs)."""
+    if value is None:
+        return "not recorded"
+    stamp = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    local = stamp.astimezone(LONDON_TIME)
+    return f"{local.day} {local:%B %Y} at {local:%H:%M} UK time"
+
+
+def z_score(value: object) -> str:
+    """A z-score to two decimals, with a true minus sign: "2.31", "−1.05"."""
+    return f"{float(value):.2f}".replace("-", MINUS) if _finite(value) else ""

@@ -14,13 +14,26 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 from data import funnel, queries
-from data.profiles import ordinal
 from tests.browser.conftest import axe_violations, console_errors
 
 pytestmark = pytest.mark.browser
 
 LAMBETH = "E09000022"
 BRIXTON_WINDRUSH = "E05014098"
+SITE = " - London Weapon-Enabled Crime Dashboard"
+TREND_TITLE = (
+    "return document.querySelector('#profile-trend .js-plotly-plot').layout.yaxis.title.text;"
+)
+# A table model holding cells a spreadsheet would run, for tables.js to draw.
+DEFUSE = """
+const holder = document.createElement('div');
+holder.id = 'defuse-check';
+holder.setAttribute('data-table', JSON.stringify({caption: 'c', header: 0, footer: [],
+  filename: 'c.csv', columns: ['a', 'b', 'c', 'd', 'e', 'f'].map(h => ({heading: h,
+  numeric: h === 'b'})),
+  rows: [['=HYPERLINK("x")', ['-12', -12], '-3.5%', '@a', 'b,c', '+44 20']]}));
+document.body.appendChild(holder);
+"""
 
 TOP_ROWS = """
 return Array.from(document.querySelectorAll('#risk-table tbody tr')).slice(0, arguments[0])
@@ -112,9 +125,18 @@ def test_the_ranking_follows_the_choices_and_the_address(browser, live_server, d
     csv = pd.read_csv(downloaded(tmp_path), encoding="utf-8-sig")
     table = funnel.at_risk_areas(dataset, measure="knife_crime_injury", level="borough",
                                  period="r12").table  # fmt: skip
+    # The download ends with London's total, the sum of the boroughs shown and the
+    # difference (offences placed in no borough).
+    csv, footer = csv.iloc[: len(table)], csv.iloc[len(table) :]
+    assert list(footer["Area"]) == [
+        "London total", "Sum of the 32 boroughs shown", "Not placed in a borough (total minus sum)",
+    ]  # fmt: skip
+    total, shown, difference = footer["Offences"].astype(int)
+    assert shown == table["Offences"].sum()
+    assert difference == total - shown
     assert list(csv["Code"]) == list(table["Code"])
-    assert list(csv["Offences"]) == list(table["Offences"])
-    assert list(csv["Rate per 1,000 residents"]) == pytest.approx(
+    assert list(csv["Offences"].astype(int)) == list(table["Offences"])
+    assert list(csv["Rate per 1,000 residents"].astype(float)) == pytest.approx(
         list(table["Rate per 1,000 residents"]), abs=0.01
     )
 
@@ -155,27 +177,35 @@ def summary(driver) -> str:
 def open_profile(driver, url: str) -> None:
     driver.set_script_timeout(60)
     driver.get(url)
-    wait(driver, lambda d: summary(d) != "")
+    # The first profile after a publish works out every measure's ranks (and the hot
+    # spots beside it): a minute at most on a busy machine.
+    wait(driver, lambda d: summary(d) != "", timeout=90)
     wait(driver, lambda d: d.execute_script(
         "const g = document.querySelector('#profile-funnel .js-plotly-plot');"
         "return !!(g && g._fullData && g._fullData.length);"
     ))  # fmt: skip
 
 
-def rank_words(frame: pd.DataFrame, code: str) -> str:
-    higher = int((frame["rate"] > frame.loc[code, "rate"]).sum())
-    return "the highest" if higher == 0 else f"the {ordinal(higher + 1)} highest"
+def rank_of(frame: pd.DataFrame, code: str) -> int:
+    """The rank by rate, worked out here: 1 + the number of areas with a higher rate."""
+    return int((frame["rate"] > frame.loc[code, "rate"]).sum()) + 1
+
+
+def knife(dataset, level: str) -> pd.DataFrame:
+    frame = queries.map_values(dataset, measure="knife_crime", level=level, period="r12").frame
+    return frame[frame["status"] == queries.OK].set_index("code")
 
 
 def test_a_borough_profile_states_the_stores_figures(browser, live_server, dataset, tmp_path):
     open_profile(browser, live_server + f"/area/{LAMBETH}")
-    frame = queries.map_values(dataset, measure="knife_crime", level="borough", period="r12").frame
-    frame = frame[frame["status"] == queries.OK].set_index("code")
+    frame = knife(dataset, "borough")
     row = frame.loc[LAMBETH]
     assert browser.find_element(By.TAG_NAME, "h1").text == "Lambeth"
+    wait(browser, lambda d: d.title == f"Lambeth (borough){SITE}")
     assert (
-        f"there were {int(row['count']):,} knife crime offences in Lambeth, {row['rate']:.2f} "
-        f"per 1,000 residents, {rank_words(frame, LAMBETH)} of 32 boroughs"
+        f"there were {int(row['count']):,} knife crime offences in Lambeth, {row['rate']:#.3g} "
+        f"per 1,000 residents, rank {rank_of(frame, LAMBETH)} of 32 boroughs by rate per "
+        "1,000 residents (1 is the highest)"
     ) in summary(browser)
     diamond = browser.execute_script(
         "return document.querySelector('#profile-funnel .js-plotly-plot')._fullData"
@@ -192,41 +222,101 @@ def test_a_borough_profile_states_the_stores_figures(browser, live_server, datas
         browser.find_element(By.ID, "profile-outcomes").text
     )
 
+    # The trend's measure goes into the address; Back returns to the one before.
     choose(browser, "profile-trend-measure", "knife_crime_outcomes")
-    wait(browser, lambda d: "Positive outcome rate" in d.execute_script(
-        "return document.querySelector('#profile-trend .js-plotly-plot').layout.yaxis.title.text;"
-    ))  # fmt: skip
+    wait(browser, lambda d: d.current_url.endswith("?measure=knife_crime_outcomes"))
+    wait(browser, lambda d: "Positive outcome rate" in d.execute_script(TREND_TITLE))
+    browser.back()
+    wait(browser, lambda d: "Rate per 1,000 residents" in d.execute_script(TREND_TITLE))
+    assert Select(
+        browser.find_element(By.ID, "profile-trend-measure")
+    ).first_selected_option.text == ("Knife crime")
 
     browser.execute_cdp_cmd(
         "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
     )
     browser.find_element(By.ID, "profile-download-button").click()
     csv = pd.read_csv(downloaded(tmp_path))
-    knife = csv[(csv["measure"] == "knife_crime") & (csv["month"] >= "2025-03")]
-    assert len(knife) == 12
-    assert knife["count"].sum() == row["count"]
+    knife_rows = csv[(csv["measure"] == "knife_crime") & (csv["month"] >= "2025-03")]
+    assert len(knife_rows) == 12
+    assert knife_rows["count"].sum() == row["count"]
     assert console_errors(browser) == []
     assert axe_violations(browser) == []
 
 
-def test_a_ward_is_found_by_name_and_ranked_in_its_borough(browser, live_server, dataset):
+def test_a_ward_is_found_by_part_of_its_name_and_ranked_in_its_borough(
+    browser, live_server, dataset
+):
     browser.get(live_server + "/area")
     box = wait(browser, lambda d: d.find_element(By.ID, "profile-search"))
     options = "return document.querySelectorAll('#profile-search-list option').length;"
     wait(browser, lambda d: d.execute_script(options) == 749)
-    box.send_keys("Brixton Windrush (ward in Lambeth)", Keys.ENTER)
+    # Part of a name lists every area that has it; each opens its profile.
+    box.send_keys("Brixton", Keys.ENTER)
+    matches = (
+        "return Array.from(document.querySelectorAll('#profile-search-message a'))"
+        ".map(a => a.textContent);"
+    )
+    wait(browser, lambda d: len(d.execute_script(matches)) == 4)
+    assert "4 areas match" in text_of(browser, "profile-search-message")
+    link = browser.find_element(By.LINK_TEXT, "Brixton Windrush (ward in Lambeth)")
+    link.click()
     wait(browser, lambda d: d.current_url.endswith(f"/area/{BRIXTON_WINDRUSH}"))
-    wait(browser, lambda d: summary(d) != "")
-    frame = queries.map_values(dataset, measure="knife_crime", level="ward", period="r12").frame
-    frame = frame[frame["status"] == queries.OK].set_index("code")
+    wait(browser, lambda d: summary(d) != "", timeout=90)
+    # The browser's title names the area, not just the page.
+    wait(browser, lambda d: d.title == f"Brixton Windrush (ward in Lambeth){SITE}")
+    frame = knife(dataset, "ward")
     lambeth = frame[frame["parent_code"] == LAMBETH]
     row = frame.loc[BRIXTON_WINDRUSH]
     assert browser.find_element(By.TAG_NAME, "h1").text == "Brixton Windrush"
     text = summary(browser)
     assert f"there were {int(row['count']):,} knife crime offences in Brixton Windrush" in text
-    assert f"{rank_words(frame, BRIXTON_WINDRUSH)} of 679 wards in London" in text
-    assert f"{rank_words(lambeth, BRIXTON_WINDRUSH)} of {len(lambeth)} wards in Lambeth" in text
+    # One rank rule: by rate per 1,000 residents, London-wide as on the at-risk page.
+    at_risk = funnel.at_risk_areas(dataset, measure="knife_crime", level="ward", period="r12")
+    london_rank = int(at_risk.table.set_index("Code").loc[BRIXTON_WINDRUSH, "Rank in London"])
+    assert london_rank == rank_of(frame, BRIXTON_WINDRUSH)
+    assert (
+        f"rank {london_rank} of 679 wards by rate per 1,000 residents (1 is the highest) and "
+        f"rank {rank_of(lambeth, BRIXTON_WINDRUSH)} of {len(lambeth)} wards in Lambeth"
+    ) in text
+    # The full label from the suggestions opens that one area.
+    box = browser.find_element(By.ID, "profile-search")
+    box.send_keys("Lambeth (borough)", Keys.ENTER)
+    wait(browser, lambda d: d.current_url.endswith(f"/area/{LAMBETH}"))
     assert console_errors(browser) == []
+
+
+def test_area_lists_every_borough_with_its_wards(browser, live_server, dataset):
+    browser.get(live_server + "/area")
+    boroughs = "return document.querySelectorAll('#profile-browse details').length;"
+    wait(browser, lambda d: d.execute_script(boroughs) == 33)
+    assert browser.title == f"Area profiles{SITE}"
+    links = browser.execute_script("return document.querySelectorAll('#profile-browse a').length;")
+    areas = dataset.areas
+    assert links == int(areas["level"].isin(["borough", "ward", "bcu"]).sum())
+    lambeth = browser.find_element(By.XPATH, "//summary[starts-with(., 'Lambeth (')]")
+    assert lambeth.text == "Lambeth (25 wards)"
+    ward = browser.find_element(By.XPATH, "//a[normalize-space(.)='Brixton Windrush']")
+    assert not ward.is_displayed()  # closed until a person opens the borough
+    lambeth.send_keys(Keys.ENTER)  # from the keyboard, as a summary is meant to work
+    wait(browser, lambda d: ward.is_displayed())
+    assert axe_violations(browser) == []
+    ward.click()
+    wait(browser, lambda d: d.current_url.endswith(f"/area/{BRIXTON_WINDRUSH}"))
+    wait(browser, lambda d: d.title == f"Brixton Windrush (ward in Lambeth){SITE}", timeout=90)
+    assert console_errors(browser) == []
+
+
+def test_the_search_box_shows_a_clear_focus_ring(browser, live_server):
+    browser.get(live_server + "/area")
+    box = wait(browser, lambda d: d.find_element(By.ID, "profile-search"))
+    box.click()
+    ring = browser.execute_script(
+        "const s = getComputedStyle(arguments[0].closest('.dash-input-container'));"
+        "return [s.outlineStyle, s.outlineWidth];",
+        box,
+    )
+    assert ring == ["solid", "3px"]
 
 
 def test_every_profile_table_downloads_as_the_cells_shown(browser, live_server, dataset, tmp_path):
@@ -247,24 +337,29 @@ def test_every_profile_table_downloads_as_the_cells_shown(browser, live_server, 
     glance.click()
     path = downloaded(tmp_path)
     assert path.name.startswith("brixton-windrush-12-months-to-")
-    csv = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
+    csv = pd.read_csv(path, encoding="utf-8-sig", dtype=str).fillna("")
     shown = browser.execute_script(
         "return Array.from(document.querySelectorAll('#profile-glance tr'))"
         ".map(tr => Array.from(tr.children).map(c => c.textContent.trim()));"
     )
     assert list(csv.columns) == shown[0]
-    assert csv.fillna("").to_numpy().tolist() == shown[1:]
-    frame = queries.map_values(dataset, measure="knife_crime", level="ward", period="r12").frame
-    count = int(frame.set_index("code").loc[BRIXTON_WINDRUSH, "count"])
-    knife = csv[csv["Measure"] == "Knife crime"].iloc[0]
-    assert int(knife["Count"].replace(",", "")) == count
+    numeric = {"Count", "Rate per 1,000 in Brixton Windrush", "Rate per 1,000 in London"}
+    for got, cells in zip(csv.to_numpy().tolist(), shown[1:], strict=True):
+        for heading, value, cell in zip(shown[0], got, cells, strict=True):
+            if heading in numeric:  # the number itself, unformatted
+                assert float(value) == pytest.approx(float(cell.replace(",", "")))
+            else:
+                assert value == cell
+    count = int(knife(dataset, "ward").loc[BRIXTON_WINDRUSH, "count"])
+    knife_row = csv[csv["Measure"] == "Knife crime"].iloc[0]
+    assert int(knife_row["Count"]) == count
 
     # A cell a spreadsheet would run is defused; numbers, negative ones too, are kept.
-    text = browser.execute_script(
-        "return window.wecTableCsv.toCsv(arguments[0]);",
-        [['=HYPERLINK("x")', "-12", "-3.5%", "@a", "b,c", "+44 20"]],
-    )
-    assert text == """"'=HYPERLINK(""x"")",-12,-3.5%,'@a,"b,c",'+44 20\r\n"""
+    browser.execute_script(DEFUSE)
+    holder = "document.getElementById('defuse-check')"
+    wait(browser, lambda d: d.execute_script(f"return {holder}._wecModel !== undefined;"))
+    text = browser.execute_script(f"return window.wecTables.toCsv({holder});")
+    assert text.splitlines()[1] == """"'=HYPERLINK(""x"")",-12,'-3.5%,'@a,"b,c",'+44 20"""
     assert console_errors(browser) == []
 
 
@@ -282,3 +377,42 @@ def test_both_pages_fit_a_390px_phone_and_pass_axe(narrow_phone, live_server, pa
     )
     assert overflow <= 0
     assert axe_violations(narrow_phone) == []
+
+
+PHONE_TABLES = """
+return Array.from(document.querySelectorAll('#profile-details [data-table]'))
+  .filter(h => h.querySelector('table') && h.offsetParent !== null)
+  .map(h => {
+    const table = h.querySelector('table'), caption = table.querySelector('caption');
+    const rows = Array.from(table.querySelectorAll('tbody tr'));
+    return {
+      label: h.getAttribute('aria-label'),
+      rows: rows.length,
+      model: h._wecModel.rows.length,
+      shown: rows.filter(r => r.getBoundingClientRect().height > 0).length,
+      cut: h.scrollHeight - h.clientHeight,
+      right: table.getBoundingClientRect().right - window.innerWidth,
+      caption: caption.scrollWidth - caption.clientWidth,
+      first: rows.map(r => r.firstElementChild.tagName + ':' +
+                      getComputedStyle(r.firstElementChild).display),
+    };
+  });
+"""
+
+
+def test_profile_tables_read_as_cards_on_a_phone(narrow_phone, live_server):
+    open_profile(narrow_phone, live_server + f"/area/{BRIXTON_WINDRUSH}")
+    wait(narrow_phone, lambda d: d.execute_script(
+        "return document.querySelectorAll('#profile-details [data-table] table').length >= 5"
+    ))  # fmt: skip
+    tables = narrow_phone.execute_script(PHONE_TABLES)
+    assert {t["label"] for t in tables} >= {"Figures for every measure", "Ranks by rate",
+                                            "Positive outcome rates"}  # fmt: skip
+    for t in tables:
+        # Every row is there and shown in full (no scrolling box cutting it short), the
+        # caption is whole, nothing sticks out, and each row starts with its name.
+        assert t["rows"] == t["model"] == t["shown"], t
+        assert t["cut"] <= 1, t
+        assert t["caption"] <= 0, t
+        assert t["right"] <= 0, t
+        assert set(t["first"]) == {"TH:block"}, t

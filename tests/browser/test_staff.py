@@ -86,8 +86,8 @@ def test_sign_in_upload_publish_and_roll_back(staff_server, driver):
     wait(driver, lambda d: "February 2026" in text(d, "staff-preview-note"))
     assert "after publishing version 2" in text(driver, "staff-preview-note")
     totals = text(driver, "staff-totals")
-    assert "January 2026" in totals
-    assert "February 2026" in totals
+    assert "February 2026: after publishing" in totals
+    assert "not published" in totals  # the public has no February figures yet
     locations = wait(driver, lambda d: d.execute_script(PREVIEW_LOCATIONS))
     assert len(locations) == 32  # every MPS borough has a February figure
     no_serious_violations(driver)
@@ -108,11 +108,12 @@ def test_sign_in_upload_publish_and_roll_back(staff_server, driver):
     wait(driver, lambda d: "Published now" in text(d, "staff-history"))
     history = text(driver, "staff-history")
     assert "MPS_MonthlyCrimeDashboard_Feb2026.xlsx" in driver.page_source
-    assert "publish" in history
-    assert "alice" in history
+    assert "Published by alice" in history
+    assert "rollbacked" not in history
     no_serious_violations(driver)
     driver.find_element(By.XPATH, "//button[text()='Roll back to version 1']").click()
     wait(driver, lambda d: "Version 1 is published again" in text(d, "staff-history-message"))
+    wait(driver, lambda d: "Rolled back to version 1" in text(d, "staff-history"))
     assert "January 2026" in public_map_month(driver, base)
     assert not [e for e in console_errors(driver) if "favicon" not in e]
 
@@ -133,6 +134,55 @@ def test_a_refused_file_shows_where_it_is_wrong_and_publishes_nothing(
     assert "Rows rejected\n1" in report
     assert not driver.find_element(By.ID, "staff-publish").is_displayed()
     no_serious_violations(driver)
+
+
+def test_a_ward_only_month_is_previewed_on_wards_and_the_public_map_says_so(
+    staff_server, driver, raw_dir, tmp_path
+):
+    """A month published for wards before the borough file arrives: the preview opens on
+    what changed (wards, February 2026), and once published the ward map's headline is
+    the wards' own February while the borough map says it stops at January."""
+    base, _ = staff_server
+    frame = official.dashboard_frame(raw_dir, only="2026-02")
+    wards = tmp_path / "wards-february-2026.csv"
+    wards.write_bytes(official.to_csv(frame[frame["Area Type"] != "Borough"]))
+    sign_in(driver, base)
+    driver.find_element(By.CSS_SELECTOR, "#staff-upload input[type=file]").send_keys(str(wards))
+    wait(driver, lambda d: "Passed its check" in text(d, "staff-report"), 120)
+    wait(driver, lambda d: "February 2026" in text(d, "staff-preview-note"))
+    assert text(driver, "staff-preview-note").startswith("Knife crime, wards, February 2026")
+    values = driver.execute_script(
+        "return ['staff-preview-measure', 'staff-preview-level', 'staff-preview-month']"
+        ".map(i => document.getElementById(i).value);"
+    )
+    assert values == ["knife_crime", "ward", "2026-02"]
+    rows = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#staff-totals tbody tr'))"
+        ".map(tr => Array.from(tr.children).map(c => c.textContent));"
+    )
+    by_level = {row[0]: row[1:] for row in rows}
+    assert by_level["Wards"][0] == "not published"
+    assert by_level["Wards"][1] != "not published"  # the draft's February, for wards
+    assert by_level["Boroughs"][:2] == ["not published", "not published"]
+    no_serious_violations(driver)
+
+    publish = wait(driver, lambda d: d.find_element(By.ID, "staff-publish"))
+    wait(driver, lambda d: publish.is_displayed())
+    publish.click()
+    wait(driver, lambda d: "Published version" in text(d, "staff-outcome"))
+    driver.get(f"{base}/map?measure=knife_crime&level=ward&period=m")
+    wait(driver, lambda d: "London:" in text(d, "map-headline"))
+    assert text(driver, "map-heading").endswith("February 2026")
+    assert "in February 2026, against" in text(driver, "map-headline")
+    driver.get(f"{base}/map?measure=knife_crime&level=borough&period=m")
+    wait(driver, lambda d: "London:" in text(d, "map-headline"))
+    assert text(driver, "map-heading").endswith("January 2026")
+    assert "February 2026 has been published for wards only" in text(driver, "map-headline")
+
+    driver.get(f"{base}/staff/history")
+    wait(driver, lambda d: "Published now" in text(d, "staff-history"))
+    driver.find_element(By.XPATH, "//button[text()='Roll back to version 1']").click()
+    wait(driver, lambda d: "Version 1 is published again" in text(d, "staff-history-message"))
 
 
 def test_staff_pages_fit_a_phone(staff_server):

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from callbacks import hotspots as callback
-from callbacks.hotspot_section import hotspot_section
 from dashboard.services import DataService
 from data import hotspots as rules
 from data import reconciliation, visitors
@@ -22,6 +21,7 @@ from geo.boundaries import load_lsoas, load_wards
 from geo.hotspots import area_hotspots
 from geo.register import area_register
 from presenters import hotspots as page
+from presenters.common.hotspot_status import hotspot_status
 from presenters.hotspots import HotspotsState
 
 KNIFE = "knife_crime"
@@ -334,24 +334,27 @@ def test_an_unknown_choice_falls_back_to_the_defaults(dataset):
     assert state(dataset, level="lsoa").measure == "possession_of_weapons"
 
 
-# TRANSITIONAL: the profile's hot-spot section, until the profile's port moves it.
+# The profile's hot-spot status (presenters/common/hotspot_status.py) reads the same
+# answers: checked here on the real wards.
 
 
-def test_a_ward_profile_has_its_hot_spot_status_and_history(dataset, service, knife):
-    section = hotspot_section(dataset, service, area_facts(dataset, "E05013808"))
-    text = str(section)
-    assert "Hot-spot status" in text
-    assert "gun crime" in text  # says plainly there is nothing yet
+def test_a_ward_profile_has_its_hot_spot_status_and_history(dataset, wards, knife):
+    status = hotspot_status(dataset, wards, area_facts(dataset, "E05013808"))
+    after = " ".join(p.text for p in status.after)
+    assert status.table.column_texts("Measure")[0] == "Knife crime"
+    assert "gun crime" in after  # says plainly there is nothing yet
     history = knife.history("E05013808")
     assert len(history) == knife.z.shape[1]
     assert history["window_end"].iloc[0] == knife.windows[-1]
-    assert f"hot spot in {int(history['hot'].sum())} of the {len(history)}" in text
+    assert len(status.history.rows) == len(history)
+    assert f"hot spot in {int(history['hot'].sum())} of the {len(history)}" in after
 
 
-def test_a_borough_profile_counts_its_flagged_wards(dataset, service, knife):
-    text = str(hotspot_section(dataset, service, area_facts(dataset, WESTMINSTER)))
-    inside = knife.table[knife.table["parent_code"] == "E09000033"]
+def test_a_borough_profile_counts_its_flagged_wards(dataset, wards, knife):
+    status = hotspot_status(dataset, wards, area_facts(dataset, WESTMINSTER))
+    text = " ".join(p.text for p in status.before)
+    inside = knife.table[knife.table["parent_code"] == WESTMINSTER]
     assert f"{int(inside['persistent'].sum())} of the {len(inside)} wards in Westminster" in text
     assert "persistent hot spots" in text
-    city = hotspot_section(dataset, service, area_facts(dataset, CITY_OF_LONDON_CODE))
-    assert "publishes no data" in str(city)
+    city = hotspot_status(dataset, wards, area_facts(dataset, CITY_OF_LONDON_CODE))
+    assert "publishes no data" in city.before[0].text

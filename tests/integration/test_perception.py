@@ -13,12 +13,13 @@ from dash import no_update
 from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
+from callbacks import area_panels
 from callbacks import perception as callback
 from data import perception
 from data.areas import BOROUGHS, CITY_OF_LONDON_CODE, LONDON_CODE, MPS_BOROUGHS, borough_code
 from presenters import perception as presenter
 from presenters.perception import PerceptionState
-from tests.integration.test_about_callbacks import text_of
+from tests.components import text_of
 
 LAMBETH = "E09000022"
 WESTMINSTER = "E09000033"
@@ -456,7 +457,7 @@ def test_the_download_holds_every_figure_with_its_assumption(dataset, raw_survey
 
 
 def test_a_wards_profile_shows_its_boroughs_perception(dataset, raw_survey):
-    panel = callback.perception_panel(dataset, ABBEY_BD)
+    panel = area_panels.perception_panel(dataset, ABBEY_BD)
     text = " ".join(text_of(panel).split())
     assert "What residents of Barking and Dagenham told" in text
     assert "the survey reports boroughs, not wards" in text
@@ -470,13 +471,13 @@ def test_a_wards_profile_shows_its_boroughs_perception(dataset, raw_survey):
 
 def test_the_city_and_a_bcu_get_a_plain_answer(dataset):
     assert "City of London is not in the survey" in text_of(
-        callback.perception_panel(dataset, CITY_OF_LONDON_CODE)
+        area_panels.perception_panel(dataset, CITY_OF_LONDON_CODE)
     )
-    bcu = callback.perception_panel(dataset, "BCU-CENTRAL-SOUTH")
+    bcu = area_panels.perception_panel(dataset, "BCU-CENTRAL-SOUTH")
     hrefs = [item.children.href for item in bcu[1].children]
     assert hrefs == ["/perception?area=E09000022", "/perception?area=E09000028"]
-    assert callback.perception_panel(dataset, "E05999999") == []
-    assert callback.perception_panel(None, LAMBETH) == []
+    assert area_panels.perception_panel(dataset, "E05999999") == []
+    assert area_panels.perception_panel(None, LAMBETH) == []
 
 
 def test_uploaded_text_cannot_add_markup_or_placeholders_to_a_chart():

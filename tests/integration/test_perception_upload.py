@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from callbacks import perception as callback
-from callbacks.about import data_caveats
+from callbacks import area_panels
 from data import perception
 from data.areas import BOROUGHS, LONDON_CODE, MPS_BOROUGHS
 from data.dataset import Dataset
@@ -20,8 +19,9 @@ from data.readers import SourceFile
 from data.store.store import Store
 from geo.register import area_register
 from presenters import perception as presenter
+from presenters.about import data_caveats
 from presenters.perception import PerceptionState
-from tests.integration.test_about_callbacks import text_of
+from tests.components import text_of
 
 QUARTERS = ("31/3/2023", "30/6/2023", "30/9/2023", "31/12/2023")
 WORRY = "Worried about knife crime"
@@ -158,10 +158,10 @@ def test_london_comes_from_the_mps_column_and_is_compared(uploaded):
 
 
 def test_the_profile_and_the_about_page_mention_it(uploaded):
-    text = " ".join(text_of(callback.perception_panel(uploaded, LAMBETH)).split())
+    text = " ".join(text_of(area_panels.perception_panel(uploaded, LAMBETH)).split())
     assert f"{WORRY} December 2023 {expected(LAMBETH, '31/12/2023'):.0%}" in text
     assert "no question about worry" not in text
-    caveats = " ".join(text_of(data_caveats(uploaded)).split())
+    caveats = " ".join(" ".join(c.text for c in data_caveats(uploaded)).split())
     assert f"Measures of worry about crime uploaded by MOPAC staff: {SAFE}; {WORRY}." in caveats
     assert "asks nothing about knife or gun crime" not in caveats
 
@@ -190,5 +190,5 @@ def test_a_london_only_measure_has_its_trend_and_says_plainly_what_it_lacks(uplo
     assert "No borough has a figure" in texts(page.map.summary)
     assert page.beside.scatter == {}
     assert f"No borough has a figure for {SAFE}" in texts(page.beside.summary)
-    panel = " ".join(text_of(callback.perception_panel(uploaded, LAMBETH)).split())
+    panel = " ".join(text_of(area_panels.perception_panel(uploaded, LAMBETH)).split())
     assert f"{SAFE} No figure" in panel

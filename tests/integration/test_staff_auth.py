@@ -212,6 +212,7 @@ def test_the_command_line_creates_accounts_and_uploads(settings, raw_dir, monkey
     bad.write_bytes(official.to_csv(broken))
     refused = runner.invoke(main, ["upload", str(bad), "--publish"])
     assert refused.exit_code == 1
+    assert "refused: 1 error. Nothing" in refused.output  # not "1 errors"
     assert "row 5, column 'Count'" in refused.output
     assert "negative" in refused.output
     assert store_state(settings)[0] is None
@@ -222,6 +223,9 @@ def test_the_command_line_creates_accounts_and_uploads(settings, raw_dir, monkey
     history = runner.invoke(main, ["history"]).output
     assert "cron" in history
     assert "publish" in history
+    assert "vNone" not in history  # an upload belongs to no version yet
+    assert runner.invoke(main, ["rollback", "1"]).exit_code == 0
+    assert "rolled back to version 1" in runner.invoke(main, ["history"]).output
 
 
 def test_background_jobs_run_on_celery_with_redis_and_are_never_served_from_a_cache(settings):

@@ -4,17 +4,15 @@ would: funnel limits, change tests, outcome intervals and survey tests."""
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
 from scipy import stats as sps
 
-from callbacks import explorer as map_page
-from callbacks.profile import profile_view
 from data import change, funnel, perception, profiles, queries, stats
+from presenters import map as map_page
+from presenters import profile as profile_page
 
 WESTMINSTER = "E09000033"
 LAMBETH = "E09000022"
@@ -65,10 +63,10 @@ def test_wards_outside_the_poisson_limits_and_the_overdispersed_ones(dataset):
 
 
 def test_a_profile_says_what_the_limits_allow_for(dataset):
-    place = profiles.funnel_place(dataset, profiles.area_facts(dataset, WESTMINSTER))
-    assert "is above the 99.8% limit" in place.sentence
-    assert "even allowing for the usual differences between areas" in place.sentence
-    assert "Against limits for chance alone 25 of the 32 would be outside" in place.sentence
+    note = profile_view(dataset, WESTMINSTER).funnel_note
+    assert "is above the 99.8% limit" in note
+    assert "even allowing for the usual differences between areas" in note
+    assert "Against limits for chance alone 25 of the 32 would be outside" in note
 
 
 # --- change ---------------------------------------------------------------------------
@@ -103,10 +101,14 @@ def test_the_dispersion_of_each_level_is_statsmodels_pooled_pearson(dataset, kni
     assert london["rate_ratio_words"] == "down 18%, 95% interval 13% to 22% down"
 
 
+def profile_view(dataset, code: str):
+    return profile_page.view(dataset, profile_page.ProfileState(area=code))
+
+
 def test_brixton_windrush_halved_and_its_own_profile_says_so(dataset):
     # 69 offences to 35: exact Poisson p = 0.001; allowing for overdispersion about
     # 0.003. Its profile gives its own verdict; the ward map (679 wards at once) does not.
-    text = " ".join(p.children for p in profile_view(dataset, BRIXTON_WINDRUSH)["summary"])
+    text = " ".join(p.text for p in profile_view(dataset, BRIXTON_WINDRUSH).summary)
     assert "there were 35 knife crime offences in Brixton Windrush" in text
     assert (
         "down 49% on the 12 months before (95% interval 19% to 69% down), a statistically "
@@ -153,19 +155,23 @@ def test_positive_outcome_intervals_are_exact_and_never_leave_0_to_100(dataset):
     assert abbey["low"].isna().all()
     assert set(abbey["no_interval"]) == {"fewer than 10 positive outcomes",
                                         "fewer than 10 offences"}  # fmt: skip
-    text = " ".join(str(p.children) for p in profile_view(dataset, ABBEY_BD)["outcomes"])
+    view = profile_view(dataset, ABBEY_BD)
+    text = " ".join(p.text for p in view.outcomes) + " ".join(
+        " ".join(row) for row in view.outcomes_table.texts()
+    )
     assert "no interval: fewer than 10" in text
     assert "nan" not in text
 
 
 def test_the_map_csv_leaves_the_low_count_flag_blank_where_there_is_no_figure(dataset):
-    state = map_page.ExplorerState(measure="knife_crime", level="borough")
-    csv = pd.read_csv(io.StringIO(map_page.csv_download(dataset, state)["content"]),
-                      keep_default_na=False)  # fmt: skip
-    city = csv[csv["Status"] == queries.NOT_COVERED]
-    assert len(city) == 1
-    assert city["Fewer than 10 events"].iloc[0] == ""
-    assert set(csv.loc[csv["Status"] == queries.OK, "Fewer than 10 events"]) <= {"yes", "no"}
+    state = map_page.settle(dataset, map_page.MapState(measure="knife_crime", level="borough",
+                                                       table=True))  # fmt: skip
+    model = map_page.view(dataset, state).table
+    rows = {r[0]: dict(zip(model.headings, r, strict=True)) for r in model.texts()}
+    city = rows["City of London"]
+    assert city["Offences"] == "not covered"
+    assert city["Reliability"] == ""
+    assert {r["Reliability"] for r in rows.values()} <= {"", "Fewer than 10 offences: unreliable"}
 
 
 # --- the survey -------------------------------------------------------------------------

@@ -12,11 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from callbacks.about import data_caveats
 from data import perception, profiles, queries, visitors, workday
 from data import young_people as yp
 from data.funnel import area_funnel
-from tests.integration.test_about_callbacks import flat, text_of
+from presenters import profile as profile_page
+from presenters.about import data_caveats
+from tests.components import flat
 
 RAW = {
     "lad": "ons_census2021_workday/odwp01ew_lad_counts_london.csv",
@@ -207,16 +208,18 @@ def test_the_profile_gives_the_workday_rate(dataset):
     london = dataset.series("knife_crime", "london").values[0][-12:].sum()
     london_workday = dataset.workday.loc["E12000007", "workday_population"]
     assert s.london_workday_rate == pytest.approx(london / london_workday * 1000)
-    text = profiles.summary_sentence(facts, s)
+    text = profile_page.summary_sentence(dataset, facts, s)
     assert (
-        f"per 1,000 workday population the rate is {s.workday_rate:,.2f} (London "
-        f"{s.london_workday_rate:,.2f})."
+        f"per 1,000 workday population the rate is {s.workday_rate:#.3g} (London "
+        f"{s.london_workday_rate:#.3g})."
     ) in text
-    glance = profiles.glance(dataset, facts).set_index("measure")
-    assert glance.loc["Knife crime", "visitor_flag"]
+    glance = {g.measure: g for g in profiles.glance(dataset, facts)}
+    assert glance["knife_crime"].visitor_flag
+    table = profile_page.view(dataset, profile_page.ProfileState(area=facts.code)).glance
+    assert "Rate per 1,000 workday population (all ages)" in table.headings
     not_flagged = profiles.area_facts(dataset, "E09000022")
-    assert "workday" not in profiles.summary_sentence(
-        not_flagged, profiles.standing(dataset, not_flagged, "knife_crime")
+    assert "workday" not in profile_page.summary_sentence(
+        dataset, not_flagged, profiles.standing(dataset, not_flagged, "knife_crime")
     )
 
 
@@ -232,7 +235,7 @@ def test_young_people_in_visitor_areas(dataset):
 
 
 def test_the_about_page_states_the_rule_and_what_it_flags(dataset):
-    text = flat(" ".join(text_of(item) for item in data_caveats(dataset)))
+    text = flat(" ".join(f"{c.title} {c.text}" for c in data_caveats(dataset)))
     assert visitors.rule_words() in text
     assert "Boroughs: Westminster (E09000033), 1.8 times." in text
     for name in ("West End", "St James's", "Waterloo & South Bank", "Hyde Park"):

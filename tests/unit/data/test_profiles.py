@@ -1,26 +1,25 @@
-"""The profile's words, on hand-made figures: ranks, ties, verdicts and low counts."""
+"""An area's figures on a hand-made London (tests/builders.py): ranks by rate, ties,
+standings and the monthly download, every expected value worked out by hand."""
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from data.periods import rolling_twelve_months
-from data.profiles import (
-    AreaFacts,
-    Standing,
-    ordinal,
-    outcome_interval,
-    possessive,
-    rank_phrase,
-    summary_sentence,
+from data import profiles
+from data.profiles import LOW_COLUMN, ordinal, outcome_interval
+from tests.builders import (
+    ALDERSGATE,
+    BOROUGH_WARD,
+    BRIXTON,
+    CITY,
+    CLAPHAM,
+    LAMBETH,
+    PECKHAM,
+    STOCKWELL,
+    tiny_dataset,
 )
-
-PERIOD = rolling_twelve_months(pd.Timestamp("2026-02-01"))
-LAMBETH = AreaFacts("E09000022", "Lambeth", "borough", "E09000022", "Lambeth",
-                    "Central South", True, "")  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -32,90 +31,78 @@ def test_ordinals(n, text):
     assert ordinal(n) == text
 
 
-def test_rank_counts_from_the_top_in_the_upper_half_and_from_the_bottom_below_it():
-    rates = pd.Series([5.0, 4.0, 3.0, 2.0, 1.0], index=list("abcde"))
-    assert rank_phrase(rates, "a", "boroughs") == "the highest of 5 boroughs"
-    assert rank_phrase(rates, "b", "boroughs") == "the 2nd highest of 5 boroughs"
-    assert rank_phrase(rates, "c", "boroughs") == "the 3rd highest of 5 boroughs"
-    assert rank_phrase(rates, "d", "boroughs") == "the 2nd lowest of 5 boroughs"
-    assert rank_phrase(rates, "e", "boroughs") == "the lowest of 5 boroughs"
-
-
-def test_tied_areas_share_a_joint_rank_and_areas_without_a_rate_are_not_counted():
-    rates = pd.Series([5.0, 4.0, 4.0, 1.0, None], index=list("abcde"))
-    assert rank_phrase(rates, "b", "wards") == "the joint 2nd highest of 4 wards"
-    assert rank_phrase(rates, "c", "wards") == "the joint 2nd highest of 4 wards"
-    assert rank_phrase(rates, "e", "wards") == ""
-
-
-def _standing(**changes) -> Standing:
-    values = {
-        "measure": "knife_crime", "noun": "knife crime offences", "singular": "knife crime offence",
-        "unit": "offences", "young": False, "period": PERIOD, "count": 412, "previous": 468,
-        "rate": 3.1, "london_rate": 1.5, "verdict": "down 12%, a statistically significant fall",
-        "q_value": 0.01, "low_count": False,
-        "ranks": (("London", "the 2nd highest of 32 boroughs", "2nd highest of 32"),),
+def test_wards_rank_by_rate_in_london_and_in_their_borough():
+    ranks = profiles.rate_ranks(tiny_dataset(), "knife_crime", "ward", "r12")
+    # Per 1,000 residents over 12 months: Brixton 72/15,000 = 4.80, Peckham 48/14,000 =
+    # 3.43, Clapham 36/12,000 = 3.00, Stockwell 24/10,000 = 2.40, Borough & Bankside
+    # 12/11,000 = 1.09. The City's ward has no figures and no rank.
+    assert ranks["rank"].to_dict() == {
+        BRIXTON: 1, PECKHAM: 2, CLAPHAM: 3, STOCKWELL: 4, BOROUGH_WARD: 5,
     }  # fmt: skip
-    return Standing(**{**values, **changes})
+    assert set(ranks["of"]) == {5}
+    assert ranks["rank_parent"].to_dict() == {
+        BRIXTON: 1, CLAPHAM: 2, STOCKWELL: 3, PECKHAM: 1, BOROUGH_WARD: 2,
+    }  # fmt: skip
+    assert ranks.loc[[BRIXTON, PECKHAM], "of_parent"].tolist() == [3, 2]
+    assert ALDERSGATE not in ranks.index
 
 
-def test_the_summary_sentence_reads_like_the_product_brief():
-    assert summary_sentence(LAMBETH, _standing()) == (
-        "In the 12 months to February 2026 there were 412 knife crime offences in Lambeth, "
-        "3.10 per 1,000 residents, the 2nd highest of 32 boroughs; down 12% on the 12 months "
-        "before, a statistically significant fall."
-    )
+def test_tied_rates_share_the_best_rank_and_the_next_rank_is_skipped():
+    # Brixton 60/15,000 and Clapham 48/12,000 are both 4.00 per 1,000; Stockwell's
+    # 12/10,000 = 1.20 is next (rank 3: no ward is second).
+    counts = {BRIXTON: [5] * 24, CLAPHAM: [4] * 24, STOCKWELL: [1] * 24,
+              PECKHAM: [1] * 24, BOROUGH_WARD: [1] * 24}  # fmt: skip
+    ranks = profiles.rate_ranks(tiny_dataset(counts), "knife_crime", "ward", "r12")
+    assert ranks.loc[[BRIXTON, CLAPHAM, STOCKWELL], "rank"].tolist() == [1, 1, 3]
+    assert ranks.loc[[BRIXTON, CLAPHAM, STOCKWELL], "rank_parent"].tolist() == [1, 1, 3]
 
 
-def test_a_ward_summary_gives_both_ranks_and_warns_on_low_counts():
-    ward = AreaFacts("E05000001", "Oval", "ward", "E09000022", "Lambeth", "Central South",
-                     True, "")  # fmt: skip
-    s = _standing(
-        count=1,
-        previous=1,
-        rate=0.11,
-        verdict="no change",
-        low_count=True,
-        ranks=(("London", "the 400th lowest of 679 wards in London", "400th lowest of 679"),
-               ("Lambeth", "the 5th lowest of 25 wards in Lambeth", "5th lowest of 25")),
-    )  # fmt: skip
-    text = summary_sentence(ward, s)
-    assert text.startswith("In the 12 months to February 2026 there was 1 knife crime offence ")
-    assert "the 400th lowest of 679 wards in London and the 5th lowest of 25 wards in Lambeth" in (
-        text
-    )
-    assert "; no change on the 12 months before." in text
-    assert "fewer than 10 offences" in text
+def test_a_wards_standing_has_its_figures_and_both_ranks():
+    ds = tiny_dataset()
+    s = profiles.standing(ds, profiles.area_facts(ds, STOCKWELL), "knife_crime")
+    assert (s.count, s.previous, s.low_count) == (24, 24, False)
+    assert s.rate == pytest.approx(24 / 10_000 * 1000)
+    # London: 16 offences a month in wards and 1 not placed in a ward, over 63,500 residents.
+    assert s.london_rate == pytest.approx(17 * 12 / 63_500 * 1000)
+    assert (s.rank, s.of, s.rank_parent, s.of_parent) == (4, 5, 3, 3)
+    assert s.period.label == "12 months to February 2026"
 
 
-def test_young_measures_are_per_resident_aged_0_to_24():
-    s = _standing(young=True, noun="knife injury victims aged 1-24", unit="victims")
-    assert "per 1,000 residents aged 0-24" in summary_sentence(LAMBETH, s)
+def test_boroughs_rank_among_the_boroughs_the_mps_polices():
+    ds = tiny_dataset()
+    # Lambeth 12 x (11 + 1 unplaced) / 37,000 = 3.89; Southwark 60 / 25,000 = 2.40.
+    lambeth = profiles.standing(ds, profiles.area_facts(ds, LAMBETH), "knife_crime")
+    assert (lambeth.count, lambeth.rank, lambeth.of) == (144, 1, 2)
 
 
-def test_without_a_previous_period_no_change_is_claimed():
-    text = summary_sentence(LAMBETH, _standing(previous=None, verdict=""))
-    assert "before" not in text
-    assert text.endswith("the 2nd highest of 32 boroughs.")
+def test_the_city_has_no_standing_and_a_glance_lists_only_published_measures():
+    ds = tiny_dataset()
+    assert profiles.standing(ds, profiles.area_facts(ds, CITY), "knife_crime") is None
+    glance = profiles.glance(ds, profiles.area_facts(ds, BRIXTON))
+    assert [s.measure for s in glance] == ["knife_crime"]
 
 
-def test_possessives():
-    assert possessive("Lambeth") == "Lambeth's"
-    assert possessive("Heathrow Villages") == "Heathrow Villages'"
+def test_the_monthly_download_flags_months_below_the_low_count():
+    ds = tiny_dataset()
+    frame = profiles.monthly_figures(ds, profiles.area_facts(ds, PECKHAM))
+    assert LOW_COLUMN == "fewer_than_10"
+    assert len(frame) == 24
+    assert frame["month"].iloc[0] == "2024-03"
+    assert set(frame["count"]) == {4}
+    assert set(frame[LOW_COLUMN]) == {"yes"}
+    assert profiles.monthly_figures(ds, profiles.area_facts(ds, CITY)).empty
 
 
-def test_a_profile_gives_its_own_verdict_with_the_rate_ratios_interval():
-    s = _standing(
-        count=35,
-        previous=69,
-        verdict="down 49%, a statistically significant fall",
-        rate_ratio_words="down 49%, 95% interval 19% to 69% down",
-        verdict_many="down 49%, not a statistically significant change",
-    )
-    assert summary_sentence(LAMBETH, s).endswith(
-        "; down 49% on the 12 months before (95% interval 19% to 69% down), a statistically "
-        "significant fall."
-    )
+def test_a_trend_is_a_rolling_rate_of_the_ward_its_borough_and_london():
+    ds = tiny_dataset()
+    trend = profiles.trend(ds, profiles.area_facts(ds, BRIXTON), "knife_crime")
+    assert list(trend.lines.values()) == ["Brixton Windrush", "Lambeth", "London"]
+    assert (trend.per, trend.young, trend.percent) == (1000, False, False)
+    last = trend.frame.iloc[-1]
+    assert last["area_rate"] == pytest.approx(72 / 15_000 * 1000)
+    assert last["parent_rate"] == pytest.approx(144 / 37_000 * 1000)
+    assert last["london_rate"] == pytest.approx(204 / 63_500 * 1000)
+    assert trend.frame["area_rate"].iloc[:11].isna().all()
 
 
 @pytest.mark.parametrize(

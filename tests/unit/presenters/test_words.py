@@ -67,3 +67,28 @@ def test_the_low_count_threshold_is_stated_once():
     from data.stats import LOW_COUNT
 
     assert str(LOW_COUNT) in words.low_count_note("offences")
+
+
+def test_ranks_within_a_place_and_time_in_the_uk():
+    import datetime as dt
+
+    assert words.rank_within(5, 25, "ward", "Lambeth") == "rank 5 of 25 wards in Lambeth"
+    assert words.uk_time(dt.datetime(2026, 1, 5, 23, 30)) == "5 January 2026 at 23:30 UK time"
+    assert words.uk_time(dt.datetime(2026, 6, 5, 23, 30, tzinfo=dt.UTC)) == (
+        "6 June 2026 at 00:30 UK time"
+    )
+    assert words.uk_time(None) == "not recorded"
+    assert words.month(pd.Timestamp("2024-02-01")) == "February 2024"
+    assert words.month(None) == words.month(pd.NaT) == ""
+    assert words.z_score(-1.054) == "\u22121.05"
+    assert words.possessive("Heathrow Villages") == "Heathrow Villages'"
+
+
+def test_one_victim_is_a_victim_wherever_the_unit_falls_in_the_name():
+    ds = tiny_dataset()
+    assert words.counted(1, ds, "knife_injury_victims_1_24_non_da") == (
+        "1 knife injury victim aged 1-24 outside domestic abuse"
+    )
+    assert words.counted(2, ds, "knife_injury_victims_1_24_non_da").startswith(
+        "2 knife injury victims aged"
+    )

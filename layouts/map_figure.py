@@ -1,44 +1,58 @@
-"""The map: a figure drawn once per level, then only new values as a dash.Patch.
+"""A choropleth from its paint: the figure drawn once per level and boundary file, then
+only new values as a dash.Patch.
 
-The boundaries travel once: every trace's `geojson` is the URL of a content-hashed
-file the browser caches for a year, and hover labels take each area's name from the
-file's own properties (`%{properties.name}`), so names never travel with the values.
+The boundaries travel once: every trace's `geojson` is the URL of a content-hashed file
+the browser caches for a year, and hover labels take each area's name from the file's
+own properties, so names never travel with the values.
 
-Areas are split between traces by what their hover must say: figures on 10 events
-or more and fewer ("unreliable"), changes that are statistically significant or not,
-areas with no figure and the areas not covered. A sentence is then written once, in
-its trace's hover template, instead of once per area; changing the measure, period or
-value sends each trace's area codes, values and a few numbers for the hover.
-
-Colours come in classes, not a continuous ramp: the colour scale is a staircase with
-a step between the largest value of one class and the smallest of the next, so z can
-stay the real value (for hover and for tests) while each area takes its class colour.
+Areas are split between traces by what their hover must say: figures on enough events
+and on too few ("unreliable"), changes that are statistically significant or not, areas
+with no figure and the areas not covered. A sentence is then written once, in its
+trace's hover template, instead of once per area; changing the measure, period or value
+sends each trace's area codes, values and a few numbers for the hover.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from itertools import pairwise
 
-from dash import Patch
-from plotly.colors import sample_colorscale
+from dash import ClientsideFunction, Patch
 
-from data.classify import DIVERGING, Classification
+from presenters.common.map_paint import (
+    LONDON_CENTRE,
+    LONDON_ZOOM,
+    NAME,
+    NO_DATA_COLOUR,
+    NOT_COVERED_COLOUR,
+    MapPaint,
+    class_colours,
+    stepped_colourscale,
+)
 
-# Viridis (perceptually uniform, readable with the common colour-vision deficiencies),
-# light for low values and dark for high ones.
-SEQUENTIAL_SCALE = "Viridis_r"
-# ColorBrewer PuOr, marked colour-blind safe: purple for falls, orange for rises.
-DIVERGING_COLOURS = ("#5e3c99", "#b2abd2", "#f7f7f7", "#fdb863", "#e66101")
-# Greys outside both palettes: "no data" must never look like zero.
-NO_DATA_COLOUR = "#a6a6a6"
-NOT_COVERED_COLOUR = "#dedede"
+# The perception page reads these from here until it is ported (its `figures.`).
+__all__ = [
+    "DOWNLOAD_IMAGE",
+    "FIT_MAP",
+    "NAME",
+    "NOT_COVERED",
+    "NOT_COVERED_COLOUR",
+    "NO_DATA_COLOUR",
+    "MapPaint",
+    "class_colours",
+    "image_layout",
+    "map_figure",
+    "map_patch",
+    "stepped_colourscale",
+    "trace_values",
+]
+
+# Fits a map to the areas in focus for its size on the screen (dashboard/assets/map.js):
+# clientside_callback(FIT_MAP, Output(graph, "figure", allow_duplicate=True),
+#                     Input(focus_store, "data"), State(graph, "id")).
+FIT_MAP = ClientsideFunction("wec", "fitMap")
+DOWNLOAD_IMAGE = ClientsideFunction("wec", "downloadImage")
+
 CLEAR = "rgba(0,0,0,0)"
-LONDON_CENTRE = {"lat": 51.489, "lon": -0.109}
-LONDON_ZOOM = 8.7
-NAME = "<b>%{properties.name}</b>"
-
 # The values traces: (unreliable, significant) for each, in trace order.
 VALUE_TRACES = ((False, False), (False, True), (True, False), (True, True))
 NO_FIGURE, NONE_BEFORE, NOT_COVERED = 4, 5, 6
@@ -46,8 +60,8 @@ SIGNIFICANT, BOROUGH_LINES, HALO, SELECTED, FOCUS_HALO, FOCUS = range(7, 13)
 TRACE_NAMES = (
     "values",
     "values, significant change",
-    "values on fewer than 10 events",
-    "values on fewer than 10 events, significant change",
+    "values on few events",
+    "values on few events, significant change",
     "no figure",
     "none in the previous period",
     "not covered",
@@ -68,70 +82,10 @@ OUTLINES = (
     (FOCUS_HALO, "focus_boroughs", True, "#ffffff", 7),
     (FOCUS, "focus_boroughs", True, "#000000", 3),
 )
-
-
-@dataclass
-class MapPaint:
-    """Everything about the map that changes with measure, period, value or choice.
-
-    The lists run over every area of the level, in one order (`codes`). `z` is None
-    where an area has no figure; `reason` then says why, and `reason_count` carries
-    the count for "none in the previous period, N now".
-    """
-
-    codes: list[str]
-    z: list[float | None]
-    customdata: list[list]
-    unreliable: list[bool]
-    significant_flags: list[bool]
-    colorscale: list[list]
-    zmin: float
-    zmax: float
-    hovertemplate: str  # for figures on enough events, not significant (or not a change)
-    unreliable_note: str
-    significant_note: str
-    not_significant_note: str
-    line_colour: str
-    not_covered: list[bool]
-    reason: list[str | None]
-    reason_count: list[int | None]
-    none_before_template: str = ""
-    significant: list[str] = field(default_factory=list)
-    selected: list[str] = field(default_factory=list)  # the chosen area, at the map's level
-    borough_lines: list[str] = field(default_factory=list)  # boroughs drawn over wards
-    focus_boroughs: list[str] = field(default_factory=list)  # filtered boroughs, outlined
-
-
-def class_colours(classification: Classification) -> list[str]:
-    if classification.kind == DIVERGING:
-        return list(DIVERGING_COLOURS)
-    k = classification.k
-    if k == 0:
-        return []
-    if k == 1:
-        return sample_colorscale(SEQUENTIAL_SCALE, [0.5])
-    return sample_colorscale(SEQUENTIAL_SCALE, [i / (k - 1) for i in range(k)])
-
-
-def stepped_colourscale(
-    classification: Classification, colours: Sequence[str]
-) -> tuple[list[list], float, float]:
-    """A staircase colour scale over [zmin, zmax] giving each class its own colour."""
-    present = [
-        (c, colour) for c, colour in zip(classification.classes, colours, strict=True) if c.count
-    ]
-    if not present:
-        return [[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]], 0.0, 1.0
-    zmin, zmax = present[0][0].smallest, present[-1][0].largest
-    if zmax == zmin:
-        colour = present[0][1]
-        return [[0, colour], [1, colour]], zmin - 1, zmax + 1
-    scale: list[list] = [[0.0, present[0][1]]]
-    for (low, low_colour), (high, high_colour) in pairwise(present):
-        step = ((low.largest + high.smallest) / 2 - zmin) / (zmax - zmin)
-        scale += [[step, low_colour], [step, high_colour]]
-    scale.append([1.0, present[-1][1]])
-    return scale, zmin, zmax
+NOT_COVERED_HOVER = (
+    f"{NAME}<br>Not covered: policed by the City of London Police, so the MPS publishes no "
+    "data<extra></extra>"
+)
 
 
 def trace_values(paint: MapPaint) -> dict[int, dict]:
@@ -238,14 +192,7 @@ def map_figure(geojson_url: str, borough_url: str, paint: MapPaint) -> dict:
         (NONE_BEFORE, NO_DATA_COLOUR),
         (NOT_COVERED, NOT_COVERED_COLOUR),
     ):
-        extra = (
-            {}
-            if trace != NOT_COVERED
-            else {
-                "hovertemplate": f"{NAME}<br>Not covered: policed by the City of London Police, "
-                "so the MPS publishes no data<extra></extra>"
-            }
-        )
+        extra = {"hovertemplate": NOT_COVERED_HOVER} if trace == NOT_COVERED else {}
         data.append(
             _trace(
                 geojson_url,
@@ -292,23 +239,21 @@ def map_patch(paint: MapPaint) -> Patch:
     return patch
 
 
-def image_layout(
-    title: str, legend_title: str, legend: Sequence[tuple[str, str]], source: str
-) -> dict:
+def image_layout(title: str, key_title: str, key: Sequence[tuple[str, str]], source: str) -> dict:
     """Layout additions for the downloaded PNG: a title, the key and the source.
 
     The key on the page is HTML beside the map; a picture taken into a report needs
     its own.
     """
-    key = f"<b>{legend_title}</b><br>" + "<br>".join(
-        f'<span style="color:{colour}">\u25a0</span> {text}' for colour, text in legend
+    text = f"<b>{key_title}</b><br>" + "<br>".join(
+        f'<span style="color:{colour}">\u25a0</span> {words}' for colour, words in key
     )
     return {
         "title": {"text": title, "x": 0.02, "xanchor": "left", "font": {"size": 20}},
         "margin": {"l": 0, "r": 0, "t": 56, "b": 36},
         "annotations": [
             {
-                "text": key,
+                "text": text,
                 "align": "left",
                 "showarrow": False,
                 "xref": "paper",

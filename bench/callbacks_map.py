@@ -1,11 +1,11 @@
-"""Server time and response size of the map explorer's interactions, on the real data.
+"""Server time and response size of the map's interactions, on the real data.
 
-    python bench/callbacks_explorer.py [--data-dir DIR] [--calls N]
+    python bench/callbacks_map.py [--data-dir DIR] [--calls N]
 
-Each interaction is `callbacks.explorer.explorer_update` plus serialising its answer
-as Dash does (`dash._utils.to_json`), i.e. the server's share of a click. Calls cycle
-through views, so the first call of each view is "cold" (the query and its exact
-tests run) and later ones hit the per-version cache; both are printed.
+Each interaction is `callbacks.map.show` plus serialising its answer as Dash does
+(`dash._utils.to_json`), i.e. the server's share of a click. Calls cycle through
+views, so the first call of each view is "cold" (the query and its exact tests run)
+and later ones hit the view cache (`Dataset.cached`); both are printed.
 Targets: p95 under 50 ms; a measure change under twice the bytes of the values.
 """
 
@@ -24,12 +24,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from dash import no_update  # noqa: E402
 from dash._utils import to_json  # noqa: E402
 
-from callbacks import explorer as cb  # noqa: E402
+from callbacks.map import show  # noqa: E402
 from dashboard.services import DataService, ensure_ready  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
-from layouts import ids  # noqa: E402
+from presenters.common.map_paint import map_layer  # noqa: E402
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -37,27 +38,26 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
+def sent(out: dict) -> dict:
+    """The outputs Dash sends: every one but those left unchanged."""
+    return {k: v for k, v in out.items() if v is not no_update}
+
+
 class Session:
-    """A page: each answer's view store and URL feed the next call, as in a browser."""
+    """A page: each answer's address and drawn map feed the next call, as in a browser."""
 
     def __init__(self, ds, urls: Callable[[str], str | None], search: str):
-        self.ds, self.urls, self.search, self.view = ds, urls, search, None
+        self.ds, self.urls, self.search, self.drawn = ds, urls, search, None
         self.call(None)
 
-    def call(self, trigger: str | None, payload=None) -> tuple[float, dict, int]:
+    def call(self, action: dict | None) -> tuple[float, dict, int]:
         started = time.perf_counter()
-        out = cb.explorer_update(
-            self.ds,
-            self.urls,
-            trigger=trigger,
-            payload=payload,
-            search=self.search,
-            view_data=self.view,
-        )
-        body = to_json(out)
+        out = show(self.ds, self.urls, self.search, action, drawn=self.drawn)
+        body = to_json(sent(out))
         seconds = time.perf_counter() - started
-        self.view = out.get(cb.key(ids.MAP_VIEW, "data"), self.view)
-        self.search = out.get(cb.key(ids.MAP_URL, "search"), self.search)
+        self.drawn = out.get("drawn", self.drawn)
+        if out.get("search", no_update) is not no_update:
+            self.search = out["search"]
         return seconds, out, len(body.encode())
 
 
@@ -70,11 +70,11 @@ def run(name: str, session: Session, steps: Iterator[tuple], calls: int) -> dict
     times, cold = [], []
     seen = set()
     for _ in range(calls):
-        trigger, payload, reset = next(steps)
+        action, reset = next(steps)
         if reset is not None:
-            session.call(*reset)  # not timed: puts the page back before the timed step
-        seconds, _, _ = session.call(trigger, payload)
-        view_key = json.dumps(session.view["state"], sort_keys=True)
+            session.call(reset)  # not timed: puts the page back before the timed step
+        seconds, _, _ = session.call(action)
+        view_key = session.search
         (times if view_key in seen else cold).append(seconds * 1000)
         seen.add(view_key)
     every = times + cold
@@ -117,20 +117,20 @@ def bench(settings: Settings, calls: int) -> None:
     print(f"data ready in {time.perf_counter() - started:.1f} s (version {ds.version_id})\n")
 
     with_data = [m for m in ds.measures.index if ds.has_data(m, "ward")]
-    measures = _cycle([("choice", {"changed": "measure", "measure": m}, None) for m in with_data])
+    measures = _cycle([({"changed": "measure", "measure": m}, None) for m in with_data])
     periods = _cycle(
         [
-            ("choice", {"changed": "period", "period": p}, None)
+            ({"changed": "period", "period": p}, None)
             for p in ("r12", "m", "fy2025", "fy2024", "fy2023", "fy2022")
         ]
         + [
-            ("choice", {"changed": "period", "period": "custom", "from": f, "to": "2025-12"}, None)
+            ({"changed": "period", "period": "range", "start": f, "end": "2025-12"}, None)
             for f in ("2025-01", "2024-07", "2023-01")
         ]
     )
-    values = _cycle([("value", v, None) for v in ("rate", "change", "count")])
+    values = _cycle([({"changed": "value", "value": v}, None) for v in ("rate", "change", "count")])
     boroughs = ds.areas.index[(ds.areas["level"] == "borough") & ds.areas["covered"]].tolist()
-    drills = _cycle([("click", {"points": [{"location": b}]}, ("back", None)) for b in boroughs])
+    drills = _cycle([({"changed": "click", "area": b}, {"changed": "back"}) for b in boroughs])
 
     rows = [
         run("change measure", Session(ds, service.geojson_url, "?level=ward"), measures, calls),
@@ -146,9 +146,10 @@ def bench(settings: Settings, calls: int) -> None:
 
     # Bytes of a measure change against the bytes of the values themselves.
     page = Session(ds, service.geojson_url, "?level=ward&measure=knife_crime")
-    _, out, whole = page.call("choice", {"changed": "measure", "measure": "knife_crime_injury"})
-    patch = to_json(out[cb.key(ids.MAP, "figure")]).encode()
-    layer = cb.map_layer(ds, "knife_crime_injury", "ward", "r12", "count")
+    _, out, whole = page.call({"changed": "measure", "measure": "knife_crime_injury"})
+    patch = to_json(out["figure"]).encode()
+    table = to_json(page.call({"changed": "table"})[1]["table"]).encode()
+    layer = map_layer(ds, "knife_crime_injury", "ward", "r12", "count")
     values_only = json.dumps(
         [
             [c, n, None if v != v else v]  # NaN -> null
@@ -158,7 +159,7 @@ def bench(settings: Settings, calls: int) -> None:
         ],
         separators=(",", ":"),
     ).encode()
-    full = to_json(page.call("level", "borough")[1][cb.key(ids.MAP, "figure")]).encode()
+    full = to_json(page.call({"changed": "level", "level": "borough"})[1]["figure"]).encode()
     geo = Path(settings.web_dir) / service.geo_manifest()["ward"]
     print()
     print(f"values with their labels ({len(layer.frame)} wards): {len(values_only):>8,} bytes")
@@ -166,9 +167,14 @@ def bench(settings: Settings, calls: int) -> None:
         f"measure change, map Patch:              {len(patch):>8,} bytes "
         f"({len(patch) / len(values_only):.2f}x the values; gzipped {len(gzip.compress(patch)):,})"
     )
+    zipped = len(gzip.compress(to_json(sent(out)).encode()))
     print(
         f"measure change, whole response:         {whole:>8,} bytes "
-        f"({whole / len(values_only):.2f}x; gzipped {len(gzip.compress(to_json(out).encode())):,})"
+        f"({whole / len(values_only):.2f}x; gzipped {zipped:,})"
+    )
+    print(
+        f"the table's model, when asked for:       {len(table):>8,} bytes "
+        f"(gzipped {len(gzip.compress(table)):,})"
     )
     print(f"level switch, new figure (borough):     {len(full):>8,} bytes")
     print(

@@ -1,35 +1,19 @@
-"""About the data, called as a plain function on the real published data and its store."""
+"""About the data on the real published data and its store: the page's `show` (the
+presenter drawn) read as text, section by section."""
 
 from __future__ import annotations
 
 import hashlib
-import re
-from html import unescape
 
 import pytest
-from dash import dcc
 
-from callbacks.about import SHA_SHOWN, about_view, when
+from callbacks.about import show
 from dashboard.services import DataService
 from data import queries
 from data.periods import rolling_twelve_months
-
-
-def text_of(component) -> str:
-    """All the text a person would read in a component tree (tables included)."""
-    if component is None:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return " ".join(text_of(c) for c in component)
-    if isinstance(component, dcc.Markdown):
-        return unescape(re.sub(r"<[^>]+>", " ", component.children))
-    return text_of(getattr(component, "children", None))
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
+from presenters.about import SHA_SHOWN
+from presenters.common.words import uk_time as when
+from tests.components import flat, text_of
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +24,11 @@ def info(published):
 @pytest.fixture(scope="module")
 def sections(dataset, info) -> dict[str, str]:
     """Each section's text by its heading id."""
-    return {s.children[0].id: flat(text_of(s)) for s in about_view(dataset, info)}
+    return {s.children[0].id: flat(text_of(s)) for s in show(dataset, info)}
 
 
 def test_the_page_has_its_sections_in_order(dataset, info):
-    ids = [s.children[0].id for s in about_view(dataset, info)]
+    ids = [s.children[0].id for s in show(dataset, info)]
     assert ids == ["about-measures", "about-caveats", "about-change", "about-sources",
                    "about-version"]  # fmt: skip
 
@@ -165,4 +149,4 @@ def test_published_info_records_the_publication(dataset, info):
 
 
 def test_with_nothing_published_the_page_says_so():
-    assert text_of(about_view(None, None)) == "No data has been published yet."
+    assert text_of(show(None, None)) == "No data has been published yet."
