@@ -8,7 +8,9 @@
    margin (1.05: 5% round them); or {bounds, pad}: the [west, south, east, north] of
    boundaries the figure carries itself (a borough's small areas), worked out on the
    server. `elementId` is the graph's id, passed in by the
-   callback (State(graph, "id")), never written here. It returns a Patch of the
+   callback (State(graph, "id")) or else named in focus.element, never written here.
+   dashboard/assets/map.js defines a fitMap too; this file loads after it, so this one
+   (which does all that one does) is the one every page runs. It returns a Patch of the
    figure's map centre and zoom. */
 window.dash_clientside = Object.assign({}, window.dash_clientside);
 window.dash_clientside.wec = Object.assign({}, window.dash_clientside.wec, {
@@ -48,7 +50,8 @@ window.dash_clientside.wec = Object.assign({}, window.dash_clientside.wec, {
     if (!box) { return dc.no_update; }
     var west = box[0], south = box[1], east = box[2], north = box[3];
     if (west > east) { return dc.no_update; }
-    var el = elementId ? document.getElementById(elementId) : null;
+    var id = elementId || focus.element;
+    var el = id ? document.getElementById(id) : null;
     var width = Math.max(el ? el.clientWidth : 0, 240);
     var height = Math.max(el ? el.clientHeight : 0, 240);
     var y = function (lat) { return Math.log(Math.tan(Math.PI / 4 + lat * Math.PI / 360)); };
