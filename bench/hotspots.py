@@ -8,8 +8,10 @@ printed; the build itself is timed apart, once). "compute" is a full computation
 (`compute_hotspots`: persistent hot spots, concentration, Gi* in 24 rolling windows
 with conditional permutation, false-discovery correction, seasonal trend tests,
 classes, reasons and the sensitivity table) in a warm process; "cold" is the first
-call through the memo after it is emptied; "warm" is the same call again, which the
-memo (in time, the app's one cache) answers. Target: under 2 s warm.
+call through the app's one view cache (data/cache.py) after it is emptied; "warm" is the
+same call again, which the cache answers. Target: under 2 s warm. Then the hot-spot
+page's whole view model (presenters.hotspots.view) for each run, cold (the hot spots
+already worked out) and warm, with a borough for the small areas so a map is drawn.
 
 Then, for each measure and level, the figures docs/METHODS.md quotes: the share of
 offences in the top 1, 5 and 10% of areas, and for each definition in the
@@ -31,9 +33,9 @@ sys.path.insert(0, str(REPO))
 
 import shapely  # noqa: E402
 
+from dashboard.cache import view_cache  # noqa: E402
 from dashboard.services import DataService, ensure_ready  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
-from data import funnel  # noqa: E402
 from data.areas import CITY_OF_LONDON_CODE  # noqa: E402
 from geo.boundaries import (  # noqa: E402
     BRITISH_NATIONAL_GRID,
@@ -42,6 +44,7 @@ from geo.boundaries import (  # noqa: E402
 )
 from geo.hotspots import area_hotspots, compute_hotspots  # noqa: E402
 from geo.weights import build_weights, contiguity_of, postcode_links  # noqa: E402
+from presenters import hotspots as page  # noqa: E402
 
 RUNS = (
     ("knife_crime", "ward"),
@@ -53,7 +56,7 @@ RUNS = (
 )
 
 
-def timings(service: DataService, ds, repeats: int) -> dict:
+def timings(service: DataService, settings: Settings, ds, repeats: int) -> dict:
     print(
         f"{'measure':34s} {'level':5s} {'compute s':>10s} {'cold s':>7s} {'warm ms':>8s} "
         f"{'persistent':>10s} {'Gi* hot':>8s} {'Gi* cold':>8s}"
@@ -66,7 +69,7 @@ def timings(service: DataService, ds, repeats: int) -> dict:
             start = time.perf_counter()
             compute_hotspots(ds, weights, measure)
             computed.append(time.perf_counter() - start)
-        funnel.clear_memo()
+        ds.views = view_cache(settings)  # an empty cache
         start = time.perf_counter()
         result = area_hotspots(ds, weights, measure)
         cold = time.perf_counter() - start
@@ -81,6 +84,22 @@ def timings(service: DataService, ds, repeats: int) -> dict:
         )
         results[(measure, level)] = result
     return results
+
+
+def page_timings(service: DataService, ds) -> None:
+    """The page's view model, with the hot spots already in the cache."""
+    print(f"\n{'page view':34s} {'level':5s} {'cold ms':>8s} {'warm ms':>8s}")
+    for measure, level in RUNS:
+        borough = "E09000022" if level == "lsoa" else None
+        state = page.settle(ds, page.HotspotsState(measure, level, borough=borough))
+        area_hotspots(ds, service.contiguity(level), measure)  # in the cache
+        start = time.perf_counter()
+        page.view(ds, state, service)
+        cold = (time.perf_counter() - start) * 1000
+        start = time.perf_counter()
+        page.view(ds, state, service)
+        warm = (time.perf_counter() - start) * 1000
+        print(f"{measure:34s} {level:5s} {cold:8.1f} {warm:8.1f}")
 
 
 def figures(results: dict) -> None:
@@ -161,7 +180,8 @@ def main() -> None:
         )
     for measure, level in RUNS[:1]:  # the first call fills the dataset's series
         compute_hotspots(ds, service.contiguity(level), measure)
-    results = timings(service, ds, args.repeats)
+    results = timings(service, settings, ds, args.repeats)
+    page_timings(service, ds)
     if not args.no_figures:
         figures(results)
         neighbours(settings.raw_dir, service)

@@ -220,15 +220,17 @@ def reconciliation_words(r: Reconciliation) -> str:
             f"{head}; {areas} {add} to {r.shown:,}, {-diff:,} more: the MPS publishes the "
             f"{one} and the higher-level figures in separate files that are not kept in step."
         )
-    text = f"{head}; {areas} {add} to {r.shown:,}. The other {diff:,} "
+    were = "was" if diff == 1 else "were"
+    text = f"{head}; {areas} {add} to {r.shown:,}. The other {diff:,} {were} "
     if r.scope_level == "london":
         return text + (
-            f"were not placed by the MPS in a {one} (recorded without a usable "
-            f"location, or under codes such as \u201cN/K\u201d or \u201c-1\u201d): they "
-            "count in London's total but in no area on the map."
+            f"not placed by the MPS in a {one} (recorded without a usable "
+            f"location, or under codes such as \u201cN/K\u201d or \u201c-1\u201d): "
+            f"{'it counts' if diff == 1 else 'they count'} in London's total but in no area "
+            "on the map."
         )
     where = "one of its" if r.scope_level == "borough" else "one of its boroughs'"
-    return text + (f"were recorded in {r.scope_name} but not placed by the MPS in {where} {many}.")
+    return text + (f"recorded in {r.scope_name} but not placed by the MPS in {where} {many}.")
 
 
 def with_reconciliation_rows(

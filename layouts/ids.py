@@ -102,23 +102,28 @@ PROFILE_DOWNLOAD = "profile-download"
 
 # Hot spots and repeat victimisation (/hotspots)
 HOT_URL = "hot-url"
-HOT_CHOICE = "hot-choice"
-HOT_STATE = "hot-state"
+HOT_CHOICE = "hot-choice"  # the selects' values, copied in by dashboard/assets/choices.js
+HOT_SELECT = "hot"  # each select's id is this and its name: "hot-measure", "hot-within"
 HOT_CONTROLS = "hot-controls"
 HOT_HEADING = "hot-heading"
 HOT_SUMMARY = "hot-summary"
 HOT_RESULTS = "hot-results"
 HOT_MAP = "hot-map"
+HOT_MAP_FOCUS = "hot-map-focus"  # what the map is fitted to (dashboard/assets/map_fit.js)
 HOT_MAP_NOTE = "hot-map-note"
 HOT_LEGEND = "hot-legend"
+HOT_CLASSES = "hot-classes"
 HOT_TABLE = "hot-table"
+HOT_CONCENTRATION_TEXT = "hot-concentration-text"
+HOT_LORENZ = "hot-lorenz"
+HOT_CONCENTRATION = "hot-concentration"
 HOT_NOTES = "hot-notes"
-HOT_DOWNLOAD_BUTTON = "hot-download-button"
-HOT_DOWNLOAD = "hot-download"
+HOT_SENSITIVITY = "hot-sensitivity"
 
 # Young people (/young-people)
 YOUNG_URL = "young-url"
 YOUNG_CHOICE = "young-choice"
+YOUNG_SELECT = "young"  # each select's id is this and its name: "young-level"
 YOUNG_CONTROLS = "young-controls"
 YOUNG_HEADING = "young-heading"
 YOUNG_SUMMARY = "young-summary"
@@ -126,8 +131,10 @@ YOUNG_RESULTS = "young-results"
 YOUNG_CHART = "young-chart"
 YOUNG_CHART_NOTE = "young-chart-note"
 YOUNG_TABLE = "young-table"
+YOUNG_NOTES = "young-notes"
 YOUNG_SHARE = "young-share"
 YOUNG_SHARE_NOTE = "young-share-note"
+YOUNG_SHARE_CAPTION = "young-share-caption"
 YOUNG_SHARE_TABLE = "young-share-table"
 
 # Area profile: hot-spot history

@@ -5,42 +5,53 @@
    (ClientsideFunction("wec", "fitMap")) whose output is the dcc.Graph's figure.
    `focus` is {url, codes, pad}: the boundary file the map draws (plotly has usually
    fetched it already), the area codes to fit (null: every area of the file) and a
-   margin (1.05: 5% round them). `elementId` is the graph's id, passed in by the
-   callback (State(graph, "id")), never written here. It returns a Patch of the
+   margin (1.05: 5% round them); or {bounds, pad}: the [west, south, east, north] of
+   boundaries the figure carries itself (a borough's small areas), worked out on the
+   server. `elementId` is the graph's id, passed in by the
+   callback (State(graph, "id")) or else named in focus.element, never written here.
+   dashboard/assets/map.js defines a fitMap too; this file loads after it, so this one
+   (which does all that one does) is the one every page runs. It returns a Patch of the
    figure's map centre and zoom. */
 window.dash_clientside = Object.assign({}, window.dash_clientside);
 window.dash_clientside.wec = Object.assign({}, window.dash_clientside.wec, {
   fitMap: async function (focus, elementId) {
     "use strict";
     var dc = window.dash_clientside;
-    if (!focus || !focus.url) { return dc.no_update; }
-    var cachedByPlotly = function () {
-      var geo = (window.PlotlyGeoAssets || {})[focus.url];
-      return geo && geo.features ? geo : null;
+    if (!focus || !(focus.url || focus.bounds)) { return dc.no_update; }
+    var boundsOfFile = async function () {
+      var cachedByPlotly = function () {
+        var geo = (window.PlotlyGeoAssets || {})[focus.url];
+        return geo && geo.features ? geo : null;
+      };
+      var geo = cachedByPlotly();
+      for (var i = 0; !geo && i < 40; i++) {  // plotly is usually fetching it right now
+        await new Promise(function (resolve) { setTimeout(resolve, 50); });
+        geo = cachedByPlotly();
+      }
+      if (!geo) {
+        var response = await fetch(focus.url);
+        if (!response.ok) { return null; }
+        geo = await response.json();
+      }
+      var wanted = focus.codes ? new Set(focus.codes) : null;
+      var box = [180, 90, -180, -90];
+      var visit = function (c) {
+        if (typeof c[0] === "number") {
+          box = [Math.min(box[0], c[0]), Math.min(box[1], c[1]),
+                 Math.max(box[2], c[0]), Math.max(box[3], c[1])];
+        } else { c.forEach(visit); }
+      };
+      geo.features.forEach(function (f) {
+        if (!wanted || wanted.has(f.id)) { visit(f.geometry.coordinates); }
+      });
+      return box;
     };
-    var geo = cachedByPlotly();
-    for (var i = 0; !geo && i < 40; i++) {  // plotly is usually fetching it right now
-      await new Promise(function (resolve) { setTimeout(resolve, 50); });
-      geo = cachedByPlotly();
-    }
-    if (!geo) {
-      var response = await fetch(focus.url);
-      if (!response.ok) { return dc.no_update; }
-      geo = await response.json();
-    }
-    var wanted = focus.codes ? new Set(focus.codes) : null;
-    var west = 180, east = -180, south = 90, north = -90;
-    var visit = function (c) {
-      if (typeof c[0] === "number") {
-        west = Math.min(west, c[0]); east = Math.max(east, c[0]);
-        south = Math.min(south, c[1]); north = Math.max(north, c[1]);
-      } else { c.forEach(visit); }
-    };
-    geo.features.forEach(function (f) {
-      if (!wanted || wanted.has(f.id)) { visit(f.geometry.coordinates); }
-    });
+    var box = focus.bounds || await boundsOfFile();
+    if (!box) { return dc.no_update; }
+    var west = box[0], south = box[1], east = box[2], north = box[3];
     if (west > east) { return dc.no_update; }
-    var el = elementId ? document.getElementById(elementId) : null;
+    var id = elementId || focus.element;
+    var el = id ? document.getElementById(id) : null;
     var width = Math.max(el ? el.clientWidth : 0, 240);
     var height = Math.max(el ? el.clientHeight : 0, 240);
     var y = function (lat) { return Math.log(Math.tan(Math.PI / 4 + lat * Math.PI / 360)); };

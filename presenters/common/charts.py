@@ -15,6 +15,8 @@ from data.periods import CONNECT_START
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid")
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"
+# Characters in a line of a hover label, so that it fits a 390 px phone.
+HOVER_WIDTH = 56
 
 
 def base_layout(**extra) -> dict:

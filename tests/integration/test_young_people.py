@@ -1,5 +1,6 @@
 """Young people's risk on the real data, checked against the raw knife file and the
-Census, and the page's words built from the same figures."""
+Census, and the page's words, tables and reconciliation built from the same figures
+(the presenter, and the page's callback called as a plain function)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,15 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from callbacks import young_people as page
+from callbacks import young_people as callback
+from data import reconciliation
 from data import young_people as yp
 from data.areas import CITY_OF_LONDON_CODE
+from presenters import young_people as page
+from presenters.young_people import YoungState
+
+LAMBETH, WESTMINSTER = "E09000022", "E09000033"
+CENTRAL_SOUTH = "BCU-CENTRAL-SOUTH"
 
 KNIFE = "mps_knife_crime/monthly-crime-dashboard.parquet"
 CENSUS = "ons_census2021/census2021-ts007a-ltla.csv"
@@ -143,35 +150,95 @@ def test_a_share_on_fewer_than_10_has_no_interval(dataset):
     assert found["high"].isna().all()
 
 
+def view_of(dataset, **query):
+    return page.view(dataset, page.settle(dataset, YoungState.from_query(query)))
+
+
 def test_the_page_for_a_borough_and_its_wards(dataset):
-    view = page.young_view(
-        dataset, {"measure": yp.HEADLINE, "level": "ward", "borough": "E09000022"}
-    )
-    texts = [p.children for p in view["summary"]]
+    view = view_of(dataset, level="ward", borough=LAMBETH)
+    texts = [p.text for p in view.summary]
     assert texts[0].startswith("In the 12 months to February 2026 the MPS recorded 1 knife")
     assert any(t.startswith("Lambeth, in the 12 months") for t in texts)
-    assert set(view["frame"]["parent_code"]) == {"E09000022"}
-    assert view["chart"]["data"][0]["y"]  # a chart of its wards
-    names = [t["name"] for t in view["share"]["data"]]
+    wards = dataset.areas[(dataset.areas["level"] == "ward")
+                          & (dataset.areas["parent_code"] == LAMBETH)]  # fmt: skip
+    assert set(view.table.column_texts("Code")) == set(wards.index)
+    assert set(view.table.column_texts("Borough")) == {"Lambeth"}
+    assert view.chart["data"][0]["y"]  # a chart of its wards
+    names = [t["name"] for t in view.share["data"]]
     assert "London" in names
     assert "Lambeth" in names
-    assert "Lambeth" in view["table"].children
+
+
+@pytest.mark.parametrize(
+    ("query", "level", "within"),
+    [
+        ({}, "borough", ""),
+        ({"level": "ward", "borough": LAMBETH}, "ward", LAMBETH),
+        ({"bcu": CENTRAL_SOUTH}, "borough", CENTRAL_SOUTH),
+    ],
+)
+def test_the_table_ends_with_the_total_the_sum_and_the_difference(dataset, query, level, within):
+    view = view_of(dataset, **query)
+    totals = reconciliation.reconcile(dataset, yp.HEADLINE, level, within=within)
+    value = 3 if level == "ward" else 2
+    assert [row[value][1] for row in view.table.footer] == [
+        totals.total, totals.shown, totals.total - totals.shown,
+    ]  # fmt: skip
+    assert totals.shown == sum(view.table.column_values("Victims aged 1-24"))
+    assert totals.sentence in [p.text for p in view.notes]
+
+
+def test_westminster_carries_its_workday_rate_and_caveat(dataset):
+    view = view_of(dataset)
+    rows = {r[-1]: r for r in view.table.texts()}
+    heading = "Rate per 1,000 workday population, all ages (visitor areas)"
+    at = view.table.headings.index(heading)
+    risk = yp.young_risk(dataset, yp.HEADLINE, "borough").frame.set_index("code")
+    westminster = risk.loc[WESTMINSTER]
+    assert westminster["visitor_flag"]
+    assert rows[WESTMINSTER][at] == page.words.rate(westminster["workday_rate"])
+    assert rows[WESTMINSTER][view.table.headings.index("Rate caveat")].startswith("Westminster:")
+    # No other borough passes the rule: their cells are blank.
+    assert [r[at] for code, r in rows.items() if code != WESTMINSTER] == [""] * 31
+
+
+def test_the_csv_model_has_every_borough_and_the_rows_a_spreadsheet_can_skip(dataset):
+    model = view_of(dataset).table
+    assert len(model.rows) == 32
+    assert model.filename.startswith("young-people-")
+    assert model.footer[0][0] == "London total"
 
 
 def test_too_many_areas_for_a_chart_says_how_to_get_one(dataset):
-    view = page.young_view(dataset, {"measure": yp.HEADLINE, "level": "ward", "borough": ""})
-    assert view["chart"] == {}
-    assert "Choose a borough" in view["chart_note"]
+    view = view_of(dataset, level="ward")
+    assert view.chart == {}
+    assert "Choose a borough or BCU" in view.chart_note
+    assert len(view.table.rows) == 679
+
+
+def test_a_bcu_filter_shows_the_wards_of_its_boroughs(dataset):
+    view = view_of(dataset, level="ward", bcu=CENTRAL_SOUTH)
+    assert set(view.table.column_texts("Borough")) == {"Lambeth", "Southwark"}
+    assert view.heading.endswith("wards in the Central South BCU")
+    names = [t["name"] for t in view.share["data"]]
+    assert "Central South BCU" in names
 
 
 def test_unknown_choices_fall_back(dataset):
-    assert page.young_state(dataset, {"measure": "x", "level": "lsoa", "borough": "nope"}) == {
-        "measure": yp.HEADLINE,
-        "level": "borough",
-        "borough": "",
-    }
+    odd = YoungState.from_query({"measure": "x", "level": "lsoa", "borough": "nope"})
+    assert page.settle(dataset, odd) == YoungState(yp.HEADLINE, "borough")
+
+
+def test_the_callback_reads_the_address_and_writes_a_change(dataset):
+    out = callback.show(dataset, f"?level=ward&borough={LAMBETH}")
+    assert "Lambeth" in out["heading"]
+    assert out["search"] is callback.no_update
+    changed = callback.show(dataset, "", {"within": LAMBETH, "level": "ward",
+                                          "measure": yp.HEADLINE}, from_choice=True)  # fmt: skip
+    assert changed["search"] == f"?measure={yp.HEADLINE}&level=ward&borough={LAMBETH}"
 
 
 def test_with_nothing_published_the_page_says_so():
-    view = page.young_view(None, {})
-    assert view["summary"][0].children == page.NO_DATA
+    out = callback.show(None, "")
+    assert out["summary"][0].children == page.words.NO_DATA
+    assert out["hidden"]
