@@ -16,6 +16,7 @@ from data.periods import ROLLING_12
 from presenters.common import areas, options, words
 from presenters.common.controls import Controls, period_selects, select
 from presenters.common.funnel import funnel_chart, funnel_table
+from presenters.common.reconciliation import footer_rows
 from presenters.common.state import PageState
 from presenters.common.table import Column, TableModel, num, table
 from presenters.common.view import Definition, Link, Para, definition, profile_href
@@ -348,28 +349,6 @@ def ranked_table(
         footer=footer_rows(footer, len(columns), name_at=0, value_at=3, code_at=len(columns) - 1),
         filename=_filename(result, caption),
     )
-
-
-def footer_rows(
-    totals: reconciliation.Reconciliation | None,
-    width: int,
-    *,
-    name_at: int,
-    value_at: int,
-    code_at: int,
-) -> list[tuple]:
-    """The rows a table of areas ends with: the total, the sum of the areas shown and
-    the difference, each in the table's own columns."""
-    if totals is None or not totals.available:
-        return []
-    out = []
-    for row in totals.rows():
-        cells: list = [""] * width
-        cells[name_at] = str(row["name"])
-        cells[value_at] = num(words.number(row["value"]), row["value"])
-        cells[code_at] = str(row["code"])
-        out.append(tuple(cells))
-    return out
 
 
 def _value(v: object) -> object:

@@ -34,6 +34,7 @@ from presenters.common.map_paint import (
     map_layer,
     rate_column,
 )
+from presenters.common.reconciliation import footer_rows
 from presenters.common.state import PageState
 from presenters.common.table import Column, TableModel, num, slug, table
 from presenters.common.view import Definition, Link, Para, definition, profile_href
@@ -669,14 +670,8 @@ def _rate_cell(value: float, ok: bool) -> tuple[str, float | None]:
     return num(words.rate(value), words.rounded_rate(value))
 
 
-def _footer(ds: Dataset, state: MapState, layer: MapLayer, width: int) -> list[list]:
+def _footer(ds: Dataset, state: MapState, layer: MapLayer, width: int) -> list[tuple]:
     """The total, the sum of the areas shown and the difference, as the table's last rows."""
-    r = reconciliation(ds, state, layer)
-    out = []
-    for row in r.rows() if r.available else []:
-        cells: list = [""] * width
-        cells[0] = str(row["name"])
-        cells[3] = num(words.number(row["value"]), row["value"])
-        cells[-1] = str(row["code"])
-        out.append(cells)
-    return out
+    return footer_rows(
+        reconciliation(ds, state, layer), width, name_at=0, value_at=3, code_at=width - 1
+    )

@@ -39,59 +39,7 @@ window.dash_clientside.wec = Object.assign({}, window.dash_clientside.wec, {
     return window.matchMedia("(min-width: " + (width || 761) + "px)").matches;
   },
 
-  /* Fits a map to the areas in focus ({url, codes, pad}; codes null: every area) for
-     the size of the graph ELEMENTID on the screen, so a 390 px phone and a desktop both
-     see the whole of it. The boundaries come from plotly's own cache of the file (or
-     the browser's HTTP cache). A caller that passes no element id names it in
-     focus.element. */
-  fitMap: async function (focus, elementId) {
-    var dc = window.dash_clientside;
-    if (!focus || !focus.url) { return dc.no_update; }
-    var cachedByPlotly = function () {
-      var geo = (window.PlotlyGeoAssets || {})[focus.url];
-      return geo && geo.features ? geo : null;
-    };
-    var geo = cachedByPlotly();
-    for (var i = 0; !geo && i < 40; i++) {  // plotly is usually fetching it right now
-      await new Promise(function (resolve) { setTimeout(resolve, 50); });
-      geo = cachedByPlotly();
-    }
-    if (!geo) {
-      var response = await fetch(focus.url);
-      if (!response.ok) { return dc.no_update; }
-      geo = await response.json();
-    }
-    var wanted = focus.codes ? new Set(focus.codes) : null;
-    var west = 180, east = -180, south = 90, north = -90;
-    var visit = function (c) {
-      if (typeof c[0] === "number") {
-        west = Math.min(west, c[0]); east = Math.max(east, c[0]);
-        south = Math.min(south, c[1]); north = Math.max(north, c[1]);
-      } else { c.forEach(visit); }
-    };
-    geo.features.forEach(function (f) {
-      if (!wanted || wanted.has(f.id)) { visit(f.geometry.coordinates); }
-    });
-    if (west > east) { return dc.no_update; }
-    var el = document.getElementById(elementId || focus.element);
-    var width = Math.max(el ? el.clientWidth : 0, 240);
-    var height = Math.max(el ? el.clientHeight : 0, 240);
-    var y = function (lat) { return Math.log(Math.tan(Math.PI / 4 + lat * Math.PI / 360)); };
-    var pad = focus.pad || 1.05;
-    var lonSpan = Math.max((east - west) * pad, 0.002);
-    var ySpan = Math.max((y(north) - y(south)) * pad, 0.00003);
-    var zoom = Math.min(
-      Math.log2(width * 360 / (512 * lonSpan)),
-      Math.log2(height * 2 * Math.PI / (512 * ySpan)),
-      15
-    );
-    var yc = (y(north) + y(south)) / 2;
-    var lat = (2 * Math.atan(Math.exp(yc)) - Math.PI / 2) * 180 / Math.PI;
-    var patch = new dc.Patch();
-    patch.assign(["layout", "map", "center"], {lon: (west + east) / 2, lat: lat});
-    patch.assign(["layout", "map", "zoom"], Math.round(zoom * 100) / 100);
-    return patch.build();
-  },
+  /* fitMap: see map_fit.js, shared by every page with a map. */
 
   /* The map in graph ELEMENTID as a PNG with its title, key and source
      (image = {filename, layout}), at a size fit for a report; the view keeps what is on

@@ -9,9 +9,7 @@
    boundaries the figure carries itself (a borough's small areas), worked out on the
    server. `elementId` is the graph's id, passed in by the
    callback (State(graph, "id")) or else named in focus.element, never written here.
-   dashboard/assets/map.js defines a fitMap too; this file loads after it, so this one
-   (which does all that one does) is the one every page runs. It returns a Patch of the
-   figure's map centre and zoom. */
+   It returns a Patch of the figure's map centre and zoom. */
 window.dash_clientside = Object.assign({}, window.dash_clientside);
 window.dash_clientside.wec = Object.assign({}, window.dash_clientside.wec, {
   fitMap: async function (focus, elementId) {
