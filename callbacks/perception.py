@@ -149,8 +149,3 @@ def borough_search(ds: Dataset | None, search: object, click: object) -> object:
     state = presenter.settle(ds, PerceptionState.from_query(search))
     chosen = presenter.with_area(ds, state, presenter.clicked_borough(click))
     return no_update if chosen is None else chosen.search()
-
-
-# -- TRANSITIONAL: the profile's perception panel ------------------------------------
-# It moves to presenters/common/perception_panel.py with the profile's port; it stays
-# here, unchanged but for the shared survey words, until then.

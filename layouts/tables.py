@@ -33,31 +33,3 @@ def csv_button(holder_id: str, label: str = "Download this table (CSV)") -> html
         className="table-csv arp-button",
         **{"data-csv-for": holder_id},
     )
-
-
-# TRANSITIONAL: the old markup tables, until every page draws from a TableModel.
-def html_table(caption, headers, rows, *, row_header=1, numeric=()):
-    from html import escape
-
-    from dash import dcc
-
-    def cell(i: int, value: object) -> str:
-        text = escape("" if value is None else str(value)).replace("\n", " ").replace("\r", " ")
-        cls = ' class="num"' if i in numeric else ""
-        tag = "th" if i == row_header else "td"
-        scope = ' scope="row"' if i == row_header else ""
-        return f"<{tag}{scope}{cls}>{text}</{tag}>"
-
-    num = ' class="num"'
-    head = "".join(
-        f'<th scope="col"{num if i in numeric else ""}>{escape(h)}</th>'
-        for i, h in enumerate(headers)
-    )
-    body = "".join(
-        "<tr>" + "".join(cell(i, v) for i, v in enumerate(row)) + "</tr>" for row in rows
-    )
-    markup = (
-        f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{body}</tbody></table>"
-    )
-    return dcc.Markdown(markup, dangerously_allow_html=True, className="data-table")
