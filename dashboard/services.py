@@ -145,7 +145,7 @@ def ensure_ready(settings: Settings, store: Store | None = None) -> None:
     if raw is not None and not (settings.web_dir / "manifest.json").exists():
         paths = build_web_layers(raw, settings.web_dir)
         log.info("built boundary layers: %s", ", ".join(p.name for p in paths.values()))
-    if raw is not None:
+    if raw is not None and raw.is_dir():
         # Rebuilt only when a boundary or postcode file has changed.
         build_weights(raw, settings.weights_dir)
     compress_web_files(settings.web_dir)

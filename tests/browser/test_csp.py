@@ -9,7 +9,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from tests.browser.conftest import console_errors
-from tests.browser.test_explorer import open_map, wait
+from tests.browser.test_map import open_map, wait
 
 pytestmark = pytest.mark.browser
 

@@ -57,7 +57,7 @@ def test_the_wheel_carries_every_package_of_the_app(wheel):
 
 def test_the_wheel_carries_the_assets(wheel):
     assets = sorted(p.name for p in (REPO / "dashboard" / "assets").iterdir() if p.is_file())
-    assert {"site.css", "staff.js", "table_csv.js"} <= set(assets)
+    assert {"site.css", "staff.js", "tables.js", "choices.js", "map.js"} <= set(assets)
     missing = [a for a in assets if f"dashboard/assets/{a}" not in wheel]
     assert not missing, f"assets not in the wheel: {missing}"
 
