@@ -53,6 +53,7 @@ OVERVIEW_TABLE = "overview-table"
 
 # About the data (/about)
 ABOUT_CONTENT = "about-content"
+ABOUT_DOWNLOAD = "about-download"  # the published version's open data zip
 
 # Most at-risk areas (/at-risk)
 RISK_URL = "risk-url"
