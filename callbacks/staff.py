@@ -77,7 +77,9 @@ def watch(context: StaffContext, upload_id: object, now: dt.datetime | None = No
     )
     if view is None:
         raise PreventUpdate
-    return {**page.check(view), "progress": view.progress}
+    # The job's "running" state (which disables the upload) may never end: a lost Celery
+    # job stays "started"; a new upload or Check again replaces it.
+    return {**page.check(view), "progress": view.progress, "upload_disabled": False}
 
 
 def check_again(context: StaffContext, upload_id: object) -> str:
@@ -174,8 +176,8 @@ def register(app: Dash, context: StaffContext) -> None:
         return page.check(view)
 
     @app.callback(
-        output=outputs({**page.CHECK_OUTPUTS, "progress": (ids.STAFF_PROGRESS_TEXT, "children")},
-                       duplicate=True),
+        output=outputs({**page.CHECK_OUTPUTS, "progress": (ids.STAFF_PROGRESS_TEXT, "children"),
+                        "upload_disabled": (ids.STAFF_UPLOAD, "disabled")}, duplicate=True),
         inputs={"_": Input(ids.STAFF_WATCH, "n_intervals")},
         state={"upload_id": State(ids.STAFF_UPLOAD_ID, "data")},
         prevent_initial_call=True,

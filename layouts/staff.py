@@ -44,7 +44,8 @@ def staff_nav(current: str) -> html.Nav:
                 html.Span(id=ids.STAFF_WHO, className="staff-who"),
                 html.Button("Sign out", id=ids.STAFF_SIGN_OUT, type="button",
                             className="staff-button staff-quiet"),
-            ]
+            ],
+            className="staff-signed-in",
         )
     )  # fmt: skip
     return html.Nav(html.Ul(items), className="staff-nav", **{"aria-label": "Staff"})
