@@ -15,6 +15,8 @@ from callbacks import (
     profile,
     router,
     staff,
+    staff_history,
+    staff_session,
     young_people,
 )
 from callbacks import map as map_page
@@ -118,7 +120,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         about,
     ):
         page_callbacks.register(app, service)
-    staff.register(app, StaffService(service))
+    staff_service = StaffService(service)
+    for staff_callbacks in (staff, staff_history, staff_session):
+        staff_callbacks.register(app, staff_service)
     headers.install(app, secure=settings.secure_cookies, development=settings.development)
     # For Celery workers: `celery -A app:celery_app worker` (only with REDIS_URL).
     app.celery_app = getattr(manager, "handle", None) if settings.redis_url else None

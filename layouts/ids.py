@@ -185,6 +185,7 @@ STAFF_URL = "staff-url"
 STAFF_REDIRECT = "staff-redirect"
 STAFF_SIGN_OUT = "staff-sign-out"
 STAFF_WHO = "staff-who"
+STAFF_SESSION_ENDED = "staff-session-ended"  # shown once the server refuses a callback (403)
 STAFF_UPLOAD = "staff-upload"
 STAFF_UPLOAD_LIMITS = "staff-upload-limits"
 STAFF_UPLOAD_MESSAGE = "staff-upload-message"
