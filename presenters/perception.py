@@ -16,6 +16,7 @@ from html import escape
 
 import numpy as np
 import pandas as pd
+from plotly.colors import sample_colorscale
 
 from data import perception, victims
 from data.areas import CITY_OF_LONDON_CODE, LONDON_CODE, MPS_BOROUGHS
