@@ -21,7 +21,7 @@ from data.periods import Period
 PROFILE_LEVELS = ("ward", "borough", "bcu")
 HEADLINE = "knife_crime"
 YOUNG_HEADLINE = "knife_injury_victims_1_24_non_da"
-OUTCOME_MEASURES = ("knife_crime", "knife_crime_injury")
+OUTCOME_MEASURES = ("knife_crime", "knife_crime_injury")  # the first with outcomes
 ROLLING = 12
 # The download's column flagging a month's count too small to rely on.
 LOW_COLUMN = f"fewer_than_{stats.LOW_COUNT}"
@@ -374,7 +374,7 @@ def outcome_rates(ds: Dataset, facts: AreaFacts, period: str = "r12") -> pd.Data
     rows = []
     if not facts.covered:
         return pd.DataFrame(rows)
-    for measure in OUTCOME_MEASURES:
+    for measure in outcome_measures(ds):
         outcomes_measure = f"{measure}_outcomes"
         if not (ds.has_data(measure, facts.level) and ds.has_data(outcomes_measure, facts.level)):
             continue
@@ -407,6 +407,14 @@ def outcome_rates(ds: Dataset, facts: AreaFacts, period: str = "r12") -> pd.Data
             }
         )
     return pd.DataFrame(rows)
+
+
+def outcome_measures(ds: Dataset) -> list[str]:
+    """The offences measures that have a positive outcomes measure in the catalogue
+    (knife crime and knife crime with injury, and the gun measures), in catalogue order;
+    whether either has figures at a level is for the caller to ask."""
+    with_outcomes = set(ds.measures["outcome_of"].dropna())
+    return [str(m) for m in ds.measures.index if m in with_outcomes]
 
 
 def outcome_interval(outcomes: int, offences: int) -> tuple[float, float, str]:
