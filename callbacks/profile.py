@@ -17,10 +17,11 @@ from presenters import profile
 from presenters.profile import ProfileState
 
 
-def show(ds, code: object) -> dict:
-    """Every output of the page but the trend, for the area in the address."""
+def show(ds, code: object, targets=None) -> dict:
+    """Every output of the page but the trend, for the area in the address; the outcome
+    rates against the staff's `targets`."""
     state = ProfileState(area=code if isinstance(code, str) and code else None)
-    view = profile.view(ds, state)
+    view = profile.view(ds, state, targets)
     return {
         "document_title": view.document_title,
         "title": view.title,
@@ -111,7 +112,7 @@ def register(app: Dash, context: Context) -> None:
         prevent_initial_call="initial_duplicate",
     )
     def _show(code):
-        return show(context.dataset(), code)
+        return show(context.dataset(), code, context.targets())
 
     @app.callback(
         output={

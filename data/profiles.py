@@ -362,7 +362,8 @@ def outcome_rates(ds: Dataset, facts: AreaFacts, period: str = "r12") -> pd.Data
 
     Columns: measure, period, offences, outcomes, rate (%), low and high (% limits,
     NaN when there is no interval), no_interval (why not, in words; "" when there is
-    one), london_offences, london_outcomes, london_rate (%), low_count.
+    one), london_offences, london_outcomes, london_rate (%), low_count, and measure_id
+    (the offences measure's id, which a target is set for).
 
     The rate is treated as a proportion of the offences, which is what a reader takes
     it for, so its interval never leaves 0-100%. There is no interval when either
@@ -404,6 +405,7 @@ def outcome_rates(ds: Dataset, facts: AreaFacts, period: str = "r12") -> pd.Data
                 "london_outcomes": london_out,
                 "london_rate": london_out / london_off * 100 if london_off else np.nan,
                 "low_count": bool(n_out < stats.LOW_COUNT or n_off < stats.LOW_COUNT),
+                "measure_id": measure,
             }
         )
     return pd.DataFrame(rows)

@@ -16,7 +16,9 @@ from data.dataset import Dataset
 from data.export import safe_csv
 from data.funnel import MEANINGS, overdispersion_words
 from data.profiles import AreaFacts, Standing
+from data.targets import Targets
 from presenters.common import areas, charts, words
+from presenters.common import targets as target_words
 from presenters.common.controls import Controls, select
 from presenters.common.funnel import funnel_chart, funnel_table
 from presenters.common.options import Option
@@ -33,7 +35,9 @@ OUTCOMES_NOTE = (
     "relate to an offence from an earlier month, so this is a ratio of two counts, not the "
     "share of these offences that were solved. The 95% interval is exact (Clopper-Pearson) "
     f"and is given only when there are at least {stats.LOW_COUNT} offences and "
-    f"{stats.LOW_COUNT} outcomes and the outcomes do not outnumber the offences."
+    f"{stats.LOW_COUNT} outcomes and the outcomes do not outnumber the offences. Targets are "
+    "set by MOPAC staff, London-wide or for a borough (whose wards share it); a rate is "
+    "called below or above its target only when its whole 95% interval lies on that side."
 )
 INTRO = (
     "Weapon-enabled crime in one borough, ward or Basic Command Unit: its figures in "
@@ -176,14 +180,17 @@ def controls(ds: Dataset, state: ProfileState) -> Controls | None:
     return Controls("Choose a measure", (select("measure", "Measure", options, state.measure),))
 
 
-def view(ds: Dataset | None, state: ProfileState) -> ProfileView:
-    """Everything the profile shows for an area (or the list of areas on /area)."""
+def view(ds: Dataset | None, state: ProfileState, targets: Targets | None = None) -> ProfileView:
+    """Everything the profile shows for an area (or the list of areas on /area); its
+    positive outcome rates are read against the staff's `targets` (none given: none set)."""
     if ds is None:
         return ProfileView(document_title("Area profiles"), "Area profiles", words.NO_DATA)
-    return ds.cached(("profile", state.area), lambda: _view(ds, state.area))
+    targets = target_words.targets_of(targets)
+    return ds.cached(("profile", state.area, targets.stamp),
+                     lambda: _view(ds, state.area, targets))  # fmt: skip
 
 
-def _view(ds: Dataset, code: str | None) -> ProfileView:
+def _view(ds: Dataset, code: str | None, targets: Targets | None = None) -> ProfileView:
     if not code:
         return ProfileView(document_title("Area profiles"), "Area profiles", INTRO,
                            browse=browse(ds))  # fmt: skip
@@ -218,8 +225,8 @@ def _view(ds: Dataset, code: str | None) -> ProfileView:
         ranks=ranks_table(ds, facts, glance),
         ranks_empty="No ranks: no figures have been published for this area yet.",
         **funnel_parts(ds, facts, place),
-        outcomes=outcome_paras(facts, outcomes),
-        outcomes_table=outcomes_table(facts, outcomes),
+        outcomes=outcome_paras(facts, outcomes, targets),
+        outcomes_table=outcomes_table(facts, outcomes, targets),
         outcomes_note="" if outcomes.empty else OUTCOMES_NOTE,
     )
 
@@ -485,10 +492,13 @@ def funnel_parts(ds: Dataset, facts: AreaFacts, place: profiles.FunnelPlace | No
     }
 
 
-def outcome_paras(facts: AreaFacts, frame: pd.DataFrame) -> tuple[Para, ...]:
-    """Each positive outcome rate in a sentence."""
+def outcome_paras(
+    facts: AreaFacts, frame: pd.DataFrame, targets: Targets | None = None
+) -> tuple[Para, ...]:
+    """Each positive outcome rate in a sentence, then the rate against its target."""
     if frame.empty:
         return (Para("No positive outcome figures have been published for this area."),)
+    targets = target_words.targets_of(targets)
     out = []
     for r in frame.itertuples():
         text = (
@@ -501,6 +511,9 @@ def outcome_paras(facts: AreaFacts, frame: pd.DataFrame) -> tuple[Para, ...]:
         )
         if r.low_count:
             text += " " + words.low_count_sentence("events")
+        target = targets.for_area(r.measure_id, facts.borough_code)
+        text += " " + target_words.sentence(r.rate, r.low, r.high, r.no_interval, target,
+                                            borough_name=facts.borough)  # fmt: skip
         out.append(Para(text))
     return tuple(out)
 
@@ -517,9 +530,16 @@ def _interval_cell(r) -> str:
     return f"{words.percent(r.low, 1)} to {words.percent(r.high, 1)}"
 
 
-def outcomes_table(facts: AreaFacts, frame: pd.DataFrame) -> TableModel | None:
+def outcomes_table(
+    facts: AreaFacts, frame: pd.DataFrame, targets: Targets | None = None
+) -> TableModel | None:
     if frame.empty:
         return None
+    targets = target_words.targets_of(targets)
+
+    def target_of(r) -> object:
+        return targets.for_area(r.measure_id, facts.borough_code)
+
     rows = (
         (
             r.measure,
@@ -528,6 +548,8 @@ def outcomes_table(facts: AreaFacts, frame: pd.DataFrame) -> TableModel | None:
             num(words.percent(r.rate, 1), round(r.rate, 1)),
             _interval_cell(r),
             num(words.percent(r.london_rate, 1), round(r.london_rate, 1)),
+            _target_cell(target_of(r)),
+            target_words.cell(r.low, r.high, target_of(r)),
             words.low_count_note("events") if r.low_count else "",
         )
         for r in frame.itertuples()
@@ -541,10 +563,18 @@ def outcomes_table(facts: AreaFacts, frame: pd.DataFrame) -> TableModel | None:
             Column("Rate, %", numeric=True),
             Column("95% interval"),
             Column("London rate, %", numeric=True),
+            Column("Target, %", numeric=True),
+            Column("Against the target"),
             Column("Reliability"),
         ),
         rows,
     )
+
+
+def _target_cell(target) -> tuple:
+    if target is None:
+        return num("none set", None)
+    return num(target_words.target_percent(target.rate), target.rate)
 
 
 # -- trend -------------------------------------------------------------------------
