@@ -83,3 +83,40 @@ def test_the_profile_reads_each_outcome_rate_against_its_target():
     assert "below the London-wide target of 50%" in peckham
     borough = profile.view(ds, ProfileState(area=SOUTHWARK), both).outcomes[0].text
     assert "London-wide target" in borough
+
+
+def test_the_ranking_gives_each_area_its_outcome_rate_against_its_target():
+    from presenters import at_risk
+    from presenters.at_risk import AtRiskState
+
+    ds = _with_outcomes()
+    state = at_risk.settle(ds, AtRiskState(measure="knife_crime", level="ward"))
+    none = at_risk.view(ds, state)
+    table = none.ranked
+    by_area = dict(zip(table.column_texts("Area"), table.column_values("Positive outcome rate, %"),
+                       strict=True))  # fmt: skip
+    assert by_area["Brixton Windrush"] == 33.3
+    assert by_area["Borough & Bankside"] == 0
+    assert set(table.column_texts("Positive outcome rate against its target")) == {"No target set"}
+    assert any("No target has been set for the positive outcome rate of knife crime" in p.text
+               for p in none.notes)  # fmt: skip
+
+    lambeth = Targets((Target("knife_crime", LAMBETH, 50.0),), stamp=7)
+    table = at_risk.view(ds, state, lambeth).ranked
+    against = dict(zip(table.column_texts("Area"),
+                       table.column_texts("Positive outcome rate against its target"),
+                       strict=True))  # fmt: skip
+    assert against["Brixton Windrush"].startswith("Below the target (50%)")
+    assert against["Peckham"] == "No target set"  # Southwark has none, nor London
+    # Clapham: 12 of 36; Stockwell: none of 24, so neither has an interval.
+    assert against["Stockwell East"] == "Not judged: no interval (target 50%)"
+    assert table.column_texts("Positive outcome rate, 95% interval")[:1] != [""]
+
+
+def test_a_measure_without_outcomes_has_no_outcome_columns():
+    from presenters import at_risk
+    from presenters.at_risk import AtRiskState
+
+    ds = tiny_dataset()
+    view = at_risk.view(ds, at_risk.settle(ds, AtRiskState()))
+    assert "Positive outcome rate, %" not in view.ranked.headings
