@@ -202,4 +202,14 @@ STAFF_DISCARD = "staff-discard"
 STAFF_OUTCOME = "staff-outcome"
 STAFF_HISTORY = "staff-history"
 STAFF_HISTORY_MESSAGE = "staff-history-message"
+# Targets for positive outcome rates, on /staff.
+STAFF_TARGETS_SECTION = "staff-targets-section"
+STAFF_TARGET_CHOICES = "staff-target-choices"  # holds the fieldset of native selects
+STAFF_TARGET_CHOICE = "staff-target-choice"  # their values, copied in by choices.js
+STAFF_TARGET_SELECT = "staff-target"  # each select's id is this and its name
+STAFF_TARGET_RATE = "staff-target-rate"
+STAFF_TARGET_SET = "staff-target-set"
+STAFF_TARGET_CLEAR = "staff-target-clear"
+STAFF_TARGET_MESSAGE = "staff-target-message"
+STAFF_TARGETS = "staff-targets"  # the targets in force
 STAFF_ROLLBACK = "staff-rollback"  # pattern-matched: {"type": STAFF_ROLLBACK, "version": N}
