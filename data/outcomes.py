@@ -30,14 +30,22 @@ class OutcomeRates:
     """`frame`: one row per area with figures for both counts, with columns code,
     offences, outcomes, rate (%), low and high (% limits of the 95% interval, NaN
     without one), no_interval (why there is none, in words; "" when there is one) and
-    low_count (fewer than 10 offences or outcomes). `london` is London's rate (%) over
-    the same period, from every offence and outcome the MPS recorded there."""
+    low_count (fewer than 10 offences or outcomes). `london_offences` and
+    `london_outcomes` count every offence and outcome the MPS recorded in London over the
+    same period (the unplaced ones too); `london` is their rate (%)."""
 
     measure: str
     level: str
     period: Period | None
     frame: pd.DataFrame
-    london: float = float("nan")
+    london_offences: int = 0
+    london_outcomes: int = 0
+
+    @property
+    def london(self) -> float:
+        if not self.london_offences:
+            return float("nan")
+        return self.london_outcomes / self.london_offences * 100
 
     @property
     def available(self) -> bool:
@@ -101,11 +109,11 @@ def _area_outcomes(ds: Dataset, measure: str, level: str, period: str) -> Outcom
             }
         )
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    return OutcomeRates(measure, level, offences.period, frame, _london(ds, measure, offences))
-
-
-def _london(ds: Dataset, measure: str, offences) -> float:
-    outcomes = str(outcomes_measure(ds, measure))
-    n_off = _london_total(ds, measure, offences.period)
-    n_out = _london_total(ds, outcomes, offences.period)
-    return n_out / n_off * 100 if n_off else float("nan")
+    return OutcomeRates(
+        measure,
+        level,
+        offences.period,
+        frame,
+        _london_total(ds, measure, offences.period),
+        _london_total(ds, str(outcomes_measure(ds, measure)), offences.period),
+    )

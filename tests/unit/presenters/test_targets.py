@@ -120,3 +120,41 @@ def test_a_measure_without_outcomes_has_no_outcome_columns():
     ds = tiny_dataset()
     view = at_risk.view(ds, at_risk.settle(ds, AtRiskState()))
     assert "Positive outcome rate, %" not in view.ranked.headings
+
+
+def test_the_map_offers_and_paints_positive_outcome_rates_against_their_targets():
+    from data import queries
+    from presenters import map as map_page
+    from presenters.map import MapState
+
+    assert "outcome_rate" not in queries.value_choices(tiny_dataset(), "knife_crime")
+    ds = _with_outcomes()
+    assert "outcome_rate" in queries.value_choices(ds, "knife_crime", "ward")
+    state = map_page.settle(ds, MapState(measure="knife_crime", level="ward",
+                                         value="outcome_rate"))  # fmt: skip
+    assert state.value == "outcome_rate"
+    targets = Targets((Target("knife_crime", "", 50.0),), stamp=3)
+    view = map_page.view(ds, state, targets)
+    paint = dict(zip(view.paint.codes, view.paint.z, strict=True))
+    assert paint[BRIXTON] == 33.3  # 24 of 72, to one decimal as printed
+    assert paint[PECKHAM] == 25.0  # 12 of 48
+    unreliable = dict(zip(view.paint.codes, view.paint.unreliable, strict=True))
+    assert unreliable[STOCKWELL] and not unreliable[BRIXTON]  # no interval for 0 of 24
+    assert view.key.title == "Positive outcomes as a % of offences"
+    # London: 48+12+0+12+0 outcomes and 12 unplaced ... against every offence recorded.
+    london_out, london_off = (2 + 1 + 0 + 1 + 0 + 1) * 12, (6 + 3 + 2 + 4 + 1 + 1) * 12
+    headline = view.headline[0].text
+    assert f"{london_out:,} positive outcomes against {london_off:,} knife crime" in headline
+    assert "London-wide target of 50%" in view.headline[1].text
+    table = view.table
+    against = dict(zip(table.column_texts("Ward"),
+                       table.column_texts("Positive outcome rate against its target"),
+                       strict=True))  # fmt: skip
+    assert against["Brixton Windrush"].startswith("Below the target (50%)")
+    # With no target set the page says so, and the table never invents one.
+    none = map_page.view(ds, state)
+    assert "No target has been set" in none.headline[1].text
+    assert set(none.table.column_texts("Positive outcome rate against its target")) <= {
+        "No target set",
+        "",
+    }
