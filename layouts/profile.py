@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from dash import dcc, html
 
 from layouts import ids
+from layouts.charts import png_button
 from layouts.controls import fieldset
 from layouts.tables import csv_button, table
 from layouts.text import paras
@@ -154,6 +155,7 @@ def trend_section() -> list:
         html.Figure(
             [
                 _graph(ids.PROFILE_TREND),
+                png_button(ids.PROFILE_TREND),
                 html.Figcaption(id=ids.PROFILE_TREND_NOTE, className="arp-caption"),
             ],
             className="arp-figure",
@@ -172,7 +174,11 @@ def funnel_section() -> list:
     return [
         html.P(id=ids.PROFILE_FUNNEL_NOTE),
         html.Figure(
-            [_graph(ids.PROFILE_FUNNEL), html.Figcaption(FUNNEL_CAPTION, className="arp-caption")],
+            [
+                _graph(ids.PROFILE_FUNNEL),
+                png_button(ids.PROFILE_FUNNEL),
+                html.Figcaption(FUNNEL_CAPTION, className="arp-caption"),
+            ],
             className="arp-figure",
         ),
         html.Details(

@@ -15,7 +15,7 @@ from data.dataset import Dataset
 from data.funnel import ABOVE_95, ABOVE_998, BELOW_95, BELOW_998
 from data.periods import ROLLING_12
 from data.targets import Targets
-from presenters.common import areas, options, words
+from presenters.common import areas, charts, options, words
 from presenters.common import targets as target_words
 from presenters.common.controls import Controls, period_selects, select
 from presenters.common.funnel import funnel_chart, funnel_table
@@ -167,7 +167,13 @@ def _view(ds: Dataset, state: AtRiskState, targets: Targets | None = None) -> At
     only = None if not state.within else set(frame["Code"])
     figure, f_table = {}, None
     if result.funnel is not None:
-        figure = funnel_chart(result.funnel, level=level, unit=unit, parents=parents, only=only)
+        figure = charts.image_for(
+            ds,
+            funnel_chart(result.funnel, level=level, unit=unit, parents=parents, only=only),
+            f"{heading}: funnel plot of rates against population",
+            [measure],
+            f"at-risk-funnel-{heading}",
+        )
         f_table = funnel_table(
             result.funnel, only, parents,
             f"{label}: rate and control limits for each {singular}, {period.label}",

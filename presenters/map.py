@@ -25,7 +25,7 @@ from data.areas import bcu_code
 from data.dataset import Dataset
 from data.periods import CONNECT_START, LATEST_MONTH, RANGE, ROLLING_12, Period, is_token
 from data.targets import Targets
-from presenters.common import areas, options, totals, words
+from presenters.common import areas, charts, options, totals, words
 from presenters.common import map_paint as target_map
 from presenters.common import targets as target_words
 from presenters.common.controls import Controls, period_selects, select
@@ -317,7 +317,12 @@ def _view(ds: Dataset, state: MapState, targets: Targets | None = None) -> MapVi
         table=table_model,
         table_message=message,
         find_label=areas.label_of(ds, state.area, FINDABLE) if state.area else "",
-        image=Image(file_stem(ds, state, layer), title, key, source(ds, state.measure)),
+        image=Image(
+            file_stem(ds, state, layer),
+            title,
+            key,
+            f"{source(ds, state.measure)} {charts.version_line(ds)}.",
+        ),
     )
 
 

@@ -474,12 +474,19 @@ def funnel_parts(ds: Dataset, facts: AreaFacts, place: profiles.FunnelPlace | No
     if row["low_count"]:
         note += " " + words.low_count_sentence(words.unit(ds, measure))
     return {
-        "funnel_figure": funnel_chart(
-            place.funnel,
-            level=facts.level,
-            unit=words.unit(ds, measure),
-            parents=parents,
-            highlight=facts.code,
+        "funnel_figure": charts.image_for(
+            ds,
+            funnel_chart(
+                place.funnel,
+                level=facts.level,
+                unit=words.unit(ds, measure),
+                parents=parents,
+                highlight=facts.code,
+            ),
+            f"{facts.name} on the funnel plot: {words.label(ds, measure).lower()} rate "
+            f"against population, {_lower_first(place.period.label)}",
+            [measure],
+            f"area-{facts.code}-funnel-{measure}",
         ),
         "funnel_note": note,
         "funnel_table": funnel_table(
@@ -615,6 +622,9 @@ def _trend_view(ds: Dataset, state: ProfileState) -> TrendView:
     figure = charts.trend_chart(drawn, found.lines, y_title=y_title)
     for trace in figure["data"]:
         trace["hovertemplate"] = f"{trace['name']}<br>%{{x|%B %Y}}: {hover}<extra></extra>"
+    measures = [state.measure, *([found.outcome_of] if found.outcome_of else [])]
+    figure = charts.image_for(ds, figure, f"{facts.name}: {label}, {_lower_first(y_title)}",
+                              measures, f"area-{facts.code}-trend-{state.measure}")  # fmt: skip
     return TrendView(
         controls=controls(ds, state),
         figure=figure,
