@@ -39,6 +39,8 @@ def show(ds, code: object, targets=None) -> dict:
         "funnel_table": table(view.funnel_table, label="Funnel figures"),
         "outcomes": page.outcomes(view),
         "search_names": profile.search_labels(ds),
+        "print_line": view.print_line,
+        "pdf": view.pdf_href or None,
     }
 
 
@@ -106,6 +108,8 @@ def register(app: Dash, context: Context) -> None:
             "funnel_table": Output(ids.PROFILE_FUNNEL_TABLE, "children"),
             "outcomes": Output(ids.PROFILE_OUTCOMES, "children"),
             "search_names": Output(ids.PROFILE_SEARCH_NAMES, "data"),
+            "print_line": Output(ids.PROFILE_PRINT_LINE, "children"),
+            "pdf": Output(ids.PROFILE_PDF, "href"),
         },
         inputs={"code": Input(ids.PROFILE_CODE, "data")},
         # The title store is the router's too; the profile names the area after it.

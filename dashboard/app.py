@@ -18,7 +18,7 @@ from callbacks import (
     young_people,
 )
 from callbacks import map as map_page
-from dashboard import auth, headers, logs
+from dashboard import auth, headers, logs, pdf
 from dashboard.background import background_manager
 from dashboard.limits import BodyCap
 from dashboard.services import DataService, web_file
@@ -117,6 +117,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     ):
         page_callbacks.register(app, service)
     staff.register(app, StaffService(service))
+    pdf.install(app.server, service, settings)
     headers.install(app, secure=settings.secure_cookies, development=settings.development)
     # For Celery workers: `celery -A app:celery_app worker` (only with REDIS_URL).
     app.celery_app = getattr(manager, "handle", None) if settings.redis_url else None

@@ -97,6 +97,8 @@ PROFILE_FUNNEL = "profile-funnel"
 PROFILE_FUNNEL_NOTE = "profile-funnel-note"
 PROFILE_FUNNEL_TABLE = "profile-funnel-table"
 PROFILE_OUTCOMES = "profile-outcomes"
+PROFILE_PRINT_LINE = "profile-print-line"  # the sources and version, on every printed page
+PROFILE_PDF = "profile-pdf"  # the link to the profile as a PDF
 PROFILE_DOWNLOAD_BUTTON = "profile-download-button"
 PROFILE_DOWNLOAD = "profile-download"
 

@@ -19,6 +19,7 @@ from data.profiles import AreaFacts, Standing
 from data.targets import Targets
 from presenters.common import areas, charts, words
 from presenters.common import targets as target_words
+from presenters.common.charts import FONT
 from presenters.common.controls import Controls, select
 from presenters.common.funnel import funnel_chart, funnel_table
 from presenters.common.options import Option
@@ -124,6 +125,10 @@ class ProfileView:
     outcomes_table: TableModel | None = None
     outcomes_note: str = ""  # what the rate is, and is not: under the table
     browse: Browse | None = None
+    # Printed at the foot of every page of the printed profile (and its PDF): the area,
+    # the sources and the data version.
+    print_line: str = ""
+    pdf_href: str = ""  # the profile as a PDF made on the server
 
 
 @dataclass(frozen=True)
@@ -211,6 +216,8 @@ def _view(ds: Dataset, code: str | None, targets: Targets | None = None) -> Prof
         covered=facts.covered,
         summary=summary(ds, facts),
         links=links(facts),
+        print_line=print_line(ds, facts),
+        pdf_href=pdf_href(facts.code),
     )
     if not facts.covered:
         return base
@@ -228,6 +235,54 @@ def _view(ds: Dataset, code: str | None, targets: Targets | None = None) -> Prof
         outcomes=outcome_paras(facts, outcomes, targets),
         outcomes_table=outcomes_table(facts, outcomes, targets),
         outcomes_note="" if outcomes.empty else OUTCOMES_NOTE,
+    )
+
+
+PDF_PATH = "/pdf/area"
+PRINT_CSS_PATH = "/print/area"
+
+
+def pdf_href(code: str) -> str:
+    return f"{PDF_PATH}/{code}"
+
+
+def print_css_href(code: str) -> str:
+    """The stylesheet that puts the profile's print line at the foot of every printed
+    page (a CSS page-margin box: its text cannot come from the page itself)."""
+    return f"{PRINT_CSS_PATH}/{code}.css"
+
+
+def print_css(line: str) -> str:
+    """The running footer of a printed profile: its print line bottom left, the page
+    number bottom right. The line is written as a CSS string, escaped."""
+    text = "".join(ch if ch.isprintable() and ch not in '\\"' else f"\\{ord(ch):x} "
+                   for ch in line)  # fmt: skip
+    return (
+        "@media print {\n"
+        "  @page {\n"
+        "    margin-bottom: 20mm;\n"
+        f'    @bottom-left {{ content: "{text}"; font: 7pt {FONT}; color: #222; '
+        "vertical-align: top; padding-top: 3mm; border-top: 0.3mm solid #555; }\n"
+        f'    @bottom-right {{ content: "Page " counter(page) " of " counter(pages); '
+        f"font: 7pt {FONT}; color: #222; vertical-align: top; padding-top: 3mm; "
+        "border-top: 0.3mm solid #555; }\n"
+        "  }\n"
+        "}\n"
+    )
+
+
+def print_line(ds: Dataset, facts: AreaFacts) -> str:
+    """ "Lambeth: area profile. London Weapon-Enabled Crime Dashboard. Sources: ...; ONS
+    Census 2021. Data version 3 (latest month February 2026)." """
+    sources = []
+    for m in profiles.profile_measures(ds, facts.level):
+        text = str(ds.measures.loc[m, "source"])
+        if text not in sources:
+            sources.append(text)
+    named = "; ".join([*sources, "ONS Census 2021 populations"])
+    return (
+        f"{facts.name}: area profile. London Weapon-Enabled Crime Dashboard. Sources: "
+        f"{named}. {charts.version_line(ds)}."
     )
 
 

@@ -44,8 +44,35 @@ window.dash_clientside.wec = Object.assign({}, window.dash_clientside.wec, {
 
 (function () {
   "use strict";
+  /* Printing: "Print this profile" prints the page; folded tables open for print and
+     fold again after; charts are redrawn at the width of an A4 page (180 mm at 96 dpi)
+     and back to the screen's after. */
+  var PRINT_WIDTH = 680;
+  var opened = [], resized = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.from(document.querySelectorAll("details:not([open])"));
+    opened.forEach(function (d) { d.setAttribute("open", ""); });
+    if (!window.Plotly) { return; }
+    resized = Array.from(document.querySelectorAll(".js-plotly-plot")).filter(function (gd) {
+      return gd.data && gd.clientWidth > PRINT_WIDTH;
+    });
+    resized.forEach(function (gd) { window.Plotly.relayout(gd, {width: PRINT_WIDTH}); });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.removeAttribute("open"); });
+    opened = [];
+    resized.forEach(function (gd) {
+      window.Plotly.relayout(gd, {width: null, autosize: true});
+    });
+    resized = [];
+  });
+
   document.addEventListener("click", function (event) {
     var target = event.target;
+    if (target && target.closest && target.closest("button.print-page")) {
+      window.print();
+      return;
+    }
     var button = target && target.closest ? target.closest("button.chart-png") : null;
     if (!button) { return; }
     button.setAttribute("aria-busy", "true");
