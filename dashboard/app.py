@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from callbacks import (
     about,
     at_risk,
+    compare,
     hotspots,
     overview,
     perception,
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         hotspots,
         young_people,
         profile,
+        compare,
         perception,
         about,
     ):

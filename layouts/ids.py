@@ -69,6 +69,27 @@ RISK_FUNNEL_TABLE = "risk-funnel-table"
 RISK_TABLE = "risk-table"
 RISK_PROFILES = "risk-profiles"
 
+# Compare areas (/compare)
+COMPARE_URL = "compare-url"
+COMPARE_CHOICE = "compare-choice"  # the selects' values, copied in by choices.js
+COMPARE_SELECT = "compare"  # each select's id is this and its name: "compare-measure"
+COMPARE_CONTROLS = "compare-controls"
+COMPARE_HEADING = "compare-heading"
+COMPARE_CHOSEN = "compare-chosen"  # the areas compared, each with its remove link
+COMPARE_SEARCH = "compare-search"
+COMPARE_SEARCH_LIST = "compare-search-list"
+COMPARE_SEARCH_NAMES = "compare-search-names"
+COMPARE_ADD = "compare-add"
+COMPARE_ADD_MESSAGE = "compare-add-message"
+COMPARE_SUMMARY = "compare-summary"
+COMPARE_RESULTS = "compare-results"
+COMPARE_CHART = "compare-chart"
+COMPARE_CHART_NOTE = "compare-chart-note"
+COMPARE_TREND_TABLE = "compare-trend-table"
+COMPARE_TABLE = "compare-table"
+COMPARE_NOTES = "compare-notes"
+COMPARE_SHARE = "compare-share"
+
 # Area profile (/area)
 PROFILE_URL = "profile-url"
 PROFILE_CODE = "profile-code"

@@ -18,6 +18,7 @@ from data.funnel import MEANINGS, overdispersion_words
 from data.profiles import AreaFacts, Standing
 from data.targets import Targets
 from presenters.common import areas, charts, words
+from presenters.common import standing as standing_words
 from presenters.common import targets as target_words
 from presenters.common.charts import FONT
 from presenters.common.controls import Controls, select
@@ -383,6 +384,13 @@ def links(facts: AreaFacts) -> tuple[Link, ...]:
     elif facts.level == "bcu":
         query = {**risk, "level": "borough", "bcu": facts.code}
         out.append(Link(f"Boroughs of the {facts.name}, ranked", "/at-risk?" + urlencode(query)))
+    # Compare with...: a ward beside its borough, and the area alone to add others to.
+    if facts.level == "ward" and facts.borough_code and facts.covered:
+        both = f"{facts.code},{facts.borough_code}"
+        out.append(Link(f"Compare {facts.name} with {facts.borough}",
+                        "/compare?" + urlencode({"areas": both})))  # fmt: skip
+    out.append(Link(f"Compare {facts.name} with other areas",
+                    "/compare?" + urlencode({"areas": facts.code})))  # fmt: skip
     return tuple(out)
 
 
@@ -409,13 +417,7 @@ def _usual_period(glance: list[Standing]) -> str:
 
 
 def _measure_cell(ds: Dataset, s: Standing, usual: str) -> str:
-    """A measure's name, with its period when it is not the table's (homicide ends in
-    2023) and its denominator when it is not all residents."""
-    text = words.label(ds, s.measure)
-    notes = [] if s.period.label == usual else [s.period.label]
-    if s.young:
-        notes.append("rates per 1,000 aged 0-24")
-    return text + (f" ({'; '.join(notes)})" if notes else "")
+    return standing_words.measure_cell(ds, s, usual)
 
 
 def _lower_first(text: str) -> str:
@@ -460,11 +462,7 @@ def glance_table(ds: Dataset, facts: AreaFacts, glance: list[Standing]) -> Table
 
 def _change_cell(s: Standing) -> str:
     """The area's own verdict, with the rate ratio's interval where there is one."""
-    if not s.verdict:
-        return ""
-    head, _, judgement = s.verdict.partition(", ")
-    _, _, span = s.rate_ratio_words.partition(", ")
-    return head + (f" ({span})" if span else "") + (f", {judgement}" if judgement else "")
+    return standing_words.change_cell(s)
 
 
 def ranks_table(ds: Dataset, facts: AreaFacts, glance: list[Standing]) -> TableModel | None:
