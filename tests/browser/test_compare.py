@@ -14,7 +14,7 @@ from tests.browser.conftest import axe_violations, console_errors
 
 pytestmark = pytest.mark.browser
 
-LAMBETH, SOUTHWARK, PECKHAM = "E09000022", "E09000028", "E05011108"
+LAMBETH, SOUTHWARK = "E09000022", "E09000028"
 LINES = """
 const gd = document.querySelector('#compare-chart .js-plotly-plot');
 return gd && gd.data ? gd.data.map(t => t.name) : [];

@@ -61,7 +61,7 @@ def sign_in(driver, base: str) -> None:
     driver.find_element(By.ID, "username").send_keys("alice")
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait(driver, lambda d: "Signed in as alice" in text(d, "staff-who"))
+    wait(driver, lambda d: "Signed in as alice" in text(d, "staff-who"), 120)
 
 
 def outcomes_text(driver) -> str:
@@ -107,6 +107,12 @@ def test_staff_set_a_target_that_the_public_pages_read_rates_against(staff_live,
     )
     assert len(cells) == 32
     assert all("(30%)" in c or "target 30%" in c for c in cells)
+
+    # The map paints every borough's positive outcome rate and reads London's against it.
+    browser.get(f"{base}/map?measure=knife_crime&level=borough&period=r12&value=outcome_rate")
+    wait(browser, lambda d: "London-wide target of 30%" in text(d, "map-headline"))
+    assert "positive outcome rate" in text(browser, "map-heading").lower()
+    no_serious_violations(browser)
 
     # Versions and history: who, and the old and new value.
     browser.get(f"{base}/staff/history")
