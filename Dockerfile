@@ -18,6 +18,9 @@ RUN /opt/wec/bin/pip wheel --no-cache-dir --no-deps --no-build-isolation --wheel
 FROM python:3.11-slim-bookworm AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/wec/bin:$PATH \
     WEC_DATA_DIR=/var/lib/wec WEC_RAW_DIR=/data/raw WEC_BIND=0.0.0.0:8050
+# Chromium prints an area profile to PDF on the server (dashboard/pdf.py).
+RUN apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --create-home --home-dir /app wec && mkdir -p /var/lib/wec \
     && chown wec /var/lib/wec
 COPY --from=build /opt/wec /opt/wec

@@ -14,8 +14,10 @@ from presenters import at_risk
 from presenters.at_risk import AtRiskState
 
 
-def show(ds, search: object, choice: object = None, *, from_choice: bool = False) -> dict:
-    """Every output of the page for an address or a change of the selects."""
+def show(ds, search: object, choice: object = None, *, from_choice: bool = False,
+         targets=None) -> dict:  # fmt: skip
+    """Every output of the page for an address or a change of the selects; outcome rates
+    against the staff's `targets`."""
     if ds is None:
         view = at_risk.view(None, AtRiskState())
         return {"controls": None, "search": None, "heading": "", "summary": paras(view.summary),
@@ -25,7 +27,7 @@ def show(ds, search: object, choice: object = None, *, from_choice: bool = False
         AtRiskState, ds, search=search, choice=choice, from_choice=from_choice,
         settle=at_risk.settle, choose=at_risk.choose,
     )  # fmt: skip
-    view = at_risk.view(ds, state)
+    view = at_risk.view(ds, state, targets)
     return {
         "controls": fieldset(
             at_risk.controls(ds, state), store=ids.RISK_CHOICE, prefix=ids.RISK_SELECT
@@ -62,7 +64,8 @@ def register(app: Dash, context: Context) -> None:
     )
     def _show(choice, search):
         return show(context.dataset(), search, choice,
-                    from_choice=ctx.triggered_id == ids.RISK_CHOICE)  # fmt: skip
+                    from_choice=ctx.triggered_id == ids.RISK_CHOICE,
+                    targets=context.targets())  # fmt: skip
 
     @app.callback(
         Output(ids.RISK_URL, "href"),

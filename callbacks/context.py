@@ -13,6 +13,7 @@ from data.problems import ReadResult
 from data.readers import SourceFile
 from data.refresh import CheckLimits
 from data.store.store import Store
+from data.targets import Targets
 from geo.weights import Contiguity
 
 
@@ -56,6 +57,9 @@ class Context(Protocol):
 
     def staff_user(self) -> str | None:
         """The signed-in member of staff, checked on the server; None for the public."""
+
+    def targets(self) -> Targets:
+        """The targets for positive outcome rates that staff have set (none: empty)."""
 
 
 class StaffContext(Protocol):

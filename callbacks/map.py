@@ -28,7 +28,7 @@ Urls = Callable[[str], str | None]
 
 
 def show(ds: Dataset | None, urls: Urls, search: object, action: object = None, *,
-         find: object = None, drawn: object = None) -> dict:  # fmt: skip
+         find: object = None, drawn: object = None, targets=None) -> dict:  # fmt: skip
     """Every output of the page for an address, or for one thing a person did: `action`
     is what the selects sent (or {"changed": "click" | "back" | "table", ...}), `find`
     the text of the search box; `drawn` is what the map was last drawn for."""
@@ -43,7 +43,7 @@ def show(ds: Dataset | None, urls: Urls, search: object, action: object = None, 
         MapState, ds, search=search, choice=action, from_choice=action is not None,
         settle=presenter.settle, choose=presenter.choose,
     )  # fmt: skip
-    view = presenter.view(ds, state)
+    view = presenter.view(ds, state, targets)
     out = {
         "controls": page.controls(presenter.controls(ds, state)),
         "search": search_out,
@@ -161,7 +161,15 @@ def register(app: Dash, context: Context) -> None:
             raise PreventUpdate  # an empty search box, say: nothing to do
         if name == ids.MAP_URL and (pathname or "").rstrip("/") != presenter.PATH:
             raise PreventUpdate  # the page is being left: its address is another page's
-        out = show(context.dataset(), context.geojson_url, search, action, find=find, drawn=drawn)
+        out = show(
+            context.dataset(),
+            context.geojson_url,
+            search,
+            action,
+            find=find,
+            drawn=drawn,
+            targets=context.targets(),
+        )
         return {name: out.get(name, no_update) for name in OUTPUTS}
 
     @app.callback(Output(ids.MAP_FIND_NAMES, "data"), Input(ids.MAP_FIND_NAMES, "id"))

@@ -17,10 +17,11 @@ from presenters import profile
 from presenters.profile import ProfileState
 
 
-def show(ds, code: object) -> dict:
-    """Every output of the page but the trend, for the area in the address."""
+def show(ds, code: object, targets=None) -> dict:
+    """Every output of the page but the trend, for the area in the address; the outcome
+    rates against the staff's `targets`."""
     state = ProfileState(area=code if isinstance(code, str) and code else None)
-    view = profile.view(ds, state)
+    view = profile.view(ds, state, targets)
     return {
         "document_title": view.document_title,
         "title": view.title,
@@ -38,6 +39,8 @@ def show(ds, code: object) -> dict:
         "funnel_table": table(view.funnel_table, label="Funnel figures"),
         "outcomes": page.outcomes(view),
         "search_names": profile.search_labels(ds),
+        "print_line": view.print_line,
+        "pdf": view.pdf_href or None,
     }
 
 
@@ -105,13 +108,15 @@ def register(app: Dash, context: Context) -> None:
             "funnel_table": Output(ids.PROFILE_FUNNEL_TABLE, "children"),
             "outcomes": Output(ids.PROFILE_OUTCOMES, "children"),
             "search_names": Output(ids.PROFILE_SEARCH_NAMES, "data"),
+            "print_line": Output(ids.PROFILE_PRINT_LINE, "children"),
+            "pdf": Output(ids.PROFILE_PDF, "href"),
         },
         inputs={"code": Input(ids.PROFILE_CODE, "data")},
         # The title store is the router's too; the profile names the area after it.
         prevent_initial_call="initial_duplicate",
     )
     def _show(code):
-        return show(context.dataset(), code)
+        return show(context.dataset(), code, context.targets())
 
     @app.callback(
         output={

@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from callbacks import (
     about,
     at_risk,
+    compare,
     hotspots,
     overview,
     perception,
@@ -17,10 +18,11 @@ from callbacks import (
     staff,
     staff_history,
     staff_session,
+    staff_targets,
     young_people,
 )
 from callbacks import map as map_page
-from dashboard import api, auth, headers, logs
+from dashboard import api, auth, headers, logs, pdf
 from dashboard.background import background_manager
 from dashboard.limits import BodyCap
 from dashboard.services import DataService, web_file
@@ -116,13 +118,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         hotspots,
         young_people,
         profile,
+        compare,
         perception,
         about,
     ):
         page_callbacks.register(app, service)
     staff_service = StaffService(service)
-    for staff_callbacks in (staff, staff_history, staff_session):
+    for staff_callbacks in (staff, staff_history, staff_session, staff_targets):
         staff_callbacks.register(app, staff_service)
+    pdf.install(app.server, service, settings)
     headers.install(app, secure=settings.secure_cookies, development=settings.development)
     # For Celery workers: `celery -A app:celery_app worker` (only with REDIS_URL).
     app.celery_app = getattr(manager, "handle", None) if settings.redis_url else None

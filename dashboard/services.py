@@ -24,6 +24,7 @@ from data.ingest import ingest, raw_sources
 from data.readcache import ReadCache
 from data.refresh import READ_REVISION
 from data.store.store import Store
+from data.targets import Targets
 from geo.register import area_register
 from geo.web import build_web_layers, lsoa_layer
 from geo.weights import Contiguity, build_weights, load_contiguity
@@ -46,6 +47,11 @@ class DataService:
 
     def published_version(self) -> int | None:
         return self.store.published_version_id()
+
+    def targets(self) -> Targets:
+        """The staff's targets for positive outcome rates, read from the store each time
+        (a small table): a target set by one worker is in force on every other at once."""
+        return self.store.targets()
 
     def dataset(self) -> Dataset | None:
         version = self.published_version()

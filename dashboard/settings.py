@@ -65,6 +65,13 @@ def secret_key_problem(key: str | None) -> str | None:
     return None
 
 
+def _loopback(bind: str) -> str:
+    """The server's own address from gunicorn's bind ("0.0.0.0:8050"): its port on
+    127.0.0.1."""
+    port = bind.rsplit(":", 1)[-1] if ":" in bind else "8050"
+    return f"http://127.0.0.1:{port if port.isdigit() else '8050'}"
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -103,6 +110,11 @@ class Settings:
     # this many a minute (a token bucket; see dashboard/ratelimit.py).
     api_burst: int = 60
     api_per_minute: float = 120.0
+    # Profiles as PDF: the address headless Chromium opens the profile at (this server,
+    # on the loopback; never taken from a request's Host header), and how long one
+    # print may take.
+    pdf_base_url: str = "http://127.0.0.1:8050"
+    pdf_timeout_seconds: int = 60
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -145,6 +157,10 @@ class Settings:
             draft_retention_days=float(env.get("WEC_DRAFT_RETENTION_DAYS") or "7"),
             api_burst=int(env.get("WEC_API_BURST") or "60"),
             api_per_minute=float(env.get("WEC_API_PER_MINUTE") or "120"),
+            pdf_base_url=(
+                env.get("WEC_PDF_BASE_URL") or _loopback(env.get("WEC_BIND") or "0.0.0.0:8050")
+            ),
+            pdf_timeout_seconds=int(env.get("WEC_PDF_TIMEOUT_SECONDS") or "60"),
         )
 
     def with_(self, **changes) -> Settings:

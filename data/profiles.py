@@ -366,7 +366,8 @@ def outcome_rates(ds: Dataset, facts: AreaFacts, period: str = "r12") -> pd.Data
 
     Columns: measure, period, offences, outcomes, rate (%), low and high (% limits,
     NaN when there is no interval), no_interval (why not, in words; "" when there is
-    one), london_offences, london_outcomes, london_rate (%), low_count.
+    one), london_offences, london_outcomes, london_rate (%), low_count, and measure_id
+    (the offences measure's id, which a target is set for).
 
     The rate is treated as a proportion of the offences, which is what a reader takes
     it for, so its interval never leaves 0-100%. There is no interval when either
@@ -378,7 +379,7 @@ def outcome_rates(ds: Dataset, facts: AreaFacts, period: str = "r12") -> pd.Data
     rows = []
     if not facts.covered:
         return pd.DataFrame(rows)
-    for measure in OUTCOME_MEASURES:
+    for measure in outcome_measures(ds):
         outcomes_measure = f"{measure}_outcomes"
         if not (ds.has_data(measure, facts.level) and ds.has_data(outcomes_measure, facts.level)):
             continue
@@ -408,9 +409,18 @@ def outcome_rates(ds: Dataset, facts: AreaFacts, period: str = "r12") -> pd.Data
                 "london_outcomes": london_out,
                 "london_rate": london_out / london_off * 100 if london_off else np.nan,
                 "low_count": bool(n_out < stats.LOW_COUNT or n_off < stats.LOW_COUNT),
+                "measure_id": measure,
             }
         )
     return pd.DataFrame(rows)
+
+
+def outcome_measures(ds: Dataset) -> list[str]:
+    """The offences measures that have a positive outcomes measure in the catalogue
+    (knife crime and knife crime with injury, and the gun measures), in catalogue order;
+    whether either has figures at a level is for the caller to ask."""
+    with_outcomes = set(ds.measures["outcome_of"].dropna())
+    return [str(m) for m in ds.measures.index if m in with_outcomes]
 
 
 def outcome_interval(outcomes: int, offences: int) -> tuple[float, float, str]:

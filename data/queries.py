@@ -21,6 +21,7 @@ VALUES = {
     "rate": "Rate per 1,000 residents",
     "young_rate": "Rate per 1,000 residents aged 0-24",
     "change": "Change against the previous period",
+    "outcome_rate": "Positive outcome rate",
 }
 
 # Status of an area on a map, beside its value.
@@ -54,10 +55,18 @@ def _window_sum(ds: Dataset, measure: str, level: str, period: Period) -> pd.Ser
     return pd.Series(series.window(period.start, period.end).sum(axis=1), index=series.areas)
 
 
-def value_choices(ds: Dataset, measure: str) -> list[str]:
-    """Rates per young resident only make sense for the young-victim measures."""
+def value_choices(ds: Dataset, measure: str, level: str | None = None) -> list[str]:
+    """Rates per young resident only make sense for the young-victim measures, positive
+    outcome rates for a measure with outcome figures (at `level`, or at any level)."""
     young = bool(ds.measures.loc[measure, "young"]) if measure in ds.measures.index else False
-    return [v for v in VALUES if v != "young_rate" or young]
+    outcomes = ds.measures.index[ds.measures["outcome_of"] == measure]
+    levels = [level] if level else ["ward", "borough"]
+    has_outcomes = any(
+        ds.has_data(measure, lv) and ds.has_data(str(o), lv) for o in outcomes for lv in levels
+    )
+    return [
+        v for v in VALUES if (v != "young_rate" or young) and (v != "outcome_rate" or has_outcomes)
+    ]
 
 
 def map_values(

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from dash import dcc, html
 
 from layouts import ids
+from layouts.charts import png_button
 from layouts.tables import csv_button
 
 
@@ -47,6 +48,7 @@ def layout(query: dict[str, str], path: str = "/at-risk") -> list:
                                     ),
                                     className="arp-graph",
                                 ),
+                                png_button(ids.RISK_FUNNEL),
                                 html.Figcaption(
                                     "How to read it: each mark is an area, placed by its "
                                     "population (across, on a log scale) and its rate (up). "

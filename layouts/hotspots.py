@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from dash import dcc, html
 
 from layouts import ids
+from layouts.charts import png_button
 from layouts.tables import csv_button, table
 from layouts.text import paras
 from presenters.common.table import TableModel
@@ -91,6 +92,7 @@ def layout(query: dict[str, str], path: str = "/hotspots") -> list:
                         html.Figure(
                             [
                                 _graph(ids.HOT_LORENZ, "hot-lorenz"),
+                                png_button(ids.HOT_LORENZ),
                                 html.Figcaption(LORENZ_CAPTION, className="arp-caption"),
                             ],
                             className="arp-figure",

@@ -70,6 +70,27 @@ RISK_FUNNEL_TABLE = "risk-funnel-table"
 RISK_TABLE = "risk-table"
 RISK_PROFILES = "risk-profiles"
 
+# Compare areas (/compare)
+COMPARE_URL = "compare-url"
+COMPARE_CHOICE = "compare-choice"  # the selects' values, copied in by choices.js
+COMPARE_SELECT = "compare"  # each select's id is this and its name: "compare-measure"
+COMPARE_CONTROLS = "compare-controls"
+COMPARE_HEADING = "compare-heading"
+COMPARE_CHOSEN = "compare-chosen"  # the areas compared, each with its remove link
+COMPARE_SEARCH = "compare-search"
+COMPARE_SEARCH_LIST = "compare-search-list"
+COMPARE_SEARCH_NAMES = "compare-search-names"
+COMPARE_ADD = "compare-add"
+COMPARE_ADD_MESSAGE = "compare-add-message"
+COMPARE_SUMMARY = "compare-summary"
+COMPARE_RESULTS = "compare-results"
+COMPARE_CHART = "compare-chart"
+COMPARE_CHART_NOTE = "compare-chart-note"
+COMPARE_TREND_TABLE = "compare-trend-table"
+COMPARE_TABLE = "compare-table"
+COMPARE_NOTES = "compare-notes"
+COMPARE_SHARE = "compare-share"
+
 # Area profile (/area)
 PROFILE_URL = "profile-url"
 PROFILE_CODE = "profile-code"
@@ -98,6 +119,8 @@ PROFILE_FUNNEL = "profile-funnel"
 PROFILE_FUNNEL_NOTE = "profile-funnel-note"
 PROFILE_FUNNEL_TABLE = "profile-funnel-table"
 PROFILE_OUTCOMES = "profile-outcomes"
+PROFILE_PRINT_LINE = "profile-print-line"  # the sources and version, on every printed page
+PROFILE_PDF = "profile-pdf"  # the link to the profile as a PDF
 PROFILE_DOWNLOAD_BUTTON = "profile-download-button"
 PROFILE_DOWNLOAD = "profile-download"
 
@@ -210,4 +233,14 @@ STAFF_DISCARD = "staff-discard"
 STAFF_OUTCOME = "staff-outcome"
 STAFF_HISTORY = "staff-history"
 STAFF_HISTORY_MESSAGE = "staff-history-message"
+# Targets for positive outcome rates, on /staff.
+STAFF_TARGETS_SECTION = "staff-targets-section"
+STAFF_TARGET_CHOICES = "staff-target-choices"  # holds the fieldset of native selects
+STAFF_TARGET_CHOICE = "staff-target-choice"  # their values, copied in by choices.js
+STAFF_TARGET_SELECT = "staff-target"  # each select's id is this and its name
+STAFF_TARGET_RATE = "staff-target-rate"
+STAFF_TARGET_SET = "staff-target-set"
+STAFF_TARGET_CLEAR = "staff-target-clear"
+STAFF_TARGET_MESSAGE = "staff-target-message"
+STAFF_TARGETS = "staff-targets"  # the targets in force
 STAFF_ROLLBACK = "staff-rollback"  # pattern-matched: {"type": STAFF_ROLLBACK, "version": N}

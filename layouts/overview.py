@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from dash import dcc, html
 
 from layouts import ids
+from layouts.charts import png_button
 from layouts.tables import csv_button, table
 from layouts.text import paras
 from presenters.overview import Card, CardGroup, TrendView
@@ -180,11 +181,13 @@ def charts(view: TrendView) -> list:
             [
                 html.H3(chart.label, id=f"overview-chart-{chart.measure}"),
                 dcc.Graph(
+                    id=f"overview-graph-{chart.measure}",
                     figure=chart.figure,
                     config={"displayModeBar": False, "responsive": True},
                     className="overview-trend-graph",
                     style={"height": "260px"},
                 ),
+                png_button(f"overview-graph-{chart.measure}"),
                 html.Figcaption(chart.caption),
             ],
             className="overview-trend",

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from dash import dcc, html
 
 from layouts import ids
+from layouts.charts import png_button
 from layouts.tables import csv_button
 from presenters.perception import ASSUMPTIONS, MapKey
 
@@ -36,7 +37,11 @@ def _table(holder_id: str, summary: str) -> html.Details:
 
 def _figure(graph_id: str, caption: str, class_name: str = "arp-graph") -> html.Figure:
     return html.Figure(
-        [_graph(graph_id, class_name), html.Figcaption(caption, className="arp-caption")],
+        [
+            _graph(graph_id, class_name),
+            png_button(graph_id),
+            html.Figcaption(caption, className="arp-caption"),
+        ],
         className="arp-figure",
     )
 

@@ -11,11 +11,19 @@ from urllib.parse import urlencode
 from dash import dcc, html
 
 from layouts import ids
+from layouts.charts import png_button
 from layouts.controls import fieldset
 from layouts.tables import csv_button, table
 from layouts.text import paras
 from presenters.common.view import Link
-from presenters.profile import Browse, ProfileView, SearchAnswer, TrendView, area_code
+from presenters.profile import (
+    Browse,
+    ProfileView,
+    SearchAnswer,
+    TrendView,
+    area_code,
+    print_css_href,
+)
 
 FUNNEL_CAPTION = (
     "Each grey dot is another area of the same kind; the diamond is this area. Between the "
@@ -88,6 +96,10 @@ def layout(query: dict[str, str], path: str = "/area") -> list:
         search_box(),
         html.Div(id=ids.PROFILE_BROWSE),
         html.Div(id=ids.PROFILE_BODY, hidden=True, children=body()),
+        # In print only: the sources and the data version, at the end of the document
+        # and (from the stylesheet below) at the foot of every page.
+        html.P(id=ids.PROFILE_PRINT_LINE, className="print-footer"),
+        *([html.Link(rel="stylesheet", href=print_css_href(code), media="print")] if code else []),
     ]
 
 
@@ -141,6 +153,25 @@ def body() -> list:
                             className="arp-button",
                         ),
                         dcc.Download(id=ids.PROFILE_DOWNLOAD),
+                        html.P(
+                            "The whole profile, laid out for A4 paper, with the sources and "
+                            "the data version on every page."
+                        ),
+                        html.Div(
+                            [
+                                html.A(
+                                    "Download this profile (PDF)",
+                                    id=ids.PROFILE_PDF,
+                                    className="arp-button profile-pdf",
+                                ),
+                                html.Button(
+                                    "Print this profile",
+                                    type="button",
+                                    className="arp-button print-page",
+                                ),
+                            ],
+                            className="arp-actions",
+                        ),
                     ],
                 ),
             ],
@@ -154,6 +185,7 @@ def trend_section() -> list:
         html.Figure(
             [
                 _graph(ids.PROFILE_TREND),
+                png_button(ids.PROFILE_TREND),
                 html.Figcaption(id=ids.PROFILE_TREND_NOTE, className="arp-caption"),
             ],
             className="arp-figure",
@@ -172,7 +204,11 @@ def funnel_section() -> list:
     return [
         html.P(id=ids.PROFILE_FUNNEL_NOTE),
         html.Figure(
-            [_graph(ids.PROFILE_FUNNEL), html.Figcaption(FUNNEL_CAPTION, className="arp-caption")],
+            [
+                _graph(ids.PROFILE_FUNNEL),
+                png_button(ids.PROFILE_FUNNEL),
+                html.Figcaption(FUNNEL_CAPTION, className="arp-caption"),
+            ],
             className="arp-figure",
         ),
         html.Details(

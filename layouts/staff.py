@@ -13,7 +13,14 @@ from layouts.controls import fieldset
 from layouts.map_key import key
 from layouts.tables import table
 from layouts.text import paras
-from presenters.staff import CheckView, FileView, PreviewView, ReportView, SessionEndedView
+from presenters.staff import (
+    CheckView,
+    FileView,
+    PreviewView,
+    ReportView,
+    SessionEndedView,
+    TargetsView,
+)
 
 # How often the page looks at a running check in the store.
 WATCH_MS = 5000
@@ -193,7 +200,74 @@ def layout(query: dict[str, str], path: str = "/staff") -> list:
             ],
             className="staff-section",
         ),
+        targets_section(),
     ]
+
+
+def targets_section() -> html.Section:
+    """Targets for positive outcome rates: set or clear one, London-wide or for a
+    borough; every change is recorded in Versions and history."""
+    return html.Section(
+        [
+            html.H2("Targets for positive outcome rates"),
+            html.P(
+                "Set the positive outcome rate (charges, cautions and other sanctions as a "
+                "percentage of offences) that a measure is to be read against, London-wide "
+                "or for one borough (its wards share it). The public pages show every rate "
+                "against its target with its 95% interval; where none is set they say so. "
+                "Each change is recorded with your name, the time, and the old and new value.",
+            ),
+            dcc.Store(id=ids.STAFF_TARGET_CHOICE),
+            html.Div(id=ids.STAFF_TARGET_CHOICES),
+            html.Div(
+                [
+                    html.Label(
+                        "Target rate, % (a percentage between 0 and 100, such as 25)",
+                        htmlFor=ids.STAFF_TARGET_RATE,
+                    ),
+                    dcc.Input(
+                        id=ids.STAFF_TARGET_RATE,
+                        type="text",
+                        inputMode="decimal",
+                        autoComplete="off",
+                        debounce=False,
+                        className="staff-input",
+                    ),
+                ],
+                className="staff-field",
+            ),
+            html.Div(
+                [
+                    html.Button(
+                        "Set target",
+                        id=ids.STAFF_TARGET_SET,
+                        type="button",
+                        className="staff-button",
+                    ),
+                    html.Button(
+                        "Clear target",
+                        id=ids.STAFF_TARGET_CLEAR,
+                        type="button",
+                        className="staff-button staff-quiet",
+                    ),
+                ],
+                className="staff-actions",
+            ),
+            html.Div(id=ids.STAFF_TARGET_MESSAGE, role="status", className="staff-message"),
+            html.Div(id=ids.STAFF_TARGETS),
+        ],
+        id=ids.STAFF_TARGETS_SECTION,
+        className="staff-section",
+    )
+
+
+def targets(view: TargetsView) -> dict:
+    """The form's selects and the targets in force."""
+    return {
+        "choices": fieldset(view.controls, store=ids.STAFF_TARGET_CHOICE,
+                            prefix=ids.STAFF_TARGET_SELECT) if view.controls else None,
+        "table": [*paras(view.words), table(view.table, label="Targets in force")],
+    }  # fmt: skip
 
 
 # -- the report ----------------------------------------------------------------------

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from dash import dcc, html
 
 from layouts import ids
+from layouts.charts import png_button
 from layouts.tables import csv_button
 from presenters.young_people import CAVEATS
 
@@ -42,6 +43,7 @@ def layout(query: dict[str, str], path: str = "/young-people") -> list:
                         html.Figure(
                             [
                                 _graph(ids.YOUNG_CHART, "young-graph"),
+                                png_button(ids.YOUNG_CHART),
                                 html.Figcaption(id=ids.YOUNG_CHART_NOTE, className="arp-caption"),
                             ],
                             className="arp-figure",
@@ -59,6 +61,7 @@ def layout(query: dict[str, str], path: str = "/young-people") -> list:
                         html.Figure(
                             [
                                 _graph(ids.YOUNG_SHARE),
+                                png_button(ids.YOUNG_SHARE),
                                 html.Figcaption(
                                     id=ids.YOUNG_SHARE_CAPTION, className="arp-caption"
                                 ),

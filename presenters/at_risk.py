@@ -9,11 +9,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from data import funnel as funnel_data
+from data import outcomes as outcome_data
 from data import reconciliation
 from data.dataset import Dataset
 from data.funnel import ABOVE_95, ABOVE_998, BELOW_95, BELOW_998
 from data.periods import ROLLING_12
-from presenters.common import areas, options, words
+from data.targets import Targets
+from presenters.common import areas, charts, options, words
+from presenters.common import targets as target_words
 from presenters.common.controls import Controls, period_selects, select
 from presenters.common.funnel import funnel_chart, funnel_table
 from presenters.common.reconciliation import footer_rows
@@ -123,14 +126,17 @@ def at_risk(ds: Dataset, state: AtRiskState) -> funnel_data.AtRisk:
     )
 
 
-def view(ds: Dataset | None, state: AtRiskState) -> AtRiskView:
-    """Everything the page shows for a state."""
+def view(ds: Dataset | None, state: AtRiskState, targets: Targets | None = None) -> AtRiskView:
+    """Everything the page shows for a state; positive outcome rates are read against
+    the staff's `targets` (none given: none set)."""
     if ds is None:
         return AtRiskView(summary=(Para(words.NO_DATA, "message"),))
-    return ds.cached(("at-risk", state.search()), lambda: _view(ds, state))
+    targets = target_words.targets_of(targets)
+    return ds.cached(("at-risk", state.search(), targets.stamp),
+                     lambda: _view(ds, state, targets))  # fmt: skip
 
 
-def _view(ds: Dataset, state: AtRiskState) -> AtRiskView:
+def _view(ds: Dataset, state: AtRiskState, targets: Targets | None = None) -> AtRiskView:
     measure, level = state.measure, state.level
     label, unit = words.label(ds, measure), words.unit(ds, measure)
     young = bool(ds.measures.loc[measure, "young"])
@@ -153,17 +159,24 @@ def _view(ds: Dataset, state: AtRiskState) -> AtRiskView:
     only = None if not state.within else set(frame["Code"])
     figure, f_table = {}, None
     if result.funnel is not None:
-        figure = funnel_chart(result.funnel, level=level, unit=unit, parents=parents, only=only)
+        figure = charts.image_for(
+            ds,
+            funnel_chart(result.funnel, level=level, unit=unit, parents=parents, only=only),
+            f"{heading}: funnel plot of rates against population",
+            [measure],
+            f"at-risk-funnel-{heading}",
+        )
         f_table = funnel_table(
             result.funnel, only, parents,
             f"{label}: rate and control limits for each {singular}, {period.label}",
         )  # fmt: skip
     top = frame.head(TOP_PROFILES)
+    outcomes = outcome_columns(ds, state, targets)
     return AtRiskView(
         heading=heading,
         summary=_summary(frame, result, plural, singular, unit, order_words),
         definition=defined,
-        notes=_notes(ds, state, result, frame, unit, singular),
+        notes=_notes(ds, state, result, frame, unit, singular, outcomes),
         has_results=True,
         funnel_figure=figure,
         funnel_table=f_table,
@@ -173,6 +186,7 @@ def _view(ds: Dataset, state: AtRiskState) -> AtRiskView:
             state.order,
             workday=_workday_rates(ds, state),
             footer=reconciliation.reconcile(ds, measure, level, state.period, state.within),
+            outcomes=outcomes,
         ),
         profiles_heading=f"Profiles of the first {len(top)} {plural} in the table",
         profiles=tuple(
@@ -240,8 +254,11 @@ def _notes(
     frame: pd.DataFrame,
     unit: str,
     singular: str,
+    outcomes: OutcomeColumns | None = None,
 ) -> tuple[Para, ...]:
     notes = []
+    if outcomes is not None:
+        notes.append(Para(outcomes.words(words.label(ds, state.measure))))
     if result.funnel is not None:
         spread = funnel_data.overdispersion_words(result.funnel, words.level_words(state.level)[1])
         notes.append(Para(" ".join(t for t in (funnel_data.LIMITS_NOTE, spread) if t)))
@@ -285,6 +302,78 @@ def _workday_rates(ds: Dataset, state: AtRiskState) -> pd.Series:
     return flagged.set_index("code")["workday_rate"]
 
 
+@dataclass(frozen=True)
+class OutcomeColumns:
+    """The positive outcome rate of each area of a view (by code) and its target."""
+
+    measure: str
+    rates: pd.DataFrame  # data.outcomes.OutcomeRates.frame, indexed by code
+    targets: Targets
+    borough_of: dict[str, str | None]  # an area's borough code, for its target
+
+    COLUMNS = ("Positive outcome rate, %", "Positive outcome rate, 95% interval",
+               "Positive outcome rate against its target")  # fmt: skip
+
+    def cells(self, code: str) -> tuple:
+        measure_target = self.targets.for_area(self.measure, self.borough_of.get(code))
+        if code not in self.rates.index:
+            return (num("", None), "", "")
+        r = self.rates.loc[code]
+        rate = num(words.percent(r["rate"], 1), None if pd.isna(r["rate"]) else round(r["rate"], 1))
+        interval = (
+            target_words.interval_text(r["low"], r["high"])
+            if not r["no_interval"]
+            else f"No interval: {r['no_interval']}"
+        )
+        return (rate, interval, target_words.cell(r["low"], r["high"], measure_target))
+
+    def words(self, label: str) -> str:
+        """What the columns are, and which targets they are read against."""
+        text = (
+            "The positive outcome rate of each area is its positive outcomes divided by its "
+            "offences over the same period, with an exact 95% interval where there are at "
+            f"least {words.LOW_COUNT} of each. "
+        )
+        set_for = [t for t in self.targets.items if t.measure == self.measure]
+        if not set_for:
+            return text + target_words.none_set_words(label)
+        london = self.targets.get(self.measure)
+        own = len(set_for) - (london is not None)
+        text += (
+            f"Each is read against the London-wide target of {words_pct(london.rate)}"
+            if london is not None
+            else "Only areas whose borough has a target of its own are read against one"
+        )
+        if london is not None and own:
+            have = "borough has" if own == 1 else "boroughs have"
+            text += f", or its borough's own ({own} {have} one)"
+        return text + ": below or above only when the whole interval lies on that side."
+
+
+def outcome_columns(
+    ds: Dataset, state: AtRiskState, targets: Targets | None
+) -> OutcomeColumns | None:
+    """The ranked table's outcome columns, for a measure with positive outcome figures."""
+    if not outcome_data.has_outcomes(ds, state.measure, state.level):
+        return None
+    found = outcome_data.area_outcomes(ds, state.measure, state.level, state.period)
+    if not found.available:
+        return None
+    rates = found.by_code
+    level_areas = ds.areas[ds.areas["level"] == state.level]
+    if state.level == "ward":
+        borough_of = dict(zip(level_areas["code"], level_areas["parent_code"], strict=True))
+    elif state.level == "borough":
+        borough_of = {c: c for c in level_areas["code"]}
+    else:
+        borough_of = {}
+    return OutcomeColumns(state.measure, rates, target_words.targets_of(targets), borough_of)
+
+
+def words_pct(rate: float) -> str:
+    return target_words.target_percent(rate)
+
+
 def ranked_table(
     result: funnel_data.AtRisk,
     caption: str,
@@ -292,10 +381,13 @@ def ranked_table(
     *,
     workday: pd.Series | None = None,
     footer: reconciliation.Reconciliation | None = None,
+    outcomes: OutcomeColumns | None = None,
 ) -> TableModel:
     """The ranked areas, ranked across London by `order`; the area's name comes first,
-    its code last. Visitor areas carry their rate per 1,000 workday population; the
-    table ends with the view's total, the sum of its areas and the difference."""
+    its code last. Visitor areas carry their rate per 1,000 workday population; for a
+    measure with positive outcomes, each area's outcome rate, its interval and where it
+    stands against its target follow the change. The table ends with the view's total,
+    the sum of its areas and the difference."""
     frame = result.table
     headers = list(frame.columns)
     count, rate = headers[4], headers[5]
@@ -312,10 +404,16 @@ def ranked_table(
         Column("Change"),
         Column("q-value (BH)", numeric=True),
         Column("Funnel position"),
+        *(
+            (Column(OutcomeColumns.COLUMNS[0], numeric=True), Column(OutcomeColumns.COLUMNS[1]),
+             Column(OutcomeColumns.COLUMNS[2]))
+            if outcomes is not None
+            else ()
+        ),
         Column("Reliability"),
         Column("Rate caveat"),
         Column("Code"),
-    )
+    )  # fmt: skip
     rows = (
         (
             r["Area"],
@@ -328,6 +426,7 @@ def ranked_table(
             r["Change"],
             num(words.p_value(r["q-value (BH)"]), _value(r["q-value (BH)"])),
             r["Funnel position"],
+            *(outcomes.cells(r["Code"]) if outcomes is not None else ()),
             r["Reliability"],
             r["Rate caveat"],
             r["Code"],

@@ -24,7 +24,7 @@ from data.dataset import Dataset
 from data.visitors import workday_columns
 from geo.hotspots import DEEPEN, PERMUTATIONS, STEPS, Hotspots, area_hotspots
 from geo.weights import Contiguity
-from presenters.common import areas, options, words
+from presenters.common import areas, charts, options, words
 from presenters.common.charts import HOVER_WIDTH, OKABE_ITO, base_layout
 from presenters.common.controls import Controls, select
 from presenters.common.map_paint import LONDON_CENTRE, LONDON_ZOOM, NOT_COVERED_COLOUR
@@ -223,8 +223,9 @@ def _view(ds: Dataset, state: HotspotsState, contiguity: Contiguity) -> Hotspots
     totals = reconciliation.reconcile(ds, state.measure, state.level, "r12", state.within)
     singular = words.level_words(state.level)[0]
     none_flagged = "" if shown["flagged"].any() else f"No {singular} shown is flagged."
+    heading = _heading(ds, state, month)
     return HotspotsView(
-        heading=_heading(ds, state, month),
+        heading=heading,
         summary=summary(ds, state, result, shown),
         has_results=True,
         map_figure=map_figure(ds, state, shown),
@@ -234,7 +235,13 @@ def _view(ds: Dataset, state: HotspotsState, contiguity: Contiguity) -> Hotspots
         flagged=flagged_table(ds, state, result, table_, shown, totals),
         flagged_message=none_flagged,
         concentration_words=concentration_words(ds, state, result),
-        lorenz=lorenz_figure(ds, state, result),
+        lorenz=charts.image_for(
+            ds,
+            lorenz_figure(ds, state, result),
+            f"{heading}: how concentrated it is (Lorenz curve)",
+            [state.measure],
+            f"hotspots-lorenz-{heading}",
+        ),
         concentration=concentration_table(ds, state, result),
         notes=(*general_notes(ds, state), *notes(ds, state, shown, totals)),
         sensitivity_words=sensitivity_words(ds, state, result),

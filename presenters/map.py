@@ -18,12 +18,16 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from data import queries, stats
+from data import outcomes as outcome_data
+from data import profiles, queries, stats
 from data import reconciliation as data_reconciliation
 from data.areas import bcu_code
 from data.dataset import Dataset
 from data.periods import CONNECT_START, LATEST_MONTH, RANGE, ROLLING_12, Period, is_token
-from presenters.common import areas, options, totals, words
+from data.targets import Targets
+from presenters.common import areas, charts, options, totals, words
+from presenters.common import map_paint as target_map
+from presenters.common import targets as target_words
 from presenters.common.controls import Controls, period_selects, select
 from presenters.common.map_paint import (
     OUTLINE_COLOUR,
@@ -47,6 +51,7 @@ VALUE_LABELS = {
     "rate": "Rate per 1,000 residents",
     "young_rate": "Rate per 1,000 residents aged 0-24",
     "change": "Change on the previous period",
+    "outcome_rate": "Positive outcome rate",
 }
 # Months a range of months starts with: the latest six.
 RANGE_MONTHS = 6
@@ -120,7 +125,7 @@ def settle(ds: Dataset, state: MapState, changed: str | None = None) -> MapState
             area = str(ds.areas.loc[area, "parent_code"])
         else:
             level = "ward"
-    value = state.value if state.value in queries.value_choices(ds, measure) else "count"
+    value = state.value if state.value in queries.value_choices(ds, measure, level) else "count"
     period = options.valid_period(ds, measure, level, state.period)
     bcu = _bcu(ds, state.bcu)
     borough = state.borough if areas.is_covered_borough(ds, state.borough) else None
@@ -255,7 +260,10 @@ def controls(ds: Dataset, state: MapState) -> Controls:
 
 
 def _controls(ds: Dataset, state: MapState) -> Controls:
-    values = [options.Option(v, VALUE_LABELS[v]) for v in queries.value_choices(ds, state.measure)]
+    values = [
+        options.Option(v, VALUE_LABELS[v])
+        for v in queries.value_choices(ds, state.measure, state.level)
+    ]
     return Controls(
         "What the map shows",
         (
@@ -272,24 +280,28 @@ def _controls(ds: Dataset, state: MapState) -> Controls:
 # -- the view ------------------------------------------------------------------------------
 
 
-def view(ds: Dataset | None, state: MapState) -> MapView:
-    """Everything the page shows for a state (settled first)."""
+def view(ds: Dataset | None, state: MapState, targets: Targets | None = None) -> MapView:
+    """Everything the page shows for a state (settled first); a positive outcome rate
+    view reads the rates against the staff's `targets` (none given: none set)."""
     if ds is None:
         return MapView(headline=(Para(words.NO_DATA, "message"),), table_message=words.NO_DATA)
-    return ds.cached(("map", state.search()), lambda: _view(ds, state))
+    targets = target_words.targets_of(targets)
+    stamp = targets.stamp if state.value == "outcome_rate" else 0
+    return ds.cached(("map", state.search(), stamp), lambda: _view(ds, state, targets))
 
 
-def _view(ds: Dataset, state: MapState) -> MapView:
+def _view(ds: Dataset, state: MapState, targets: Targets | None = None) -> MapView:
+    targets = target_words.targets_of(targets)
     layer = map_layer(ds, state.measure, state.level, state.period, state.value)
     title = heading(ds, state, layer)
     key = replace(layer.key, outlines=_outlines(state, layer, _at_level(ds, state)))
     focus, pad = focus_codes(ds, state)
     table_model, message = None, "No figures to show for this measure and period."
     if layer.available:
-        table_model, message = map_table(ds, state, layer, title), ""
+        table_model, message = map_table(ds, state, layer, title, targets), ""
     return MapView(
         heading=title,
-        headline=headline(ds, state, layer),
+        headline=headline(ds, state, layer, targets),
         notes=notes(ds, state, layer),
         definition=definition(ds, state.measure),
         key=key if layer.available else replace(key, classes=()),
@@ -297,11 +309,16 @@ def _view(ds: Dataset, state: MapState) -> MapView:
         level=state.level,
         focus=None if focus is None else tuple(focus),
         pad=pad,
-        selected=selected_area(ds, state),
+        selected=selected_area(ds, state, targets),
         table=table_model,
         table_message=message,
         find_label=areas.label_of(ds, state.area, FINDABLE) if state.area else "",
-        image=Image(file_stem(ds, state, layer), title, key, source(ds, state.measure)),
+        image=Image(
+            file_stem(ds, state, layer),
+            title,
+            key,
+            f"{source(ds, state.measure)} {charts.version_line(ds)}.",
+        ),
     )
 
 
@@ -399,7 +416,9 @@ def focus_codes(ds: Dataset, state: MapState) -> tuple[list[str] | None, float]:
 # -- words ---------------------------------------------------------------------------------
 
 
-def headline(ds: Dataset, state: MapState, layer: MapLayer) -> tuple[Para, ...]:
+def headline(
+    ds: Dataset, state: MapState, layer: MapLayer, targets: Targets | None = None
+) -> tuple[Para, ...]:
     """London's figure for the view shown, from the level's own figures and months."""
     if not layer.available:
         return (
@@ -408,6 +427,8 @@ def headline(ds: Dataset, state: MapState, layer: MapLayer) -> tuple[Para, ...]:
                 "message",
             ),
         )
+    if state.value == "outcome_rate":
+        return outcome_headline(ds, state, layer, target_words.targets_of(targets))
     period = layer.period
     count = totals.level_total(ds, state.measure, state.level, period)
     if count is None:
@@ -436,6 +457,36 @@ def headline(ds: Dataset, state: MapState, layer: MapLayer) -> tuple[Para, ...]:
     if behind:
         out.append(Para(behind, "warning"))
     return tuple(out)
+
+
+def outcome_headline(
+    ds: Dataset, state: MapState, layer: MapLayer, targets: Targets
+) -> tuple[Para, ...]:
+    """London's positive outcome rate over the period, with its exact interval, read
+    against the London-wide target (or saying that none has been set)."""
+    found = outcome_data.area_outcomes(ds, state.measure, state.level, state.period)
+    period, label = layer.period, words.label(ds, state.measure).lower()
+    n_off, n_out = found.london_offences, found.london_outcomes
+    if not n_off:
+        return (Para(f"There are no London figures for {period.label}.", "message"),)
+    low, high, reason = profiles.outcome_interval(n_out, n_off)
+    rate = n_out / n_off * 100
+    text = (
+        f"London: {n_out:,} positive outcomes against {n_off:,} {label} offences "
+        f"{words.in_period(period.label)}, a positive outcome rate of {words.percent(rate, 1)} "
+        f"({target_map.outcome_interval_words(low * 100, high * 100, reason)})."
+    )
+    london = targets.get(state.measure)
+    target_text = target_words.sentence(rate, low * 100, high * 100, reason, london)
+    if london is None:
+        target_text = target_words.none_set_words(words.label(ds, state.measure))
+    others = [t for t in targets.items if t.measure == state.measure and t.area_code]
+    if others:
+        names = [str(ds.areas.loc[t.area_code, "name"]) for t in others
+                 if t.area_code in ds.areas.index]  # fmt: skip
+        target_text += f" {words.listing(names)} {'has' if len(names) == 1 else 'have'} a "
+        target_text += "target of its own, which the table and the area panels use."
+    return (Para(text, "headline"), Para("London's rate against its target: " + target_text))
 
 
 def london_change(ds: Dataset, state: MapState, count: int, previous: int) -> str:
@@ -498,6 +549,17 @@ def notes(ds: Dataset, state: MapState, layer: MapLayer) -> tuple[Para, ...]:
     if totals_.available:
         out.append(totals_.sentence)
     out.append(words.NOT_COVERED)
+    if state.value == "outcome_rate":
+        out.append(
+            "The positive outcome rate is positive outcomes (charges, cautions and other "
+            "sanctions) divided by offences recorded in the same period. An outcome may "
+            "relate to an offence from an earlier period, so this is a ratio of two counts, "
+            "not the share of these offences that were solved. Each area's exact 95% "
+            f"interval is given when it has at least {stats.LOW_COUNT} offences and "
+            f"{stats.LOW_COUNT} outcomes and no more outcomes than offences; areas without "
+            "one are marked unreliable. A rate is called below or above its target only "
+            "when the whole interval lies on that side."
+        )
     if state.value == "change":
         out.append(
             f"Change compares {period.label} with {period.comparison} "
@@ -515,7 +577,9 @@ def notes(ds: Dataset, state: MapState, layer: MapLayer) -> tuple[Para, ...]:
     return tuple(Para(text) for text in out)
 
 
-def selected_area(ds: Dataset, state: MapState) -> SelectedArea | None:
+def selected_area(
+    ds: Dataset, state: MapState, targets: Targets | None = None
+) -> SelectedArea | None:
     if not state.area:
         return None
     row = ds.areas.loc[state.area]
@@ -531,6 +595,9 @@ def selected_area(ds: Dataset, state: MapState) -> SelectedArea | None:
         layer = map_layer(ds, state.measure, level, state.period, state.value)
         if layer.available:
             sentences += area_sentences(ds, state, layer, state.area)
+            if state.value == "outcome_rate":
+                sentences += outcome_sentences(ds, state, layer, state.area,
+                                               target_words.targets_of(targets))  # fmt: skip
     return SelectedArea(
         name, kind, tuple(sentences), Link(f"Full profile of {name}", profile_href(state.area))
     )
@@ -568,6 +635,39 @@ def area_sentences(ds: Dataset, state: MapState, layer: MapLayer, code: str) -> 
     return out
 
 
+def _borough_of(ds: Dataset, code: str) -> str | None:
+    row = ds.areas.loc[code]
+    if row["level"] == "borough":
+        return code
+    return str(row["parent_code"]) if isinstance(row["parent_code"], str) else None
+
+
+def outcome_sentences(
+    ds: Dataset, state: MapState, layer: MapLayer, code: str, targets: Targets
+) -> list[str]:
+    """An area's positive outcome rate, its interval and where it stands against its
+    target (its borough's own, else London's)."""
+    frame = layer.frame.set_index("code")
+    if code not in frame.index or pd.isna(frame.loc[code, "outcome_rate"]):
+        return []
+    r = frame.loc[code]
+    borough = _borough_of(ds, code)
+    target = targets.for_area(state.measure, borough)
+    span = target_map.outcome_interval_words(
+        r["outcome_low"], r["outcome_high"], r["outcome_no_interval"]
+    )
+    text = (
+        f"Positive outcome rate {words.percent(r['outcome_rate'], 1)}: "
+        f"{int(r['outcomes']):,} outcomes against {int(r['count']):,} offences ({span})."
+    )
+    judged = target_words.sentence(
+        float(r["outcome_rate"]), float(r["outcome_low"]), float(r["outcome_high"]),
+        str(r["outcome_no_interval"]), target,
+        borough_name=str(ds.areas.loc[borough, "name"]) if borough else None,
+    )  # fmt: skip
+    return [text, judged]
+
+
 # -- the table -----------------------------------------------------------------------------
 
 
@@ -601,8 +701,13 @@ def reconciliation(
     return data_reconciliation.reconcile(ds, state.measure, state.level, state.period, within)
 
 
-def map_table(ds: Dataset, state: MapState, layer: MapLayer, caption: str) -> TableModel:
-    """The map's figures as a table; its CSV is the same model."""
+def map_table(
+    ds: Dataset, state: MapState, layer: MapLayer, caption: str, targets: Targets | None = None
+) -> TableModel:
+    """The map's figures as a table; its CSV is the same model. A positive outcome rate
+    view adds each area's outcomes, rate, interval and standing against its target."""
+    outcome = state.value == "outcome_rate"
+    targets = target_words.targets_of(targets)
     unit = words.unit(ds, state.measure)
     young = bool(ds.measures.loc[state.measure, "young"])
     one = words.level_words(state.level)[0].capitalize()
@@ -621,8 +726,16 @@ def map_table(ds: Dataset, state: MapState, layer: MapLayer, caption: str) -> Ta
     columns += [
         Column("Previous period", numeric=True),
         Column("Change", numeric=True),
-        *(Column(h) for h in ("Significance", "Reliability", "Caveat", "Code")),
+        Column("Significance"),
     ]
+    if outcome:
+        columns += [
+            Column("Positive outcomes", numeric=True),
+            Column("Positive outcome rate, %", numeric=True),
+            Column("Positive outcome rate, 95% interval"),
+            Column("Positive outcome rate against its target"),
+        ]
+    columns += [Column(h) for h in ("Reliability", "Caveat", "Code")]
     rows = []
     for r in shown_rows(ds, state, layer).itertuples(index=False):
         ok = r.status == queries.OK
@@ -646,6 +759,10 @@ def map_table(ds: Dataset, state: MapState, layer: MapLayer, caption: str) -> Ta
             num(words.number(r.previous) if ok else "", r.previous if ok else None),
             num(words.signed_percent(change), round(change) if np.isfinite(change) else None),
             r.significance if ok else "",
+        ]
+        if outcome:
+            cells += _outcome_cells(ds, state, r, ok, targets)
+        cells += [
             words.low_count_note(unit) if ok and r.unreliable else "",
             r.caveat if isinstance(r.caveat, str) else "",
             r.code,
@@ -658,6 +775,21 @@ def map_table(ds: Dataset, state: MapState, layer: MapLayer, caption: str) -> Ta
         footer=_footer(ds, state, layer, len(columns)),
         filename=file_stem(ds, state, layer) + ".csv",
     )
+
+
+def _outcome_cells(ds: Dataset, state: MapState, r, ok: bool, targets: Targets) -> list:
+    rate = r.outcome_rate if ok else np.nan
+    if not np.isfinite(rate):
+        return [num("", None), num("", None), "", ""]
+    target = targets.for_area(state.measure, _borough_of(ds, r.code))
+    return [
+        num(words.number(r.outcomes), r.outcomes),
+        num(words.percent(rate, 1), round(float(rate), 1)),
+        target_map.outcome_interval_words(
+            r.outcome_low, r.outcome_high, r.outcome_no_interval
+        ).removeprefix("95% interval "),
+        target_words.cell(r.outcome_low, r.outcome_high, target),
+    ]
 
 
 def _rate_cell(value: float, ok: bool) -> tuple[str, float | None]:

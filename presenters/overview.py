@@ -224,6 +224,8 @@ def _trend_view(ds: Dataset, trend: str) -> TrendView:
         figure["layout"].update(showlegend=False, height=CHART_HEIGHT,
                                 margin={"l": 56, "r": 12, "t": 24, "b": 36})  # fmt: skip
         caption = f"{label} in London, {what}. The same figures are in the table below."
+        figure = charts.image_for(ds, figure, f"{label} in London, {what}", [measure],
+                                  f"london-{measure}-{trend}")  # fmt: skip
         out.append(TrendChart(measure, label, figure, caption))
     choices = tuple((v, label, v == trend) for v, label in TREND_LABELS.items())
     return TrendView(trend, tuple(out), trend_table(ds, trend), choices=choices)

@@ -33,7 +33,7 @@ from data.perception import (
     area_name,
     quarter_label,
 )
-from presenters.common import options, survey, words
+from presenters.common import charts, options, survey, words
 from presenters.common.charts import DASHES, FONT, OKABE_ITO, base_layout
 from presenters.common.controls import Controls, select
 from presenters.common.map_paint import (
@@ -50,6 +50,7 @@ from presenters.common.survey import interval, share, share_cell
 from presenters.common.table import Column, TableModel, num, slug, table
 from presenters.common.view import Para
 
+PAS_SOURCE = "MOPAC Public Attitude Survey"
 DEFAULT_CRIME = "knife_crime"
 HOMICIDE_WORDS = {
     "homicide_knife": "killed with a knife or sharp implement",
@@ -408,7 +409,9 @@ def trend_section(ds: Dataset, measure: SurveyMeasure, code: str) -> TrendSectio
         rows,
         filename=f"perception-{slug(caption)}.csv",
     )  # fmt: skip
-    return TrendSection(heading, summary, trend_figure(frame, name, measure), model)
+    figure = charts.image_for(ds, trend_figure(frame, name, measure), heading,
+                              filename=f"perception-{heading}", source=PAS_SOURCE)  # fmt: skip
+    return TrendSection(heading, summary, figure, model)
 
 
 # -- the map --------------------------------------------------------------------------
@@ -777,6 +780,13 @@ def beside_section(
     else:
         scatter = scatter_figure(found, measure, label, quarter,
                                  _london_figures(ds, measure, crime, quarter), code)  # fmt: skip
+        scatter = charts.image_for(
+            ds,
+            scatter,
+            f"{measure.name} beside {crime_words}, boroughs, the {period}",
+            filename=f"perception-beside-{measure.name}-{crime}",
+            source=f"{PAS_SOURCE}; {ds.measures.loc[crime, 'source']}",
+        )
         summary += _beside_words(ds, found, measure, crime, code, period)
         scatter_table = _scatter_table(found, measure, crime_words, unit, period)
     summary.append(Para(
@@ -790,7 +800,13 @@ def beside_section(
     trend: dict = {}
     trend_table = None
     if len(over_time):
-        trend = crime_trend_figure(over_time, name, measure, label, code == LONDON_CODE)
+        trend = charts.image_for(
+            ds,
+            crime_trend_figure(over_time, name, measure, label, code == LONDON_CODE),
+            f"{measure.name} and {crime_words} in {name}, by 12-month period",
+            filename=f"perception-over-time-{measure.name}-{crime}-{name}",
+            source=f"{PAS_SOURCE}; {ds.measures.loc[crime, 'source']}",
+        )
         caption = f"{measure.name} and {crime_words} in {name}, by 12-month period"
         trend_table = table(
             caption,
@@ -963,7 +979,9 @@ def homicide_section(ds: Dataset, code: str) -> HomicideSection:
         summary.append(Para(
             f"{words.listing(partial)} {words.is_are(len(partial))} only partly covered by "
             "the data."))  # fmt: skip
-    return HomicideSection(heading, tuple(summary), homicide_figure(years, name),
+    figure = charts.image_for(ds, homicide_figure(years, name), heading, methods,
+                              f"perception-homicide-{name}")  # fmt: skip
+    return HomicideSection(heading, tuple(summary), figure,
                            _homicide_table(years, methods, name, span))  # fmt: skip
 
 

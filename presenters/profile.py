@@ -16,7 +16,11 @@ from data.dataset import Dataset
 from data.export import safe_csv
 from data.funnel import MEANINGS, overdispersion_words
 from data.profiles import AreaFacts, Standing
+from data.targets import Targets
 from presenters.common import areas, charts, words
+from presenters.common import standing as standing_words
+from presenters.common import targets as target_words
+from presenters.common.charts import FONT
 from presenters.common.controls import Controls, select
 from presenters.common.funnel import funnel_chart, funnel_table
 from presenters.common.options import Option
@@ -33,7 +37,9 @@ OUTCOMES_NOTE = (
     "relate to an offence from an earlier month, so this is a ratio of two counts, not the "
     "share of these offences that were solved. The 95% interval is exact (Clopper-Pearson) "
     f"and is given only when there are at least {stats.LOW_COUNT} offences and "
-    f"{stats.LOW_COUNT} outcomes and the outcomes do not outnumber the offences."
+    f"{stats.LOW_COUNT} outcomes and the outcomes do not outnumber the offences. Targets are "
+    "set by MOPAC staff, London-wide or for a borough (whose wards share it); a rate is "
+    "called below or above its target only when its whole 95% interval lies on that side."
 )
 INTRO = (
     "Weapon-enabled crime in one borough, ward or Basic Command Unit: its figures in "
@@ -120,6 +126,10 @@ class ProfileView:
     outcomes_table: TableModel | None = None
     outcomes_note: str = ""  # what the rate is, and is not: under the table
     browse: Browse | None = None
+    # Printed at the foot of every page of the printed profile (and its PDF): the area,
+    # the sources and the data version.
+    print_line: str = ""
+    pdf_href: str = ""  # the profile as a PDF made on the server
 
 
 @dataclass(frozen=True)
@@ -176,14 +186,17 @@ def controls(ds: Dataset, state: ProfileState) -> Controls | None:
     return Controls("Choose a measure", (select("measure", "Measure", options, state.measure),))
 
 
-def view(ds: Dataset | None, state: ProfileState) -> ProfileView:
-    """Everything the profile shows for an area (or the list of areas on /area)."""
+def view(ds: Dataset | None, state: ProfileState, targets: Targets | None = None) -> ProfileView:
+    """Everything the profile shows for an area (or the list of areas on /area); its
+    positive outcome rates are read against the staff's `targets` (none given: none set)."""
     if ds is None:
         return ProfileView(document_title("Area profiles"), "Area profiles", words.NO_DATA)
-    return ds.cached(("profile", state.area), lambda: _view(ds, state.area))
+    targets = target_words.targets_of(targets)
+    return ds.cached(("profile", state.area, targets.stamp),
+                     lambda: _view(ds, state.area, targets))  # fmt: skip
 
 
-def _view(ds: Dataset, code: str | None) -> ProfileView:
+def _view(ds: Dataset, code: str | None, targets: Targets | None = None) -> ProfileView:
     if not code:
         return ProfileView(document_title("Area profiles"), "Area profiles", INTRO,
                            browse=browse(ds))  # fmt: skip
@@ -204,6 +217,8 @@ def _view(ds: Dataset, code: str | None) -> ProfileView:
         covered=facts.covered,
         summary=summary(ds, facts),
         links=links(facts),
+        print_line=print_line(ds, facts),
+        pdf_href=pdf_href(facts.code),
     )
     if not facts.covered:
         return base
@@ -218,9 +233,57 @@ def _view(ds: Dataset, code: str | None) -> ProfileView:
         ranks=ranks_table(ds, facts, glance),
         ranks_empty="No ranks: no figures have been published for this area yet.",
         **funnel_parts(ds, facts, place),
-        outcomes=outcome_paras(facts, outcomes),
-        outcomes_table=outcomes_table(facts, outcomes),
+        outcomes=outcome_paras(facts, outcomes, targets),
+        outcomes_table=outcomes_table(facts, outcomes, targets),
         outcomes_note="" if outcomes.empty else OUTCOMES_NOTE,
+    )
+
+
+PDF_PATH = "/pdf/area"
+PRINT_CSS_PATH = "/print/area"
+
+
+def pdf_href(code: str) -> str:
+    return f"{PDF_PATH}/{code}"
+
+
+def print_css_href(code: str) -> str:
+    """The stylesheet that puts the profile's print line at the foot of every printed
+    page (a CSS page-margin box: its text cannot come from the page itself)."""
+    return f"{PRINT_CSS_PATH}/{code}.css"
+
+
+def print_css(line: str) -> str:
+    """The running footer of a printed profile: its print line bottom left, the page
+    number bottom right. The line is written as a CSS string, escaped."""
+    text = "".join(ch if ch.isprintable() and ch not in '\\"' else f"\\{ord(ch):x} "
+                   for ch in line)  # fmt: skip
+    return (
+        "@media print {\n"
+        "  @page {\n"
+        "    margin-bottom: 20mm;\n"
+        f'    @bottom-left {{ content: "{text}"; font: 7pt {FONT}; color: #222; '
+        "vertical-align: top; padding-top: 3mm; border-top: 0.3mm solid #555; }\n"
+        f'    @bottom-right {{ content: "Page " counter(page) " of " counter(pages); '
+        f"font: 7pt {FONT}; color: #222; vertical-align: top; padding-top: 3mm; "
+        "border-top: 0.3mm solid #555; }\n"
+        "  }\n"
+        "}\n"
+    )
+
+
+def print_line(ds: Dataset, facts: AreaFacts) -> str:
+    """ "Lambeth: area profile. London Weapon-Enabled Crime Dashboard. Sources: ...; ONS
+    Census 2021. Data version 3 (latest month February 2026)." """
+    sources = []
+    for m in profiles.profile_measures(ds, facts.level):
+        text = str(ds.measures.loc[m, "source"])
+        if text not in sources:
+            sources.append(text)
+    named = "; ".join([*sources, "ONS Census 2021 populations"])
+    return (
+        f"{facts.name}: area profile. London Weapon-Enabled Crime Dashboard. Sources: "
+        f"{named}. {charts.version_line(ds)}."
     )
 
 
@@ -321,6 +384,13 @@ def links(facts: AreaFacts) -> tuple[Link, ...]:
     elif facts.level == "bcu":
         query = {**risk, "level": "borough", "bcu": facts.code}
         out.append(Link(f"Boroughs of the {facts.name}, ranked", "/at-risk?" + urlencode(query)))
+    # Compare with...: a ward beside its borough, and the area alone to add others to.
+    if facts.level == "ward" and facts.borough_code and facts.covered:
+        both = f"{facts.code},{facts.borough_code}"
+        out.append(Link(f"Compare {facts.name} with {facts.borough}",
+                        "/compare?" + urlencode({"areas": both})))  # fmt: skip
+    out.append(Link(f"Compare {facts.name} with other areas",
+                    "/compare?" + urlencode({"areas": facts.code})))  # fmt: skip
     return tuple(out)
 
 
@@ -347,13 +417,7 @@ def _usual_period(glance: list[Standing]) -> str:
 
 
 def _measure_cell(ds: Dataset, s: Standing, usual: str) -> str:
-    """A measure's name, with its period when it is not the table's (homicide ends in
-    2023) and its denominator when it is not all residents."""
-    text = words.label(ds, s.measure)
-    notes = [] if s.period.label == usual else [s.period.label]
-    if s.young:
-        notes.append("rates per 1,000 aged 0-24")
-    return text + (f" ({'; '.join(notes)})" if notes else "")
+    return standing_words.measure_cell(ds, s, usual)
 
 
 def _lower_first(text: str) -> str:
@@ -398,11 +462,7 @@ def glance_table(ds: Dataset, facts: AreaFacts, glance: list[Standing]) -> Table
 
 def _change_cell(s: Standing) -> str:
     """The area's own verdict, with the rate ratio's interval where there is one."""
-    if not s.verdict:
-        return ""
-    head, _, judgement = s.verdict.partition(", ")
-    _, _, span = s.rate_ratio_words.partition(", ")
-    return head + (f" ({span})" if span else "") + (f", {judgement}" if judgement else "")
+    return standing_words.change_cell(s)
 
 
 def ranks_table(ds: Dataset, facts: AreaFacts, glance: list[Standing]) -> TableModel | None:
@@ -467,12 +527,19 @@ def funnel_parts(ds: Dataset, facts: AreaFacts, place: profiles.FunnelPlace | No
     if row["low_count"]:
         note += " " + words.low_count_sentence(words.unit(ds, measure))
     return {
-        "funnel_figure": funnel_chart(
-            place.funnel,
-            level=facts.level,
-            unit=words.unit(ds, measure),
-            parents=parents,
-            highlight=facts.code,
+        "funnel_figure": charts.image_for(
+            ds,
+            funnel_chart(
+                place.funnel,
+                level=facts.level,
+                unit=words.unit(ds, measure),
+                parents=parents,
+                highlight=facts.code,
+            ),
+            f"{facts.name} on the funnel plot: {words.label(ds, measure).lower()} rate "
+            f"against population, {_lower_first(place.period.label)}",
+            [measure],
+            f"area-{facts.code}-funnel-{measure}",
         ),
         "funnel_note": note,
         "funnel_table": funnel_table(
@@ -485,10 +552,13 @@ def funnel_parts(ds: Dataset, facts: AreaFacts, place: profiles.FunnelPlace | No
     }
 
 
-def outcome_paras(facts: AreaFacts, frame: pd.DataFrame) -> tuple[Para, ...]:
-    """Each positive outcome rate in a sentence."""
+def outcome_paras(
+    facts: AreaFacts, frame: pd.DataFrame, targets: Targets | None = None
+) -> tuple[Para, ...]:
+    """Each positive outcome rate in a sentence, then the rate against its target."""
     if frame.empty:
         return (Para("No positive outcome figures have been published for this area."),)
+    targets = target_words.targets_of(targets)
     out = []
     for r in frame.itertuples():
         text = (
@@ -501,6 +571,9 @@ def outcome_paras(facts: AreaFacts, frame: pd.DataFrame) -> tuple[Para, ...]:
         )
         if r.low_count:
             text += " " + words.low_count_sentence("events")
+        target = targets.for_area(r.measure_id, facts.borough_code)
+        text += " " + target_words.sentence(r.rate, r.low, r.high, r.no_interval, target,
+                                            borough_name=facts.borough)  # fmt: skip
         out.append(Para(text))
     return tuple(out)
 
@@ -517,9 +590,16 @@ def _interval_cell(r) -> str:
     return f"{words.percent(r.low, 1)} to {words.percent(r.high, 1)}"
 
 
-def outcomes_table(facts: AreaFacts, frame: pd.DataFrame) -> TableModel | None:
+def outcomes_table(
+    facts: AreaFacts, frame: pd.DataFrame, targets: Targets | None = None
+) -> TableModel | None:
     if frame.empty:
         return None
+    targets = target_words.targets_of(targets)
+
+    def target_of(r) -> object:
+        return targets.for_area(r.measure_id, facts.borough_code)
+
     rows = (
         (
             r.measure,
@@ -528,6 +608,8 @@ def outcomes_table(facts: AreaFacts, frame: pd.DataFrame) -> TableModel | None:
             num(words.percent(r.rate, 1), round(r.rate, 1)),
             _interval_cell(r),
             num(words.percent(r.london_rate, 1), round(r.london_rate, 1)),
+            _target_cell(target_of(r)),
+            target_words.cell(r.low, r.high, target_of(r)),
             words.low_count_note("events") if r.low_count else "",
         )
         for r in frame.itertuples()
@@ -541,10 +623,18 @@ def outcomes_table(facts: AreaFacts, frame: pd.DataFrame) -> TableModel | None:
             Column("Rate, %", numeric=True),
             Column("95% interval"),
             Column("London rate, %", numeric=True),
+            Column("Target, %", numeric=True),
+            Column("Against the target"),
             Column("Reliability"),
         ),
         rows,
     )
+
+
+def _target_cell(target) -> tuple:
+    if target is None:
+        return num("none set", None)
+    return num(target_words.target_percent(target.rate), target.rate)
 
 
 # -- trend -------------------------------------------------------------------------
@@ -585,6 +675,9 @@ def _trend_view(ds: Dataset, state: ProfileState) -> TrendView:
     figure = charts.trend_chart(drawn, found.lines, y_title=y_title)
     for trace in figure["data"]:
         trace["hovertemplate"] = f"{trace['name']}<br>%{{x|%B %Y}}: {hover}<extra></extra>"
+    measures = [state.measure, *([found.outcome_of] if found.outcome_of else [])]
+    figure = charts.image_for(ds, figure, f"{facts.name}: {label}, {_lower_first(y_title)}",
+                              measures, f"area-{facts.code}-trend-{state.measure}")  # fmt: skip
     return TrendView(
         controls=controls(ds, state),
         figure=figure,

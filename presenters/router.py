@@ -27,6 +27,7 @@ PAGES: tuple[Page, ...] = (
     Page("/hotspots", "Hot spots and repeat victimisation", "Hot spots", "hotspots"),
     Page("/young-people", "Young people and knife crime", "Young people", "young_people"),
     Page("/area", "Area profiles", "Area profiles", "profile"),
+    Page("/compare", "Compare areas", "Compare", "compare"),
     Page("/perception", "Public perception", "Perception", "perception"),
     Page("/about", "About the data", "About the data", "about"),
     Page("/staff", "Staff: data refresh", "Data refresh", "staff", staff=True),

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from data.dataset import Dataset
+from data.outcomes import measures_with_outcomes
 from data.periods import resolve, rolling_twelve_months
 from data.refresh import FileCheck, Report, SeriesChange, stored_report
+from data.targets import TargetError, check_rate, percent_text
 from presenters.common import totals, words
 from presenters.common.controls import Controls, select
 from presenters.common.map_paint import MapKey, MapPaint, map_layer
-from presenters.common.options import Option
+from presenters.common.options import Option, borough_options
 from presenters.common.table import Column, TableModel, num, table
 from presenters.common.view import Link, Para
 
@@ -55,6 +57,7 @@ ACTION_WORDS = {
     "publish": "Published",
     "rollback": "Rolled back to",
     "discard": "Discarded",
+    "target": "Set a target",
 }
 LEVEL_NAMES = {
     "london": "London",
@@ -706,4 +709,126 @@ def session_ended_view(idle_minutes: float, hours: float, path: str) -> SessionE
         f"{_spell(hours, 'hour')} after signing in, on signing out in another window, and "
         "when your password is changed.",
         Link("Sign in again", f"/staff/sign-in?next={path}"),
+    )
+
+
+# -- targets for positive outcome rates ------------------------------------------------
+
+TARGET_LEVEL = "borough"  # targets are set London-wide or for a borough
+LONDON_WIDE_WORDS = "London-wide (every area without its own)"
+
+
+@dataclass(frozen=True)
+class TargetRequest:
+    """A checked request to set (rate) or clear (None) a target, with its audit name."""
+
+    measure: str
+    area_code: str
+    rate: float | None
+    what: str
+
+
+@dataclass(frozen=True)
+class TargetsView:
+    controls: Controls | None
+    table: TableModel | None
+    words: tuple[Para, ...]
+
+
+def target_measures(ds: Dataset) -> list[str]:
+    """The measures a target can be set for: those with positive outcome figures."""
+    return measures_with_outcomes(ds, TARGET_LEVEL)
+
+
+def target_choice(ds: Dataset, choice: Mapping | None) -> tuple[str, str]:
+    """The (measure, area) the form's selects name, defaulting to the first of each."""
+    measures = target_measures(ds)
+    choice = choice if isinstance(choice, Mapping) else {}
+    measure = choice.get("measure")
+    measure = measure if measure in measures else (measures[0] if measures else "")
+    area = choice.get("area")
+    boroughs = {o.value for o in _target_areas(ds)}
+    return measure, area if isinstance(area, str) and area in boroughs else ""
+
+
+def _target_areas(ds: Dataset) -> list[Option]:
+    return [Option("", LONDON_WIDE_WORDS), *borough_options(ds, everyone="")]
+
+
+def targets_view(ds: Dataset | None, found, choice: Mapping | None = None) -> TargetsView:
+    """The form's selects and the targets in force (`found`: data.targets.Targets)."""
+    if ds is None:
+        return TargetsView(None, None, (Para(words.NO_DATA, "message"),))
+    measures = target_measures(ds)
+    if not measures:
+        return TargetsView(None, None, (Para(
+            "No measure has positive outcome figures yet, so there is nothing to set a "
+            "target for.", "message"),))  # fmt: skip
+    measure, area = target_choice(ds, choice)
+    controls = Controls(
+        "Which rate",
+        (
+            select("measure", "Measure",
+                   [Option(m, f"Positive outcome rate: {words.label(ds, m).lower()}")
+                    for m in measures], measure),
+            select("area", "Applies to", _target_areas(ds), area),
+        ),
+    )  # fmt: skip
+    rows = [
+        (
+            words.label(ds, t.measure),
+            LONDON_WIDE_WORDS if not t.area_code else _area_name(ds, t.area_code),
+            num(f"{t.rate:g}%", t.rate),
+            t.set_by,
+            words.uk_time(t.set_at) if t.set_at is not None else "",
+        )
+        for t in found.items
+    ]
+    if not rows:
+        return TargetsView(controls, None, (Para(
+            "No target has been set: the public pages say so beside every positive outcome "
+            "rate.", "message"),))  # fmt: skip
+    model = table(
+        "Targets in force",
+        ("Measure", "Applies to", Column("Target", numeric=True), "Set by", "When"),
+        rows,
+        filter_by=None,
+    )
+    return TargetsView(controls, model, ())
+
+
+def _area_name(ds: Dataset, code: str) -> str:
+    return str(ds.areas.loc[code, "name"]) if code in ds.areas.index else code
+
+
+def target_request(
+    ds: Dataset | None, choice: Mapping | None, rate: object, *, clear: bool = False
+) -> TargetRequest:
+    """A request from the form, checked: a known measure with outcomes, London-wide or a
+    borough the MPS polices, and a percentage between 0 and 100 (or clearing).
+    Raises data.targets.TargetError with words for staff when it is not."""
+    if ds is None:
+        raise TargetError("nothing is published yet, so there is no rate to set a target for")
+    measure, area = target_choice(ds, choice)
+    if not measure:
+        raise TargetError("no measure has positive outcome figures yet")
+    value = None if clear else check_rate(rate)
+    if value is None and not clear:
+        raise TargetError("type the target as a percentage between 0 and 100, such as 25")
+    where = "London-wide" if not area else f"for {_area_name(ds, area)}"
+    what = f"Target for the positive outcome rate of {words.label(ds, measure).lower()}, {where}"
+    return TargetRequest(measure, area, value, what)
+
+
+def target_set_words(request: TargetRequest, old: float | None) -> str:
+    if request.rate is None:
+        if old is None:
+            return f"{request.what}: there was none to clear."
+        return (
+            f"{request.what}: cleared (it was {percent_text(old)}). The public pages now "
+            "say none is set."
+        )
+    return (
+        f"{request.what}: {percent_text(request.rate)} (it was {percent_text(old)}). The "
+        "public pages read the rate against it now."
     )

@@ -17,7 +17,7 @@ from data import young_people as yp
 from data.areas import LONDON_CODE
 from data.dataset import Dataset
 from data.visitors import rule_words
-from presenters.common import areas, options, words
+from presenters.common import areas, charts, options, words
 from presenters.common.charts import FONT, HOVER_WIDTH, OKABE_ITO, base_layout
 from presenters.common.controls import Controls, select
 from presenters.common.reconciliation import footer_rows
@@ -129,7 +129,9 @@ def _view(ds: Dataset, state: YoungState) -> YoungView:
     totals = reconciliation.reconcile(ds, state.measure, state.level, "r12", state.within)
     chart, chart_note = {}, ""
     if 0 < len(frame) <= CHART_MAX:
-        chart = rate_chart(frame, risk.london_rate)
+        chart = charts.image_for(ds, rate_chart(frame, risk.london_rate),
+                                 f"{heading}: victims per 1,000 residents aged 0-24",
+                                 [state.measure], f"young-people-rates-{heading}")  # fmt: skip
         chart_note = (
             "Each dot is an area's rate, the bar its 95% interval; open circles rest on fewer "
             f"than {words.LOW_COUNT} victims. The dashed line is London's rate."
@@ -154,9 +156,21 @@ def _view(ds: Dataset, state: YoungState) -> YoungView:
         ),
         notes=notes(ds, state, frame, totals),
         share_note=share_words(lines),
-        share=share_chart(lines) if lines else {},
+        share=share_figure(ds, lines, heading, state.measure),
         share_caption=SHARE_CAPTION,
         share_table=share_table(lines) if lines else None,
+    )
+
+
+def share_figure(ds: Dataset, lines, heading: str, measure: str) -> dict:
+    if not lines:
+        return {}
+    return charts.image_for(
+        ds,
+        share_chart(lines),
+        f"Young victims' share of knife crime with injury, {heading}",
+        ["knife_crime_injury", measure],
+        f"young-people-share-{heading}",
     )
 
 

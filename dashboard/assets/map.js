@@ -41,9 +41,9 @@ window.dash_clientside.wec = Object.assign({}, window.dash_clientside.wec, {
 
   /* fitMap: see map_fit.js, shared by every page with a map. */
 
-  /* The map in graph ELEMENTID as a PNG with its title, key and source
+  /* The map in graph ELEMENTID as a PNG with its title, key, source and data version
      (image = {filename, layout}), at a size fit for a report; the view keeps what is on
-     screen, scaled to the picture's width. */
+     screen, scaled to the picture's width. Saved by charts.js's savePng, as every chart. */
   downloadImage: function (clicks, image, elementId) {
     var dc = window.dash_clientside;
     var holder = document.getElementById(elementId);
@@ -57,16 +57,7 @@ window.dash_clientside.wec = Object.assign({}, window.dash_clientside.wec, {
     if (typeof map.zoom === "number") { map.zoom = map.zoom + Math.log2(scale); }
     var layout = Object.assign({}, gd.layout, image.layout,
                                {map: map, width: width, height: height});
-    return window.Plotly.toImage({data: gd.data, layout: layout},
-                                 {format: "png", width: width, height: height})
-      .then(function (url) {
-        var a = document.createElement("a");
-        a.href = url;
-        a.download = image.filename + ".png";
-        document.body.appendChild(a);
-        a.click();
-        a.remove();
-        return dc.no_update;
-      });
+    return dc.wec.savePng({data: gd.data, layout: layout}, image.filename, width, height)
+      .then(function () { return dc.no_update; });
   }
 });

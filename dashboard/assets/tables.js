@@ -9,7 +9,11 @@
      footer rows included. Text a spreadsheet would run as a formula (= + - @ tab CR at
      the start) is prefixed with an apostrophe; numbers stay numbers.
    - On a narrow screen each cell carries its column's heading (data-label), so the
-     stylesheet can show a row as a card. */
+     stylesheet can show a row as a card.
+   - A model with a "filter" (the index of a column, such as a ward's borough) gets a
+     select above the table listing that column's values. While one is chosen, the
+     table and its CSV hold only that value's rows, and the footer rows (which add up
+     every row) are left out of both; a line under the select says so. */
 (function () {
   "use strict";
   var FORMULA = /^[=+\-@\t\r]/;
@@ -47,11 +51,58 @@
     return direction === "descending" ? -order : order;
   }
 
+  function filterWords(heading) {
+    return heading.replace(/\b(Borough|Ward|Area)\b/g, function (w) { return w.toLowerCase(); });
+  }
+
+  function filterBar(model) {
+    var column = model.columns[model.filter];
+    var values = {};
+    model.rows.forEach(function (row) {
+      var v = text(row[model.filter]);
+      if (v) { values[v] = (values[v] || 0) + 1; }
+    });
+    var bar = document.createElement("div");
+    bar.className = "table-filter";
+    var label = document.createElement("label");
+    label.textContent = "Show only one " + filterWords(column.heading) + " ";
+    var select = document.createElement("select");
+    select.className = "table-filter-select";
+    var all = document.createElement("option");
+    all.value = "";
+    all.textContent = "All (" + model.rows.length + " rows)";
+    select.appendChild(all);
+    Object.keys(values).sort(function (a, b) { return a.localeCompare(b, "en-GB"); })
+      .forEach(function (v) {
+        var option = document.createElement("option");
+        option.value = v;
+        option.textContent = v + " (" + values[v] + ")";
+        select.appendChild(option);
+      });
+    label.appendChild(select);
+    var status = document.createElement("p");
+    status.className = "table-filter-status";
+    status.setAttribute("aria-live", "polite");
+    bar.appendChild(label);
+    bar.appendChild(status);
+    return bar;
+  }
+
+  /* The rows shown: every row, or those of the chosen filter value, in the order shown. */
+  function shownRows(holder) {
+    var model = holder._wecModel, chosen = holder._wecFilter;
+    if (!chosen || model.filter === null || model.filter === undefined) {
+      return holder._wecRows;
+    }
+    return holder._wecRows.filter(function (row) { return text(row.cells[model.filter]) === chosen; });
+  }
+
   function draw(holder) {
     var model;
     try { model = JSON.parse(holder.getAttribute("data-table")); } catch (e) { return; }
     if (!model || !model.columns) { return; }
     holder._wecModel = model;
+    holder._wecFilter = "";
     holder._wecRows = model.rows.map(function (row, i) { return {cells: row, index: i}; });
     var table = document.createElement("table");
     table.className = "data-table-grid";
@@ -79,7 +130,9 @@
       model.footer.forEach(function (row) { tfoot.appendChild(rowElement(row, model)); });
       table.appendChild(tfoot);
     }
-    holder.replaceChildren(table);
+    var filterable = typeof model.filter === "number" && model.rows.length > 1;
+    if (filterable) { holder.replaceChildren(filterBar(model), table); }
+    else { model.filter = null; holder.replaceChildren(table); }
     fill(holder);
   }
 
@@ -87,10 +140,29 @@
     var model = holder._wecModel;
     var tbody = holder.querySelector("tbody");
     var fragment = document.createDocumentFragment();
-    holder._wecRows.forEach(function (row) {
+    var rows = shownRows(holder);
+    rows.forEach(function (row) {
       fragment.appendChild(rowElement(row.cells, model));
     });
     tbody.replaceChildren(fragment);
+    var tfoot = holder.querySelector("tfoot");
+    if (tfoot) { tfoot.hidden = Boolean(holder._wecFilter); }
+    var status = holder.querySelector(".table-filter-status");
+    if (status) {
+      status.textContent = holder._wecFilter
+        ? "Showing the " + rows.length + " of " + model.rows.length + " rows whose " +
+          filterWords(model.columns[model.filter].heading) + " is " + holder._wecFilter +
+          ". The rows that add up the whole table are left out while a filter is on, " +
+          "here and in the download."
+        : "";
+    }
+  }
+
+  function setFilter(select) {
+    var holder = select.closest("[data-table]");
+    if (!holder || !holder._wecModel) { return; }
+    holder._wecFilter = select.value;
+    fill(holder);
   }
 
   function sort(button) {
@@ -121,8 +193,10 @@
   function toCsv(holder) {
     var model = holder._wecModel;
     var lines = [model.columns.map(function (c) { return csvCell(c.heading); }).join(",")];
-    holder._wecRows.forEach(function (row) { lines.push(row.cells.map(csvCell).join(",")); });
-    (model.footer || []).forEach(function (row) { lines.push(row.map(csvCell).join(",")); });
+    shownRows(holder).forEach(function (row) { lines.push(row.cells.map(csvCell).join(",")); });
+    if (!holder._wecFilter) {
+      (model.footer || []).forEach(function (row) { lines.push(row.map(csvCell).join(",")); });
+    }
     return lines.join("\r\n") + "\r\n";
   }
 
@@ -166,6 +240,13 @@
     if (sorter) { sort(sorter); return; }
     var button = target.closest("button.table-csv");
     if (button) { download(button); }
+  });
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.classList && target.classList.contains("table-filter-select")) {
+      setFilter(target);
+    }
   });
 
   window.wecTables = {toCsv: toCsv};

@@ -122,6 +122,26 @@ checks = Table(
 )
 
 
+# Staff-set targets for positive outcome rates (data.targets). Not part of any data
+# version: a target is a standard the figures are read against, and it holds for
+# every version until staff change it. Rows are never updated: setting or clearing a
+# target adds a row (rate NULL clears it), so the latest row of a (measure, area_code)
+# is the one in force, and the audit table records each change with its old and new
+# value. `area_code` "" is London-wide (every borough, ward and BCU without its own).
+# A store made before this table existed gains it empty when it is opened.
+targets = Table(
+    "targets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("measure", String(60), nullable=False),
+    Column("area_code", String(20), nullable=False, default=""),
+    Column("rate", Float),  # percent, 0-100; NULL: no target any more
+    Column("set_at", DateTime(timezone=True), nullable=False),
+    Column("set_by", String(200), nullable=False),
+    Index("ix_targets_measure_area", "measure", "area_code"),
+)
+
+
 def _versioned(name: str, *columns: Column, indexes: tuple[tuple[str, ...], ...] = ()) -> Table:
     table = Table(
         name,

@@ -33,6 +33,7 @@ from sqlalchemy import (
     select,
 )
 
+from data import targets as target_rules
 from data.canonical import Tables
 from data.store import schema
 
@@ -465,6 +466,39 @@ class Store:
                     {**fields, "updated_at": _now()},
                 ).rowcount
             )
+
+    def set_target(
+        self, measure: str, area_code: str, rate: float | None, *, actor: str, what: str
+    ) -> tuple[float | None, float | None]:
+        """Set (or, with None, clear) the target positive outcome rate of a measure,
+        London-wide (area_code "") or for one area, and record in the audit who set it,
+        when, and its old and new value. `what` names it in the audit ("Target for the
+        positive outcome rate of knife crime, London-wide"). Returns (old, new)."""
+        if rate is not None and not 0 <= rate <= 100:
+            raise ValueError("a target is a percentage between 0 and 100")
+        with self._writing() as conn:
+            old = conn.execute(
+                select(schema.targets.c.rate)
+                .where(schema.targets.c.measure == measure)
+                .where(schema.targets.c.area_code == area_code)
+                .order_by(schema.targets.c.id.desc())
+                .limit(1)
+            ).scalar()
+            conn.execute(
+                schema.targets.insert(),
+                {"measure": measure, "area_code": area_code, "rate": rate, "set_at": _now(),
+                 "set_by": actor},
+            )  # fmt: skip
+            before, after = target_rules.percent_text(old), target_rules.percent_text(rate)
+            detail = f"{what}: {before} -> {after}"
+            self._audit(conn, actor, "target", None, detail)
+        return old, rate
+
+    def targets(self) -> target_rules.Targets:
+        """The targets in force (the latest row of each measure and area)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(schema.targets).order_by(schema.targets.c.id)).mappings()
+            return target_rules.Targets.from_rows([dict(r) for r in rows])
 
     def audit(self, actor: str, action: str, version_id: int | None, detail: str) -> None:
         with self._writing() as conn:

@@ -8,6 +8,8 @@ shape, so colour is never the only cue. Figures are dicts rather than
 
 from __future__ import annotations
 
+from html import escape
+
 import pandas as pd
 
 from data.periods import CONNECT_START
@@ -88,3 +90,108 @@ def connect_annotation() -> dict:
     return {"x": f"{CONNECT_START:%Y-%m-%d}", "y": 1, "xref": "x", "yref": "paper",
             "yanchor": "bottom", "showarrow": False, "text": "New recording system",
             "font": {"size": 11, "color": "#3b3b3b"}}  # fmt: skip
+
+
+# -- a chart as a picture --------------------------------------------------------------
+
+IMAGE_META = "wecImage"  # the key of layout.meta that holds a chart's picture
+IMAGE_WIDTH, IMAGE_HEIGHT = 1200, 750
+
+
+def version_line(ds) -> str:
+    """ "Data version 3 (latest month February 2026)": which published figures a chart
+    or a printed page shows."""
+    latest = ds.latest_month_overall
+    text = f"Data version {ds.version_id}"
+    return text + (f" (latest month {latest:%B %Y})" if latest is not None else "")
+
+
+def source_line(ds, measures: tuple[str, ...] | list[str] = ()) -> str:
+    """The source of a chart: the sources of its measures, in the words of the catalogue."""
+    sources = []
+    for m in measures:
+        if m in ds.measures.index:
+            text = str(ds.measures.loc[m, "source"])
+            if text not in sources:
+                sources.append(text)
+    named = "; ".join(sources) if sources else "Metropolitan Police Service, ONS Census 2021"
+    return f"London Weapon-Enabled Crime Dashboard. Source: {named}."
+
+
+def with_image(figure: dict, *, title: str, source: str, version: str, filename: str) -> dict:
+    """The figure with its picture kept in `layout.meta`: the file name and what the
+    picture's layout adds to the chart's own (its title above, the legend at the top,
+    the source and the data version below), for dashboard/assets/charts.js to draw.
+
+    A chart taken into a report must carry its own title, source and version; on the
+    page they are the heading and the footer around it. Plotly reads some HTML in text,
+    so the words (an uploaded name among them) are escaped. An empty figure stays empty.
+    """
+    if not figure or not figure.get("data"):
+        return figure
+    layout = dict(figure.get("layout") or {})
+    margin = dict(layout.get("margin") or {})
+    image = {
+        "filename": slug_name(filename),
+        "width": IMAGE_WIDTH,
+        "height": IMAGE_HEIGHT,
+        "layout": {
+            "title": {"text": _wrap(escape(title), 90), "x": 0.01, "xanchor": "left", "y": 0.98,
+                      "yanchor": "top", "font": {"size": 19}},
+            "margin": {**margin, "l": max(margin.get("l", 56), 64), "r": 24, "t": 110,
+                       "b": 150},
+            "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02,
+                       "yanchor": "bottom"},
+            "showlegend": True,
+        },
+        "annotations": [
+            {"text": _wrap(escape(source), 150) + "<br>" + escape(version), "showarrow": False,
+             "xref": "paper", "yref": "paper", "x": 0, "y": 0, "xanchor": "left",
+             "yanchor": "top", "yshift": -72, "align": "left",
+             "font": {"size": 12, "color": "#3b3b3b"}},
+        ],
+    }  # fmt: skip
+    meta = dict(layout.get("meta") or {})
+    meta[IMAGE_META] = image
+    layout["meta"] = meta
+    return {**figure, "layout": layout}
+
+
+def image_of(figure: dict) -> dict | None:
+    """The picture a figure carries (see `with_image`), or None."""
+    return ((figure or {}).get("layout") or {}).get("meta", {}).get(IMAGE_META)
+
+
+def slug_name(text: str) -> str:
+    out = "".join(ch.lower() if ch.isalnum() else "-" for ch in text)
+    while "--" in out:
+        out = out.replace("--", "-")
+    return out.strip("-")[:120].strip("-") or "chart"
+
+
+def _wrap(text: str, width: int) -> str:
+    """Lines of at most `width` characters joined by <br> (plotly does not wrap)."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+def image_for(
+    ds, figure: dict, title: str, measures=(), filename: str = "", source: str = ""
+) -> dict:
+    """`with_image` with the dataset's source line (of `measures`, or `source` in words)
+    and data version."""
+    named = (
+        f"London Weapon-Enabled Crime Dashboard. Source: {source}."
+        if source
+        else source_line(ds, tuple(measures))
+    )
+    return with_image(figure, title=title, source=named, version=version_line(ds),
+                      filename=filename or title)  # fmt: skip

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from plotly.colors import sample_colorscale
 
-from data import funnel, queries, stats
+from data import funnel, outcomes, queries, stats
 from data.classify import DIVERGING, Classification, MapClass, change_classes, natural_breaks
 from data.dataset import Dataset
 from data.periods import Period
@@ -52,7 +52,11 @@ VALUE_WORDS = {
     "rate": "rate per 1,000 residents",
     "young_rate": "rate per 1,000 residents aged 0-24",
     "change": "change on the previous period",
+    "outcome_rate": "positive outcome rate",
 }
+# The columns a positive outcome rate view adds to a layer's frame (data.outcomes).
+OUTCOME_COLUMNS = {"outcomes": "outcomes", "outcome_rate": "rate", "outcome_low": "low",
+                   "outcome_high": "high", "outcome_no_interval": "no_interval"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,8 @@ def shown_values(values: pd.Series, value: str) -> pd.Series:
         return words.rounded_rates(values)
     if value == "change":
         return values.round(0) + 0.0  # + 0.0: no "-0%"
+    if value == "outcome_rate":
+        return values.astype(float).round(1) + 0.0
     return values.astype(float)
 
 
@@ -183,6 +189,8 @@ def next_shown(value: float, value_kind: str) -> float | None:
     which has no next printed value."""
     if value_kind == "count":
         return value + 1
+    if value_kind == "outcome_rate":
+        return round(value + 0.1, 1)
     if value == 0:
         return None
     places = words.RATE_FIGURES - 1 - math.floor(math.log10(abs(value)))
@@ -217,6 +225,9 @@ def _range(low: float | None, high: float, value: str, unit: str) -> str:
         if low is None or round(low) == round(high):
             return words.units(round(high), unit)
         return f"{words.number(low)} to {words.number(high)} {unit}"
+    if value == "outcome_rate":
+        low_text, high_text = words.percent(low, 1), words.percent(high, 1)
+        return low_text if low_text == high_text else f"{low_text} to {high_text}"
     if low is None:
         return f"over 0 to {words.rate(high)}"
     low_text, high_text = words.rate(low), words.rate(high)
@@ -243,6 +254,7 @@ def key_title(unit: str, value: str, period: Period | None) -> str:
         "count": f"Number of {unit}",
         "rate": f"{unit.capitalize()} per 1,000 residents",
         "young_rate": f"{unit.capitalize()} per 1,000 residents aged 0-24",
+        "outcome_rate": f"Positive outcomes as a % of {unit}",
     }[value]
 
 
@@ -290,6 +302,19 @@ def map_layer(ds: Dataset, measure: str, level: str, period: str, value: str) ->
 _NUMERIC = ("count", "previous", "rate", "young_rate", "change_pct", "q_value")
 
 
+def _with_outcomes(
+    ds: Dataset, frame: pd.DataFrame, measure: str, level: str, period: str
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The frame with each area's positive outcome rate and its interval
+    (OUTCOME_COLUMNS), and which areas have a rate (offences above 0)."""
+    found = outcomes.area_outcomes(ds, measure, level, period).by_code
+    for column, source in OUTCOME_COLUMNS.items():
+        frame[column] = frame["code"].map(found[source]) if source in found else np.nan
+    frame["outcome_no_interval"] = frame["outcome_no_interval"].fillna("")
+    has_rate = frame["outcome_rate"].notna().to_numpy()
+    return frame, has_rate
+
+
 def _layer(ds: Dataset, measure: str, level: str, period: str, value: str) -> MapLayer:
     values = funnel.area_values(ds, measure, level, period)
     frame = values.frame.copy()
@@ -301,6 +326,9 @@ def _layer(ds: Dataset, measure: str, level: str, period: str, value: str) -> Ma
     if "verdict" not in frame:
         frame["verdict"] = ""
     ok = (frame["status"] == queries.OK).to_numpy() & values.available
+    if value == "outcome_rate":
+        frame, has_rate = _with_outcomes(ds, frame, measure, level, period)
+        ok = ok & has_rate
     source = {"change": "change_pct"}.get(value, value)
     frame["shown"] = shown_values(frame[source].where(ok), value)
     ranked = frame[rate_column(ds, measure)].where(ok)
@@ -310,6 +338,8 @@ def _layer(ds: Dataset, measure: str, level: str, period: str, value: str) -> Ma
     frame["unreliable"] = frame["low_count"].astype(bool) | (
         (value == "change") & (frame["previous"] < stats.LOW_COUNT)
     )
+    if value == "outcome_rate":  # a rate with no interval rests on too few events
+        frame["unreliable"] = frame["outcome_no_interval"].fillna("").astype(bool)
     frame["significance"] = [
         significance(c, p, q)
         for c, p, q in zip(frame["count"], frame["previous"], frame["q_value"], strict=True)
@@ -357,6 +387,11 @@ def hovertemplate(value: str, *, of: int, level: str, young: bool, period: Perio
     """The hover of an area with a figure. Its customdata is [rank, count in words,
     the previous count (a change) or a caveat (a rate)]."""
     residents = words.residents(young)
+    if value == "outcome_rate":
+        return (
+            f"{NAME}<br>%{{z:.1f}}% positive outcome rate (%{{customdata[1]}})"
+            "<br>%{customdata[2]}<extra></extra>"
+        )
     figure = {
         "count": "%{customdata[1]}",
         "rate": "%{z:,.3r} per 1,000 residents (%{customdata[1]})",
@@ -402,6 +437,10 @@ def _paint(
                 item.append(int(row.previous))
             if value in ("rate", "young_rate"):
                 item.append(f"<br>Note: {row.caveat}" if isinstance(row.caveat, str) else "")
+            if value == "outcome_rate":
+                item = [rank, f"{int(row.outcomes):,} of {words.units(int(row.count), unit)}",
+                        outcome_interval_words(row.outcome_low, row.outcome_high,
+                                               row.outcome_no_interval)]  # fmt: skip
             customdata.append(item)
         else:
             customdata.append(None)
@@ -438,9 +477,18 @@ def _paint(
     )
 
 
+def outcome_interval_words(low: float, high: float, no_interval: str) -> str:
+    """ "95% interval 18.0% to 27.4%", or why there is none."""
+    if no_interval:
+        return f"No interval: {no_interval}"
+    return f"95% interval {words.percent(low, 1)} to {words.percent(high, 1)}"
+
+
 def _grey_reason(row, value: str, available: bool) -> str:
     if not available:
         return "No data for this measure and period"
+    if value == "outcome_rate":
+        return "No positive outcome rate: no offences, or no outcome figures"
     if value == "change":
         if np.isfinite(row.previous) and row.previous == 0:
             return "None in either period"

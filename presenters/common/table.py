@@ -8,6 +8,12 @@ total the view reconciles to, the sum of the areas shown and the difference.
 The browser draws the table from `payload()` (dashboard/assets/tables.js), setting
 every cell as text: nothing in a table, an uploaded name included, is ever read as
 HTML or Markdown.
+
+A table of areas with a "Borough" (or "BCU") column can be filtered by it: the model
+names that column (`filter_column`) and the browser draws a select above the table
+listing its values. While a filter is on, the table and its CSV show the same rows
+(those of the chosen borough), and the footer rows, which add up the whole table, are
+left out of both and the table says so.
 """
 
 from __future__ import annotations
@@ -15,7 +21,11 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+# The headings of the column a table of areas can be filtered by, in order of preference:
+# a ward's borough first, then a borough's BCU.
+FILTER_HEADINGS = ("Borough", "BCU", "Borough or BCU")
 
 # A numeric cell: (text shown, number or None). Other cells are plain text.
 Number = tuple[str, float | int | None]
@@ -33,6 +43,8 @@ class TableModel:
     """A table: caption, columns, rows of cells, footer rows and a file name.
 
     `row_header` is the column that names each row (a scoped row header).
+    `filter_column` is the column whose values the browser offers as a filter (a table
+    of wards by their borough), or None for a table that cannot be filtered.
     """
 
     caption: str
@@ -42,9 +54,12 @@ class TableModel:
     footer: tuple[tuple[Cell, ...], ...] = ()
     filename: str = "table.csv"
     notes: tuple[str, ...] = field(default=())
+    filter_column: int | None = None
 
     def __post_init__(self) -> None:
         width = len(self.columns)
+        if self.filter_column is not None and not 0 <= self.filter_column < width:
+            raise ValueError(f"no column {self.filter_column} to filter by")
         for row in (*self.rows, *self.footer):
             if len(row) != width:
                 raise ValueError(f"a row of {len(row)} cells in a table of {width} columns")
@@ -67,6 +82,22 @@ class TableModel:
     def column_values(self, heading: str) -> list[object]:
         return [value_of(c) for c in self.column(heading)]
 
+    def filtered(self, value: str) -> TableModel:
+        """The table as the browser shows it with its filter set to `value`: only the
+        rows whose filter column reads `value`, and no footer (it adds up every row).
+        The tests use it to check what a person sees and downloads."""
+        if self.filter_column is None:
+            raise ValueError("this table has no filter")
+        i = self.filter_column
+        rows = tuple(r for r in self.rows if text_of(r[i]) == value)
+        return replace(self, rows=rows, footer=())
+
+    def filter_values(self) -> list[str]:
+        """The choices of the filter: every value of its column, sorted, blanks left out."""
+        if self.filter_column is None:
+            return []
+        return sorted({text_of(r[self.filter_column]) for r in self.rows} - {""})
+
     def payload(self) -> str:
         """The table as JSON for the browser (see dashboard/assets/tables.js)."""
         return json.dumps(
@@ -77,6 +108,7 @@ class TableModel:
                 "footer": [[_json_cell(c) for c in row] for row in self.footer],
                 "header": self.row_header,
                 "filename": self.filename,
+                "filter": self.filter_column,
             },
             separators=(",", ":"),
             allow_nan=False,
@@ -128,8 +160,14 @@ def table(
     row_header: int = 0,
     footer: Iterable[Sequence[Cell]] = (),
     filename: str | None = None,
+    filter_by: str | None = "",
 ) -> TableModel:
-    """A TableModel from plain sequences; a column given as a string is text."""
+    """A TableModel from plain sequences; a column given as a string is text.
+
+    `filter_by` names the column a person can filter the table by; by default a table
+    with a column headed "Borough" (or "BCU", "Borough or BCU") that does not name its
+    rows gets that filter, so every table of areas has it; None turns it off.
+    """
     cols = tuple(c if isinstance(c, Column) else Column(c) for c in columns)
     return TableModel(
         caption=caption,
@@ -138,4 +176,15 @@ def table(
         row_header=row_header,
         footer=tuple(tuple(r) for r in footer),
         filename=filename or slug(caption) + ".csv",
+        filter_column=_filter_column(cols, row_header, filter_by),
     )
+
+
+def _filter_column(columns: Sequence[Column], row_header: int, heading: str | None) -> int | None:
+    if heading is None:
+        return None
+    headings = [c.heading for c in columns]
+    for wanted in (heading,) if heading else FILTER_HEADINGS:
+        if wanted in headings and headings.index(wanted) != row_header:
+            return headings.index(wanted)
+    return None

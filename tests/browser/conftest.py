@@ -27,6 +27,8 @@ def live_server(published):
 
     app = create_app(published)
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    # The PDF of a profile is printed from this server's own address.
+    app.server.config["WEC_PDF_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -113,6 +113,44 @@ def test_every_staff_callback_is_refused_without_a_session_and_changes_nothing(
     assert store_state(settings) == before
 
 
+def set_target_body(app, rate: str = "30") -> dict:
+    """The request the renderer sends when staff press "Set target"."""
+    key = next(k for k in staff_callbacks(app) if "staff-target-message.children" in k)
+    outputs = [{"id": part.split(".")[0], "property": part.split(".")[1]}
+               for part in key.strip(".").split("...")]  # fmt: skip
+    return {
+        "output": key,
+        "outputs": outputs,
+        "inputs": [{"id": "staff-target-set", "property": "n_clicks", "value": 1},
+                   {"id": "staff-target-clear", "property": "n_clicks", "value": None}],
+        "state": [{"id": "staff-target-choice", "property": "data",
+                   "value": {"measure": "knife_crime", "area": ""}},
+                  {"id": "staff-target-rate", "property": "value", "value": rate}],
+        "changedPropIds": ["staff-target-set.n_clicks"],
+    }  # fmt: skip
+
+
+def test_an_anonymous_request_to_set_a_target_is_refused(app, client, settings):
+    response = client.post("/_dash-update-component", json=set_target_body(app),
+                           headers=csrf(client))  # fmt: skip
+    assert response.status_code == 403
+    assert "sign in as staff" in response.get_data(as_text=True)
+    store = Store(settings.database_url)
+    try:
+        assert store.targets().items == ()
+        assert not [h for h in store.history() if h["action"] == "target"]
+    finally:
+        store.dispose()
+    # Signed in, the same request reaches the callback (which, with nothing published,
+    # says there is no rate to set a target for and changes nothing).
+    assert sign_in(client).status_code == 302
+    response = client.post("/_dash-update-component", json=set_target_body(app),
+                           headers=csrf(client))  # fmt: skip
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    answer = json.loads(response.get_data(as_text=True))["response"]
+    assert "Nothing was changed: nothing is published yet" in str(answer["staff-target-message"])
+
+
 def test_the_same_upload_is_taken_from_a_signed_in_member_of_staff(app, client, settings,
                                                                     raw_dir):  # fmt: skip
     content = official.to_csv(official.dashboard_frame(raw_dir, only="2026-02"))

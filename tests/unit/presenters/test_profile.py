@@ -136,6 +136,8 @@ def test_the_links_lead_to_the_map_the_borough_and_its_ranked_wards():
         f"&borough={LAMBETH}&area={BRIXTON}",
         f"/area/{LAMBETH}",
         f"/at-risk?measure=knife_crime&period=r12&order=rate&level=ward&borough={LAMBETH}",
+        f"/compare?areas={BRIXTON}%2C{LAMBETH}",
+        f"/compare?areas={BRIXTON}",
     ]
 
 

@@ -50,3 +50,34 @@ def test_file_names_are_plain():
     assert slug("Knife crime: Lambeth, 12 months to Feb 2026") == (
         "knife-crime-lambeth-12-months-to-feb-2026"
     )
+
+
+def _wards() -> object:
+    return table(
+        "Knife crime by ward",
+        [Column("Ward"), Column("Borough"), Column("Offences", numeric=True)],
+        [("Brixton", "Lambeth", num("5", 5)), ("Peckham", "Southwark", num("7", 7)),
+         ("Clapham", "Lambeth", num("3", 3)), ("Unplaced", "", num("1", 1))],
+        footer=[("London total", "", num("16", 16))],
+    )  # fmt: skip
+
+
+def test_a_table_of_wards_is_filtered_by_its_borough_column():
+    model = _wards()
+    assert model.filter_column == 1
+    assert json.loads(model.payload())["filter"] == 1
+    assert model.filter_values() == ["Lambeth", "Southwark"]  # blanks are no choice
+    lambeth = model.filtered("Lambeth")
+    assert lambeth.column_texts("Ward") == ["Brixton", "Clapham"]
+    # The footer adds up every row, so it goes while a filter is on.
+    assert lambeth.footer == ()
+
+
+def test_the_filter_column_is_never_the_rows_own_name_and_can_be_turned_off():
+    boroughs = table("b", ["Borough", "BCU"], [("Lambeth", "Central South")])
+    assert boroughs.filter_column == 1  # the BCU, not the row header
+    assert table("w", ["Ward", "Borough"], [("a", "b")], filter_by=None).filter_column is None
+    assert table("m", ["Month", "Offences"], [("May", "1")]).filter_column is None
+    assert json.loads(table("m", ["Month"], [("May",)]).payload())["filter"] is None
+    with pytest.raises(ValueError, match="no filter"):
+        table("m", ["Month"], [("May",)]).filtered("May")
