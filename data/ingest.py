@@ -21,7 +21,7 @@ from data.store.store import FileRecord, Store
 
 # Bump when readers or stitching change what the same files produce, so that a
 # re-ingest of unchanged files builds a fresh version instead of reusing the old one.
-CANONICAL_REVISION = "3"
+CANONICAL_REVISION = "4"
 
 # Folders of ../shared/data/raw that hold data the store takes (boundaries are read
 # by geo/ and are not versioned data).
@@ -33,8 +33,9 @@ RAW_FOLDERS = (
     "ons_census2021",
     "ons_census2021_workday",
     "ons_lookups",
+    "os_codepoint_open",
 )
-SUFFIXES = {".csv", ".parquet", ".xlsx"}
+SUFFIXES = {".csv", ".parquet", ".xlsx", ".gz"}
 # Attribute tables of boundary layers that are lookups in their own right: the LSOA
 # layer's table gives each 2021 LSOA its MSOA, which the workday population needs.
 ATTRIBUTE_TABLES = ("boundaries_lsoa_2021/london-2021-lsoa-gen20.dbf",)

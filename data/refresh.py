@@ -50,6 +50,7 @@ FRAME_KEYS = {
     "lsoa_msoa_lookup": None,
     "workday": ["area_code", "level"],
     "msoa_names": ["msoa_code"],
+    "postcodes": None,  # a postcode file is the whole product: the last one is used
 }
 
 Progress = Callable[[float, str], None]

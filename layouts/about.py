@@ -20,6 +20,13 @@ OGL3_ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0."
 )
 OS_ATTRIBUTION = "Contains OS data © Crown copyright and database right."
+OS_OPENDATA = "https://www.ordnancesurvey.co.uk/opendata/licence"
+# OS Code-Point Open's own attribution (its licence.txt), for the 2025 release used.
+CODEPOINT_ATTRIBUTION = (
+    "Contains OS data © Crown copyright and database right 2025. Contains Royal Mail data "
+    "© Royal Mail copyright and database right 2025. Contains National Statistics data © "
+    "Crown copyright and database right 2025."
+)
 
 SECTIONS = (
     ("about-measures", "Measures and definitions"),
@@ -210,6 +217,12 @@ SOURCES = (
         OS_ATTRIBUTION,
     ),
     (
+        "OS Code-Point Open (postcodes, for the postcode search), release 2025.2.0",
+        "Ordnance Survey, with Royal Mail and Office for National Statistics data",
+        ("OS OpenData licence (compatible with the Open Government Licence)", OS_OPENDATA),
+        CODEPOINT_ATTRIBUTION,
+    ),
+    (
         "Ward (December 2022), local authority (2022) and small-area (LSOA 2021) boundaries",
         "Office for National Statistics",
         ("Open Government Licence v3.0", OGL3),
@@ -241,7 +254,9 @@ def sources_section() -> html.Section:
             html.P(
                 "The files were copied byte for byte from public repositories that had "
                 "downloaded them from these publishers; those repositories are not the "
-                "publishers.",
+                "publishers. The postcode file is London\u2019s rows of Code-Point Open, "
+                "taken from a copy of the whole product bundled in a public software "
+                "package, with its columns and values unchanged.",
                 className="note",
             ),
         ],

@@ -218,9 +218,22 @@ workday = _versioned(
     indexes=(("level",),),
 )
 
+# OS Code-Point Open: London's unit postcodes and their wards (the postcode search).
+# A store made before this table existed gains it empty; its versions find no postcode.
+postcodes = _versioned(
+    "postcodes",
+    Column("postcode", String(8), nullable=False),
+    Column("ward_code", String(20), nullable=False),
+    Column("borough_code", String(20), nullable=False),
+    Column("easting", Float),
+    Column("northing", Float),
+    Column("quality", Integer, nullable=False),
+)
+
 # The canonical tables in the order they are written and read.
 DATA_TABLES = {
-    t.name: t for t in (areas, measures, counts, coverage, population, lookup, survey, workday)
+    t.name: t
+    for t in (areas, measures, counts, coverage, population, lookup, survey, workday, postcodes)
 }
 DATE_COLUMNS = {
     "counts": ("month",),
