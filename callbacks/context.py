@@ -57,6 +57,9 @@ class Context(Protocol):
     def staff_user(self) -> str | None:
         """The signed-in member of staff, checked on the server; None for the public."""
 
+    def release_notes(self) -> list[dict]:
+        """The public notes of the latest publications, newest first (Store.release_notes)."""
+
 
 class StaffContext(Protocol):
     """What the staff pages need: the store, the checks, and who is signed in."""

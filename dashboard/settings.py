@@ -65,6 +65,15 @@ def secret_key_problem(key: str | None) -> str | None:
     return None
 
 
+def _public_url(value: str | None) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    if not text.startswith(("https://", "http://")):
+        raise ValueError(f"WEC_PUBLIC_URL must start with https:// or http:// (it is {text!r})")
+    return text.rstrip("/") + "/"
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -99,6 +108,9 @@ class Settings:
     check_timeout_seconds: int = 600
     # Unpublished drafts nobody can publish any more are deleted after this long.
     draft_retention_days: float = 7.0
+    # The site's public address ("https://weapons.example.org/"), for links that leave
+    # the site (the Atom feed's); without it they are made from the request's host.
+    public_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -139,6 +151,7 @@ class Settings:
             check_stall_seconds=int(env.get("WEC_CHECK_STALL_SECONDS") or "30"),
             check_timeout_seconds=int(env.get("WEC_CHECK_TIMEOUT_SECONDS") or "600"),
             draft_retention_days=float(env.get("WEC_DRAFT_RETENTION_DAYS") or "7"),
+            public_url=_public_url(env.get("WEC_PUBLIC_URL")),
         )
 
     def with_(self, **changes) -> Settings:

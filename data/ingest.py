@@ -17,6 +17,7 @@ import pandas as pd
 from data.canonical import Tables, build_tables
 from data.problems import InputError, Problem, ReadResult
 from data.readers import SourceFile, read_source
+from data.releases import note_between
 from data.store.store import FileRecord, Store
 
 # Bump when readers or stitching change what the same files produce, so that a
@@ -128,7 +129,7 @@ def ingest(
     if existing is not None:
         published = False
         if publish and store.published_version_id() != existing:
-            store.publish(existing, actor=actor)
+            publish_with_note(store, existing, actor=actor)
             published = True
         return IngestReport(existing, created=False, published=published,
                             seconds=time.perf_counter() - started)  # fmt: skip
@@ -151,7 +152,7 @@ def ingest(
         summary=summary,
     )
     if publish:
-        store.publish(version_id, actor=actor)
+        publish_with_note(store, version_id, actor=actor)
     return IngestReport(
         version_id,
         created=True,
@@ -161,6 +162,15 @@ def ingest(
         row_counts=tables.row_counts(),
         seconds=time.perf_counter() - started,
     )
+
+
+def publish_with_note(store: Store, version_id: int, *, actor: str) -> None:
+    """Publish a version with its public release note (what changed against the version
+    public now), one publisher at a time."""
+    with store.exclusive():
+        current = store.published_version_id()
+        note = note_between(store, current, version_id)
+        store.publish(version_id, actor=actor, note=note, previous=current)
 
 
 def revision_marker() -> FileRecord:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dash import html
 
 from layouts import ids
+from layouts import releases as release_notes
 from presenters.about import AboutView, Caveat, Fact, MeasureGroup, Version
 
 OGL2 = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/2/"
@@ -34,6 +35,7 @@ SECTIONS = (
     ("about-change", "How change is judged"),
     ("about-sources", "Sources and licences"),
     ("about-version", "Data version"),
+    ("about-releases", "Release history"),
 )
 
 
@@ -73,6 +75,7 @@ def content(view: AboutView) -> list:
         change_section(),
         sources_section(),
         version_section(view.version),
+        releases_section(view),
     ]
 
 
@@ -117,6 +120,25 @@ def version_section(version: Version | None) -> html.Section:
             _facts(version.files, "about-facts about-wide about-files"),
         ]
     return section("about-version", children)
+
+
+def releases_section(view: AboutView) -> html.Section:
+    """Every publication's note, newest first, each with its own anchor (the feed's
+    entries link to them)."""
+    children: list = [
+        html.P(
+            [
+                "Each time the data are published (or an earlier version is restored), a "
+                "short note says what changed. ",
+                release_notes.feed_link(view.feed_href),
+                " to hear of each release in a feed reader.",
+            ]
+        )
+    ]
+    if view.releases_message:
+        children.append(html.P(view.releases_message))
+    children += [release_notes.note(n, anchor=True) for n in view.releases]
+    return section("about-releases", children)
 
 
 def change_section() -> html.Section:

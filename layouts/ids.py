@@ -50,6 +50,7 @@ OVERVIEW_TREND_MONTHLY = "overview-trend-monthly"
 OVERVIEW_TREND_ROLLING = "overview-trend-rolling"
 OVERVIEW_CHARTS = "overview-charts"
 OVERVIEW_TABLE = "overview-table"
+OVERVIEW_RELEASE = "overview-release"
 
 # About the data (/about)
 ABOUT_CONTENT = "about-content"

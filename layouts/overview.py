@@ -62,6 +62,14 @@ def layout(query: dict[str, str], path: str = "/") -> list:
         ),
         html.Section(
             [
+                html.H2("What changed in the latest release", id="overview-release-heading"),
+                html.Div(id=ids.OVERVIEW_RELEASE, className="overview-release"),
+            ],
+            className="overview-section",
+            **{"aria-labelledby": "overview-release-heading"},
+        ),
+        html.Section(
+            [
                 html.H2("Knife crime in London over time", id="overview-trends"),
                 trend_switch(),
                 html.P(

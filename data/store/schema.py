@@ -84,6 +84,23 @@ audit = Table(
 )
 
 
+# The public note of each publish and rollback: what changed for the public (months
+# added, revised or withdrawn, by measure and level; other data updated), written in
+# the same transaction as the publication it describes. `uuid` names the note for ever
+# (the Atom feed's entry id); `content` is data.releases.ReleaseNote.content().
+release_notes = Table(
+    "release_notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("action", String(20), nullable=False),  # publish or rollback
+    Column("version_id", Integer, ForeignKey("versions.id"), nullable=False),
+    Column("previous_version_id", Integer),
+    Column("content", JSON, nullable=False),
+)
+
+
 # A staff upload: its files (kept in source_files), the version it was checked
 # against, the unpublished version it made if it passed, and its validation report.
 uploads = Table(
