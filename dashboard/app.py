@@ -18,6 +18,7 @@ from callbacks import (
     profile,
     router,
     staff,
+    trends,
     young_people,
 )
 from callbacks import map as map_page
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     for page_callbacks in (
         router,
         overview,
+        trends,
         map_page,
         at_risk,
         hotspots,

@@ -52,6 +52,18 @@ OVERVIEW_CHARTS = "overview-charts"
 OVERVIEW_TABLE = "overview-table"
 OVERVIEW_RELEASE = "overview-release"
 
+# Long-term trends (/trends). The image store and button are pattern ids, one per
+# measure: {"type": TRENDS_IMAGE, "measure": "possession_of_weapons"}.
+TRENDS_URL = "trends-url"
+TRENDS_CHOICE = "trends-choice"
+TRENDS_SELECT = "trends"
+TRENDS_CONTROLS = "trends-controls"
+TRENDS_HEADING = "trends-heading"
+TRENDS_LEDE = "trends-lede"
+TRENDS_MEASURES = "trends-measures"
+TRENDS_IMAGE = "trends-image"
+TRENDS_IMAGE_BUTTON = "trends-image-button"
+
 # About the data (/about)
 ABOUT_CONTENT = "about-content"
 

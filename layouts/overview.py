@@ -79,7 +79,9 @@ def layout(query: dict[str, str], path: str = "/") -> list:
                         "it, so compare figures from before and after that month with care; "
                         "the dotted line on each chart marks it. More in ",
                         dcc.Link("About the data", href="/about"),
-                        ".",
+                        ". These charts start when the knife crime file does; ",
+                        dcc.Link("Long-term trends", href="/trends"),
+                        " shows possession of weapons since 2010 and homicide since 2003.",
                     ],
                     className="note",
                 ),
@@ -101,6 +103,13 @@ def layout(query: dict[str, str], path: str = "/") -> list:
                 html.H2("Explore further", id="overview-explore"),
                 html.Ul(
                     [
+                        html.Li(
+                            [
+                                dcc.Link("Long-term trends", href="/trends"),
+                                ": possession of weapons since 2010 and homicide by method "
+                                "since 2003, for London and each borough.",
+                            ]
+                        ),
                         html.Li(
                             [
                                 dcc.Link("Map", href="/map"),
