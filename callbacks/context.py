@@ -61,6 +61,9 @@ class Context(Protocol):
     def targets(self) -> Targets:
         """The targets for positive outcome rates that staff have set (none: empty)."""
 
+    def release_notes(self) -> list[dict]:
+        """The public notes of the latest publications, newest first (Store.release_notes)."""
+
 
 class StaffContext(Protocol):
     """What the staff pages need: the store, the checks, and who is signed in."""

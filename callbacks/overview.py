@@ -3,26 +3,33 @@ buttons or the address -> the charts and their table."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from dash import Dash, Input, Output, ctx, no_update
 
 from callbacks.common import page_state
 from callbacks.context import Context
 from layouts import ids
 from layouts import overview as page
+from layouts import releases as release_notes
 from layouts.text import paras
 from presenters import overview
+from presenters.common import releases
 from presenters.overview import OverviewState
 
 BUTTONS = {ids.OVERVIEW_TREND_MONTHLY: "monthly", ids.OVERVIEW_TREND_ROLLING: "rolling"}
 
 
-def show(ds) -> dict:
-    """The period line, the cards by group and what changed."""
+def show(ds, notes: Sequence[Mapping] = ()) -> dict:
+    """The period line, the cards by group, what changed, and the latest release's note
+    (`notes`: the store's release notes, newest first)."""
     view = overview.view(ds)
+    published = ds.version_id if ds is not None else None
     return {
         "period": view.period,
         "cards": [page.card_group(g) for g in view.groups],
         "summary": paras(view.summary),
+        "release": release_notes.latest(releases.latest_release(notes, published)),
     }
 
 
@@ -53,11 +60,12 @@ def register(app: Dash, context: Context) -> None:
             "period": Output(ids.OVERVIEW_PERIOD, "children"),
             "cards": Output(ids.OVERVIEW_CARDS, "children"),
             "summary": Output(ids.OVERVIEW_SUMMARY, "children"),
+            "release": Output(ids.OVERVIEW_RELEASE, "children"),
         },
         inputs={"_page": Input(ids.OVERVIEW_CARDS, "id")},
     )
     def _show(_page):
-        return show(context.dataset())
+        return show(context.dataset(), context.release_notes())
 
     @app.callback(
         output={

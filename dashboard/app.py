@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from html import escape
+
 from dash import Dash, html
-from flask import abort, request, send_file
+from flask import Response, abort, request, send_file
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from callbacks import (
@@ -19,6 +22,7 @@ from callbacks import (
     staff_history,
     staff_session,
     staff_targets,
+    trends,
     young_people,
 )
 from callbacks import map as map_page
@@ -31,15 +35,25 @@ from dashboard.staff import StaffService
 from data.store.store import Store
 from layouts.pages import PAGES, render
 from layouts.shell import shell
+from presenters.common.releases import FEED_PATH, FEED_TITLE, atom_feed
 
 # Boundary files carry a content hash in their names, so browsers may keep them a year.
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
+# Feed readers and browsers find the release notes' feed from any page's head.
+FEED_LINK = (
+    '<link rel="alternate" type="application/atom+xml" '
+    f'title="{escape(FEED_TITLE)}" href="{FEED_PATH}">'
+)
+
+
 def index_string(dash_default: str) -> str:
-    """Dash's page with its language set and without its <footer>: Dash wraps its scripts
-    in a footer, a second "contentinfo" landmark beside the site's own footer."""
+    """Dash's page with its language set, the release feed linked from its head, and
+    without its <footer>: Dash wraps its scripts in a footer, a second "contentinfo"
+    landmark beside the site's own footer."""
     page = dash_default.replace("<html>", '<html lang="en-GB">')
+    page = page.replace("</head>", f"    {FEED_LINK}\n    </head>", 1)
     return page.replace("<footer>", '<div class="dash-scripts">').replace("</footer>", "</div>")
 
 
@@ -106,6 +120,18 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         response.headers["Cache-Control"] = IMMUTABLE
         return response
 
+    @app.server.route(FEED_PATH)
+    def releases_feed():
+        """The release notes as Atom 1.0, newest first."""
+        body = atom_feed(service.release_notes(), base_url=settings.public_url or request.host_url,
+                         now=dt.datetime.now(dt.UTC))  # fmt: skip
+        response = Response(body, mimetype="application/atom+xml")
+        # Shared caches may keep it only when its links do not come from the request.
+        response.headers["Cache-Control"] = (
+            "public, max-age=300" if settings.public_url else "no-cache"
+        )
+        return response
+
     @app.server.route("/healthz")
     def health():
         return {"published_version": service.published_version()}
@@ -113,6 +139,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     for page_callbacks in (
         router,
         overview,
+        trends,
         map_page,
         at_risk,
         hotspots,

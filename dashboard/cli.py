@@ -92,12 +92,12 @@ def versions_command() -> None:
 @click.argument("version", type=int)
 def publish_command(version: int) -> None:
     """Make VERSION the public one."""
+    from data.refresh import publish_version
     from data.store.store import VersionNotFoundError
 
     store = _store(_settings())
     try:
-        with store.exclusive():
-            store.publish(version, actor=_actor())
+        publish_version(store, version, actor=_actor())
     except VersionNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Published version {version}.")

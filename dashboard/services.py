@@ -28,6 +28,7 @@ from data.targets import Targets
 from geo.register import area_register
 from geo.web import build_web_layers, lsoa_layer
 from geo.weights import Contiguity, build_weights, load_contiguity
+from presenters.common.releases import MOST_ENTRIES
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,10 @@ class DataService:
                 if self.settings.warm_views:
                     threading.Thread(target=profiles.warm, args=(ds,), daemon=True).start()
             return ds
+
+    def release_notes(self) -> list[dict]:
+        """The notes of the latest publications, newest first (as many as the feed has)."""
+        return self.store.release_notes(limit=MOST_ENTRIES)
 
     def published_info(self) -> PublishedInfo | None:
         version = self.published_version()

@@ -72,6 +72,15 @@ def _loopback(bind: str) -> str:
     return f"http://127.0.0.1:{port if port.isdigit() else '8050'}"
 
 
+def _public_url(value: str | None) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    if not text.startswith(("https://", "http://")):
+        raise ValueError(f"WEC_PUBLIC_URL must start with https:// or http:// (it is {text!r})")
+    return text.rstrip("/") + "/"
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -115,6 +124,9 @@ class Settings:
     # print may take.
     pdf_base_url: str = "http://127.0.0.1:8050"
     pdf_timeout_seconds: int = 60
+    # The site's public address ("https://weapons.example.org/"), for links that leave
+    # the site (the Atom feed's); without it they are made from the request's host.
+    public_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -161,6 +173,7 @@ class Settings:
                 env.get("WEC_PDF_BASE_URL") or _loopback(env.get("WEC_BIND") or "0.0.0.0:8050")
             ),
             pdf_timeout_seconds=int(env.get("WEC_PDF_TIMEOUT_SECONDS") or "60"),
+            public_url=_public_url(env.get("WEC_PUBLIC_URL")),
         )
 
     def with_(self, **changes) -> Settings:

@@ -46,6 +46,8 @@ class Tables:
     homicide_victims: pd.DataFrame = field(
         default_factory=lambda: frames.empty(frames.HOMICIDE_VICTIM_COLUMNS)
     )
+    # ... and versions written before the postcode search have no postcodes.
+    postcodes: pd.DataFrame = field(default_factory=lambda: frames.empty(frames.POSTCODE_COLUMNS))
 
     @classmethod
     def names(cls) -> list[str]:
@@ -292,6 +294,46 @@ def check_area_codes(result: ReadResult, file: str, register: pd.DataFrame) -> l
     return problems
 
 
+def check_postcode_wards(result: ReadResult, file: str, register: pd.DataFrame) -> list[Problem]:
+    """Every postcode's ward must be a ward of the boundaries, in the borough the file
+    gives: a search that opened a ward the map does not have, or one in another
+    borough, would send a person to the wrong place."""
+    frame = result.frame
+    if frame.empty:
+        return []
+    wards = register[register["level"] == "ward"].set_index("code")["parent_code"]
+
+    def postcodes(n: int) -> str:
+        return f"{n:,} postcode" + ("" if n == 1 else "s")
+
+    problems = []
+    for code in sorted(set(frame["ward_code"]) - set(wards.index)):
+        problems.append(
+            Problem(
+                file,
+                f"ward code {code} is not a known London ward: no ward boundary has this "
+                f"code ({postcodes(int((frame['ward_code'] == code).sum()))})",
+                result.area_rows.get(code),
+                result.area_column,
+            )
+        )
+    known = frame[frame["ward_code"].isin(wards.index)]
+    elsewhere = known[known["ward_code"].map(wards) != known["borough_code"]]
+    for (code, borough), rows in elsewhere.groupby(["ward_code", "borough_code"]):
+        first = rows["postcode"].iloc[0]
+        problems.append(
+            Problem(
+                file,
+                f"{postcodes(len(rows))} (the first {first}) in borough {borough} "
+                f"{'is' if len(rows) == 1 else 'are'} given ward {code}, which the ward "
+                f"boundaries place in {wards[code]}",
+                result.area_rows.get(first),
+                result.area_column,
+            )
+        )
+    return problems
+
+
 def build_tables(
     results: list[tuple[str, ReadResult]], register: pd.DataFrame
 ) -> tuple[Tables, list[Problem]]:
@@ -305,6 +347,7 @@ def build_tables(
     workplace_parts: list[tuple[str, pd.DataFrame]] = []
     msoa_lookups, msoa_names = [], []
     victim_parts: list[pd.DataFrame] = []
+    postcodes = frames.empty(frames.POSTCODE_COLUMNS)
     for name, result in results:
         problems.extend(result.problems)
         if "homicide_victims" in result.extra:
@@ -325,6 +368,10 @@ def build_tables(
             msoa_lookups.append(result.frame)
         elif result.kind == "msoa_names":
             msoa_names.append(result.frame)
+        elif result.kind == "postcodes":
+            # The product is whole in every file: the last one read is used.
+            problems.extend(check_postcode_wards(result, name, register))
+            postcodes = result.frame
 
     for gap in coverage_gaps([c for _, c in count_parts if c is not None]):
         problems.append(Problem("(all files)", gap, severity="warning"))
@@ -388,6 +435,7 @@ def build_tables(
         survey=survey.reset_index(drop=True),
         workday=workday_table.reset_index(drop=True),
         homicide_victims=stitch_victims(victim_parts),
+        postcodes=postcodes.reset_index(drop=True),
     )
     return tables, problems
 

@@ -17,6 +17,7 @@ import pandas as pd
 from data.areas import MPS_BOROUGHS, UNALLOCATED_CODE
 from data.cache import ViewCache
 from data.canonical import Tables
+from data.postcodes import PostcodeIndex
 
 T = TypeVar("T")
 
@@ -65,6 +66,9 @@ class Dataset:
         self._series: dict[tuple[str, str], Series] = {
             key: self._build_series(key, counts.get(key)) for key in self.coverage.index
         }
+        # The postcode search's index, built once like the series: read-only, and part
+        # of the version (a new Code-Point Open release is a new version).
+        self.postcodes = PostcodeIndex(t.postcodes)
 
     def cached(self, view: tuple, compute: Callable[[], T]) -> T:
         """`compute()`, kept in the one view cache under this version and `view`

@@ -30,6 +30,10 @@ HOMICIDE_SOLVED = ("Solved", "Unsolved")
 NOT_RECORDED = "Not recorded"
 MSOA_NAME_COLUMNS = ["msoa_code", "msoa_name", "borough_code"]
 MSOA_LOOKUP_COLUMNS = ["lsoa_code", "msoa_code", "borough_code"]
+# OS Code-Point Open, London's live unit postcodes: the published form ("SW2 1RW"), the
+# ward and borough its point lies in, the point (British National Grid metres, NaN
+# where the product gives none) and the product's positional quality indicator.
+POSTCODE_COLUMNS = ["postcode", "ward_code", "borough_code", "easting", "northing", "quality"]
 # The workday population of every level (data.workday): `estimated` marks figures
 # apportioned from MSOAs rather than read from a file.
 WORKDAY_COLUMNS = [

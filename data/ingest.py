@@ -17,11 +17,12 @@ import pandas as pd
 from data.canonical import Tables, build_tables
 from data.problems import InputError, Problem, ReadResult
 from data.readers import SourceFile, read_source
+from data.releases import note_between
 from data.store.store import FileRecord, Store
 
 # Bump when readers or stitching change what the same files produce, so that a
 # re-ingest of unchanged files builds a fresh version instead of reusing the old one.
-CANONICAL_REVISION = "4"
+CANONICAL_REVISION = "5"
 
 # Folders of ../shared/data/raw that hold data the store takes (boundaries are read
 # by geo/ and are not versioned data).
@@ -33,8 +34,9 @@ RAW_FOLDERS = (
     "ons_census2021",
     "ons_census2021_workday",
     "ons_lookups",
+    "os_codepoint_open",
 )
-SUFFIXES = {".csv", ".parquet", ".xlsx"}
+SUFFIXES = {".csv", ".parquet", ".xlsx", ".gz"}
 # Attribute tables of boundary layers that are lookups in their own right: the LSOA
 # layer's table gives each 2021 LSOA its MSOA, which the workday population needs.
 ATTRIBUTE_TABLES = ("boundaries_lsoa_2021/london-2021-lsoa-gen20.dbf",)
@@ -127,7 +129,7 @@ def ingest(
     if existing is not None:
         published = False
         if publish and store.published_version_id() != existing:
-            store.publish(existing, actor=actor)
+            publish_with_note(store, existing, actor=actor)
             published = True
         return IngestReport(existing, created=False, published=published,
                             seconds=time.perf_counter() - started)  # fmt: skip
@@ -150,7 +152,7 @@ def ingest(
         summary=summary,
     )
     if publish:
-        store.publish(version_id, actor=actor)
+        publish_with_note(store, version_id, actor=actor)
     return IngestReport(
         version_id,
         created=True,
@@ -160,6 +162,15 @@ def ingest(
         row_counts=tables.row_counts(),
         seconds=time.perf_counter() - started,
     )
+
+
+def publish_with_note(store: Store, version_id: int, *, actor: str) -> None:
+    """Publish a version with its public release note (what changed against the version
+    public now), one publisher at a time."""
+    with store.exclusive():
+        current = store.published_version_id()
+        note = note_between(store, current, version_id)
+        store.publish(version_id, actor=actor, note=note, previous=current)
 
 
 def revision_marker() -> FileRecord:

@@ -29,19 +29,21 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
-from data.areas import UNALLOCATED_CODE
+from data import releases
 from data.canonical import COUNT_KINDS, Tables, build_tables, coverage_gaps, superseded_parts
-from data.catalogue import MEASURES
 from data.ingest import CANONICAL_REVISION, revision_marker
 from data.problems import Problem, ReadResult
 from data.readers import KIND_LABELS, SourceFile
-from data.store.store import FileRecord, Store
+from data.revisions import (  # noqa: F401 - what would change, still importable from here
+    LARGEST_SHOWN,
+    REPORT_LEVELS,
+    SeriesChange,
+    count_changes,
+)
+from data.store.store import FileRecord, Store, VersionNotFoundError
 
 # Read results are keyed by this: bump CANONICAL_REVISION when a reader changes.
 READ_REVISION = CANONICAL_REVISION
-LARGEST_SHOWN = 10
-# Levels whose changes a report lists; BCUs are sums of boroughs and add nothing.
-REPORT_LEVELS = ("london", "borough", "ward", "lsoa")
 # Non-count tables: the later file wins for the same key (see canonical.build_tables).
 FRAME_KEYS = {
     "survey": ["quarter_end", "survey", "area_code", "measure"],
@@ -50,6 +52,7 @@ FRAME_KEYS = {
     "lsoa_msoa_lookup": None,
     "workday": ["area_code", "level"],
     "msoa_names": ["msoa_code"],
+    "postcodes": None,  # a postcode file is the whole product: the last one is used
 }
 
 Progress = Callable[[float, str], None]
@@ -111,19 +114,6 @@ class FileCheck:
     warnings: list[dict] = field(default_factory=list)
     replaces: list[str] = field(default_factory=list)
     note: str = ""
-
-
-@dataclass
-class SeriesChange:
-    """What publishing would change in one measure at one level."""
-
-    measure: str
-    label: str
-    level: str
-    new_months: list[dict] = field(default_factory=list)  # month, total
-    revised_months: list[dict] = field(default_factory=list)  # month, before, after, areas
-    removed_months: list[str] = field(default_factory=list)
-    largest: list[dict] = field(default_factory=list)  # code, name, month, before, after
 
 
 @dataclass
@@ -410,91 +400,6 @@ def _file_check(
         replaces=replaces if result.kind != "unrecognised" else [],
         note=note,
     )
-
-
-# -- what would change ------------------------------------------------------------
-
-
-def _months(cov: pd.DataFrame, measure: str, level: str) -> pd.DatetimeIndex:
-    rows = cov[(cov["measure"] == measure) & (cov["level"] == level)]
-    if rows.empty:
-        return pd.DatetimeIndex([])
-    return pd.date_range(rows["first_month"].min(), rows["last_month"].max(), freq="MS")
-
-
-def count_changes(
-    before: pd.DataFrame,
-    before_cov: pd.DataFrame,
-    after: pd.DataFrame,
-    after_cov: pd.DataFrame,
-    areas: pd.DataFrame,
-    measures: list[str],
-    since: pd.Timestamp | None = None,
-) -> list[SeriesChange]:
-    """New, revised and removed months of each series, and the largest revisions.
-
-    With `since`, the counts given start there: earlier months are taken as unchanged.
-    """
-    names = areas.drop_duplicates("code").set_index("code")["name"]
-    out = []
-    for measure in measures:
-        for level in REPORT_LEVELS:
-            now = _months(after_cov, measure, level)
-            was = _months(before_cov, measure, level)
-            if now.empty and was.empty:
-                continue
-            a = after[(after["measure"] == measure) & (after["level"] == level)]
-            b = before[(before["measure"] == measure) & (before["level"] == level)]
-            totals = a.groupby("month")["value"].sum()
-            new = [
-                {"month": f"{m:%Y-%m}", "total": int(totals.get(m, 0))} for m in now.difference(was)
-            ]
-            common = now.intersection(was)
-            if since is not None:
-                common = common[common >= since]
-            merged = pd.merge(
-                b[b["month"].isin(common)][["area_code", "month", "value"]],
-                a[a["month"].isin(common)][["area_code", "month", "value"]],
-                on=["area_code", "month"],
-                how="outer",
-                suffixes=("_before", "_after"),
-            ).fillna({"value_before": 0, "value_after": 0})
-            merged["change"] = merged["value_after"] - merged["value_before"]
-            changed = merged[merged["change"] != 0]
-            revised = []
-            for month, rows in changed.groupby("month"):
-                in_month = merged[merged["month"] == month]
-                revised.append(
-                    {
-                        "month": f"{pd.Timestamp(month):%Y-%m}",
-                        "before": int(in_month["value_before"].sum()),
-                        "after": int(in_month["value_after"].sum()),
-                        "areas": len(rows),
-                    }
-                )
-            largest = []
-            if level != "london" and not changed.empty:
-                top = changed.reindex(
-                    changed["change"].abs().sort_values(ascending=False, kind="stable").index
-                ).head(LARGEST_SHOWN)
-                for r in top.itertuples(index=False):
-                    code = str(r.area_code)
-                    largest.append(
-                        {
-                            "code": code,
-                            "name": "not placed in an area"
-                            if code == UNALLOCATED_CODE
-                            else str(names.get(code, code)),
-                            "month": f"{pd.Timestamp(r.month):%Y-%m}",
-                            "before": int(r.value_before),
-                            "after": int(r.value_after),
-                        }
-                    )
-            removed = [f"{m:%Y-%m}" for m in was.difference(now)]
-            if new or revised or removed:
-                label = MEASURES[measure].label if measure in MEASURES else measure
-                out.append(SeriesChange(measure, label, level, new, revised, removed, largest))
-    return out
 
 
 # -- the steps staff take -----------------------------------------------------------
@@ -846,7 +751,13 @@ def publish_upload(
                 upload_id, status="unchanged", base_version=current, report=report.to_dict()
             )
             raise RefreshError(f"version {current} is already published with these files")
-        store.publish(version, actor=actor)
+        info = next(v for v in store.versions() if v.id == version)
+        # Files already published carry no kind in the report: they change nothing.
+        uploaded = [f.kind for f in report.files if f.recognised and f.kind]
+        note = releases.note_content(report.changes, version_id=version, previous=current,
+                                     latest_month=info.latest_month,
+                                     other=releases.uploaded_kinds(uploaded))  # fmt: skip
+        store.publish(version, actor=actor, note=note, previous=current)
         store.update_upload(
             upload_id,
             status="published",
@@ -883,6 +794,25 @@ def discard_upload(store: Store, upload_id: int, *, actor: str) -> None:
 
 
 def rollback(store: Store, version_id: int | None, *, actor: str) -> int:
-    """Publish an earlier version again, serialised with every publish."""
+    """Publish an earlier version again, serialised with every publish, with its public
+    note: what the public sees change (the later version's months withdrawn, its
+    revisions undone)."""
     with store.exclusive():
-        return store.rollback(version_id, actor=actor)
+        current = store.published_version_id()
+        target = version_id if version_id is not None else store.previously_published()
+        if target is None:
+            raise VersionNotFoundError("no earlier published version to roll back to")
+        if target not in {v.id for v in store.versions()}:
+            raise VersionNotFoundError(f"there is no data version {target}")
+        note = releases.note_between(store, current, target, releases.ROLLBACK)
+        return store.rollback(target, actor=actor, note=note, previous=current)
+
+
+def publish_version(store: Store, version_id: int, *, actor: str) -> None:
+    """Publish a version made by hand (`wec ingest --no-publish`), with its note."""
+    with store.exclusive():
+        if version_id not in {v.id for v in store.versions()}:
+            raise VersionNotFoundError(f"there is no data version {version_id}")
+        current = store.published_version_id()
+        note = releases.note_between(store, current, version_id)
+        store.publish(version_id, actor=actor, note=note, previous=current)

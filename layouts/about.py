@@ -9,6 +9,7 @@ from __future__ import annotations
 from dash import html
 
 from layouts import ids
+from layouts import releases as release_notes
 from presenters.about import AboutView, Caveat, Fact, MeasureGroup, OpenData, Version
 
 OGL2 = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/2/"
@@ -20,6 +21,13 @@ OGL3_ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0."
 )
 OS_ATTRIBUTION = "Contains OS data © Crown copyright and database right."
+OS_OPENDATA = "https://www.ordnancesurvey.co.uk/opendata/licence"
+# OS Code-Point Open's own attribution (its licence.txt), for the 2025 release used.
+CODEPOINT_ATTRIBUTION = (
+    "Contains OS data © Crown copyright and database right 2025. Contains Royal Mail data "
+    "© Royal Mail copyright and database right 2025. Contains National Statistics data © "
+    "Crown copyright and database right 2025."
+)
 
 SECTIONS = (
     ("about-measures", "Measures and definitions"),
@@ -28,6 +36,7 @@ SECTIONS = (
     ("about-sources", "Sources and licences"),
     ("about-open-data", "Open data: download and API"),
     ("about-version", "Data version"),
+    ("about-releases", "Release history"),
 )
 
 
@@ -68,6 +77,7 @@ def content(view: AboutView) -> list:
         sources_section(),
         open_data_section(view.open_data),
         version_section(view.version),
+        releases_section(view),
     ]
 
 
@@ -155,6 +165,25 @@ def version_section(version: Version | None) -> html.Section:
             _facts(version.files, "about-facts about-wide about-files"),
         ]
     return section("about-version", children)
+
+
+def releases_section(view: AboutView) -> html.Section:
+    """Every publication's note, newest first, each with its own anchor (the feed's
+    entries link to them)."""
+    children: list = [
+        html.P(
+            [
+                "Each time the data are published (or an earlier version is restored), a "
+                "short note says what changed. ",
+                release_notes.feed_link(view.feed_href),
+                " to hear of each release in a feed reader.",
+            ]
+        )
+    ]
+    if view.releases_message:
+        children.append(html.P(view.releases_message))
+    children += [release_notes.note(n, anchor=True) for n in view.releases]
+    return section("about-releases", children)
 
 
 def change_section() -> html.Section:
@@ -255,6 +284,12 @@ SOURCES = (
         OS_ATTRIBUTION,
     ),
     (
+        "OS Code-Point Open (postcodes, for the postcode search), release 2025.2.0",
+        "Ordnance Survey, with Royal Mail and Office for National Statistics data",
+        ("OS OpenData licence (compatible with the Open Government Licence)", OS_OPENDATA),
+        CODEPOINT_ATTRIBUTION,
+    ),
+    (
         "Ward (December 2022), local authority (2022) and small-area (LSOA 2021) boundaries",
         "Office for National Statistics",
         ("Open Government Licence v3.0", OGL3),
@@ -286,7 +321,9 @@ def sources_section() -> html.Section:
             html.P(
                 "The files were copied byte for byte from public repositories that had "
                 "downloaded them from these publishers; those repositories are not the "
-                "publishers.",
+                "publishers. The postcode file is London\u2019s rows of Code-Point Open, "
+                "taken from a copy of the whole product bundled in a public software "
+                "package, with its columns and values unchanged.",
                 className="note",
             ),
         ],

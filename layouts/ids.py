@@ -50,6 +50,16 @@ OVERVIEW_TREND_MONTHLY = "overview-trend-monthly"
 OVERVIEW_TREND_ROLLING = "overview-trend-rolling"
 OVERVIEW_CHARTS = "overview-charts"
 OVERVIEW_TABLE = "overview-table"
+OVERVIEW_RELEASE = "overview-release"
+
+# Long-term trends (/trends).
+TRENDS_URL = "trends-url"
+TRENDS_CHOICE = "trends-choice"
+TRENDS_SELECT = "trends"
+TRENDS_CONTROLS = "trends-controls"
+TRENDS_HEADING = "trends-heading"
+TRENDS_LEDE = "trends-lede"
+TRENDS_MEASURES = "trends-measures"
 
 # About the data (/about)
 ABOUT_CONTENT = "about-content"

@@ -37,7 +37,7 @@ GRAPH_CONFIG = {
 def find_box() -> html.Div:
     return html.Div(
         [
-            html.Label("Find an area by name", htmlFor=ids.MAP_FIND),
+            html.Label("Find a postcode or an area by name", htmlFor=ids.MAP_FIND),
             html.Div(
                 [
                     dcc.Input(
@@ -46,7 +46,7 @@ def find_box() -> html.Div:
                         list=ids.MAP_FIND_LIST,
                         debounce=True,
                         autoComplete="off",
-                        placeholder="For example Lambeth or Brixton",
+                        placeholder="For example SW2 1RW, Lambeth or Brixton",
                     ),
                     html.Button(
                         "Show on map", id=ids.MAP_FIND_BUTTON, type="button", className="button"
@@ -77,8 +77,8 @@ def layout(query: dict[str, str], path: str = "/map") -> list:
                 html.Summary("Choose what the map shows", className="map-choose-summary"),
                 html.P(
                     "Choose a measure, a period and what to show; click a borough to see "
-                    "its wards, or find your own area by name. Every view has its own web "
-                    "address, so you can share or bookmark it.",
+                    "its wards, or find your own area by postcode or name. Every view has "
+                    "its own web address, so you can share or bookmark it.",
                     className="lede",
                 ),
                 html.Div(id=ids.MAP_CONTROLS),

@@ -63,6 +63,14 @@ def layout(query: dict[str, str], path: str = "/") -> list:
         ),
         html.Section(
             [
+                html.H2("What changed in the latest release", id="overview-release-heading"),
+                html.Div(id=ids.OVERVIEW_RELEASE, className="overview-release"),
+            ],
+            className="overview-section",
+            **{"aria-labelledby": "overview-release-heading"},
+        ),
+        html.Section(
+            [
                 html.H2("Knife crime in London over time", id="overview-trends"),
                 trend_switch(),
                 html.P(
@@ -72,7 +80,9 @@ def layout(query: dict[str, str], path: str = "/") -> list:
                         "it, so compare figures from before and after that month with care; "
                         "the dotted line on each chart marks it. More in ",
                         dcc.Link("About the data", href="/about"),
-                        ".",
+                        ". These charts start when the knife crime file does; ",
+                        dcc.Link("Long-term trends", href="/trends"),
+                        " shows possession of weapons since 2010 and homicide since 2003.",
                     ],
                     className="note",
                 ),
@@ -94,6 +104,13 @@ def layout(query: dict[str, str], path: str = "/") -> list:
                 html.H2("Explore further", id="overview-explore"),
                 html.Ul(
                     [
+                        html.Li(
+                            [
+                                dcc.Link("Long-term trends", href="/trends"),
+                                ": possession of weapons since 2010 and homicide by method "
+                                "since 2003, for London and each borough.",
+                            ]
+                        ),
                         html.Li(
                             [
                                 dcc.Link("Map", href="/map"),

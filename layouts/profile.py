@@ -52,7 +52,9 @@ def _graph(graph_id: str) -> html.Div:
 def search_box() -> html.Div:
     return html.Div(
         [
-            html.Label("Find a borough, ward or BCU by name", htmlFor=ids.PROFILE_SEARCH),
+            html.Label(
+                "Find a postcode, or a borough, ward or BCU by name", htmlFor=ids.PROFILE_SEARCH
+            ),
             html.Div(
                 [
                     dcc.Input(
@@ -61,7 +63,7 @@ def search_box() -> html.Div:
                         list=ids.PROFILE_SEARCH_LIST,
                         debounce=True,
                         autoComplete="off",
-                        placeholder="For example Lambeth or Brixton",
+                        placeholder="For example SW2 1RW, Lambeth or Brixton",
                         className="profile-search-input",
                     ),
                     html.Button(

@@ -5,7 +5,7 @@ version with the files it was built from."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -18,6 +18,7 @@ from data.periods import CONNECT_START, rolling_twelve_months
 from data.readers import KIND_LABELS
 from data.stats import LOW_COUNT
 from presenters.common import words
+from presenters.common.releases import FEED_PATH, ReleaseNoteView, history
 
 GROUP_TITLES = {
     "knife": "Knife crime",
@@ -116,15 +117,27 @@ class AboutView:
     caveats: tuple[Caveat, ...] = ()
     version: Version | None = None
     open_data: OpenData | None = None
+    # Every publication's public note, newest first (presenters.common.releases).
+    releases: tuple[ReleaseNoteView, ...] = ()
+    releases_message: str = ""
+    feed_href: str = FEED_PATH
 
 
-def view(ds: Dataset | None, info: PublishedInfo | None) -> AboutView:
-    """The parts of the page that depend on the published version."""
+NO_RELEASES = "No release notes have been written yet: they start with the next publication."
+
+
+def view(
+    ds: Dataset | None, info: PublishedInfo | None, notes: Sequence[Mapping] = ()
+) -> AboutView:
+    """The parts of the page that depend on the published version, and the history of
+    releases (`notes`: the store's release notes, newest first)."""
     if ds is None:
         return AboutView(message=words.NO_DATA)
     measures, caveats = ds.cached(("about",), lambda: (measure_groups(ds), all_caveats(ds)))
+    notes_shown = history(notes)
     return AboutView(measures=measures, caveats=caveats, version=version(ds, info),
-                     open_data=open_data(ds))  # fmt: skip
+                     open_data=open_data(ds), releases=notes_shown,
+                     releases_message="" if notes_shown else NO_RELEASES)  # fmt: skip
 
 
 API = "/api/v1"

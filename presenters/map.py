@@ -245,7 +245,8 @@ def find(ds: Dataset, state: MapState, text: object) -> Finding:
     are listed as links to choose from, none changes nothing and says so."""
     found = areas.find(ds, text, FINDABLE)
     if found.code is not None:
-        return Finding({"changed": "find", "area": found.code})
+        # A postcode's answer says where it lies ("SW2 1RW is in Brixton Acre Lane ward").
+        return Finding({"changed": "find", "area": found.code}, found.message)
     links = tuple(
         Link(label, PATH + choose(ds, state, {"changed": "find", "area": code}).search())
         for code, label in found.matches

@@ -46,7 +46,7 @@ INTRO = (
     "plain words, its trends against London, its rank among similar areas and its "
     "positive outcome rate."
 )
-TYPE_FIRST = "Type the name of a borough, ward or BCU first."
+TYPE_FIRST = "Type a postcode, or the name of a borough, ward or BCU, first."
 OFFENCES_GROUP, OUTCOMES_GROUP = "Offences and victims", "Positive outcomes"
 
 

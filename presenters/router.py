@@ -22,6 +22,7 @@ class Page:
 
 PAGES: tuple[Page, ...] = (
     Page("/", "London overview", "Overview", "overview"),
+    Page("/trends", "Long-term trends", "Long-term trends", "trends"),
     Page("/map", "Map of weapon-enabled crime", "Map", "map"),
     Page("/at-risk", "Most at-risk areas", "At-risk areas", "at_risk"),
     Page("/hotspots", "Hot spots and repeat victimisation", "Hot spots", "hotspots"),

@@ -115,6 +115,7 @@ def tiny_dataset(
     ward_only_months: int = 0,
     extra: Mapping[str, Mapping[str, Sequence[int]]] | None = None,
     workday: Mapping[str, float] | None = None,
+    postcodes: Sequence[tuple[str, str]] = (),
 ) -> Dataset:
     """Knife crime (or `measure`) by ward for consecutive months from `first_month`.
 
@@ -127,7 +128,8 @@ def tiny_dataset(
     arrives before its borough file. `extra` adds more measures, each by ward over the
     same months and with the same offences placed in no ward or borough. `workday` gives
     areas (wards or boroughs) a Census workday population, so the visitor rule
-    (data.visitors) applies to them; none by default.
+    (data.visitors) applies to them; none by default. `postcodes` gives unit postcodes
+    as (published form, ward code), each in its ward's borough; none by default.
     """
     if ward_counts is None:
         steady = {BRIXTON: 6, CLAPHAM: 3, STOCKWELL: 2, PECKHAM: 4, BOROUGH_WARD: 1}
@@ -159,8 +161,25 @@ def tiny_dataset(
         lookup=frames.empty(frames.LOOKUP_COLUMNS),
         survey=survey_frame(survey),
         workday=workday_table,
+        postcodes=postcode_frame(postcodes),
     )
     return Dataset(version, tables)
+
+
+def postcode_frame(rows: Sequence[tuple[str, str]]) -> pd.DataFrame:
+    """The postcodes table for (postcode, ward code) pairs: each in its ward's borough
+    (the City's ward in the City), at a made-up point, of the best positional quality."""
+    if not rows:
+        return frames.empty(frames.POSTCODE_COLUMNS)
+    return pd.DataFrame(
+        [
+            {"postcode": postcode, "ward_code": ward,
+             "borough_code": WARD_BOROUGH.get(ward, CITY), "easting": 530_000.0 + i,
+             "northing": 175_000.0 + i, "quality": 10}
+            for i, (postcode, ward) in enumerate(rows)
+        ],
+        columns=frames.POSTCODE_COLUMNS,
+    )  # fmt: skip
 
 
 def _measure_rows(

@@ -16,6 +16,7 @@ from data.readers import (
     homicide,
     lookup,
     msoa_lookup,
+    postcodes,
     recorded_crime,
     survey,
     workday,
@@ -37,6 +38,7 @@ READERS: tuple[ModuleType, ...] = (
     lookup,
     msoa_lookup,
     workday,
+    postcodes,
 )
 
 KIND_LABELS = {
@@ -51,6 +53,7 @@ KIND_LABELS = {
     "lsoa_msoa_lookup": "ONS LSOA to MSOA lookup (or the LSOA 2021 boundaries' table)",
     "workday": "ONS Census 2021 place of work counts (ODWP01EW), borough or MSOA",
     "msoa_names": "MSOA 2021 names and boroughs",
+    "postcodes": "OS Code-Point Open postcodes (London's rows are kept)",
 }
 
 

@@ -84,6 +84,23 @@ audit = Table(
 )
 
 
+# The public note of each publish and rollback: what changed for the public (months
+# added, revised or withdrawn, by measure and level; other data updated), written in
+# the same transaction as the publication it describes. `uuid` names the note for ever
+# (the Atom feed's entry id); `content` is data.releases.ReleaseNote.content().
+release_notes = Table(
+    "release_notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("action", String(20), nullable=False),  # publish or rollback
+    Column("version_id", Integer, ForeignKey("versions.id"), nullable=False),
+    Column("previous_version_id", Integer),
+    Column("content", JSON, nullable=False),
+)
+
+
 # A staff upload: its files (kept in source_files), the version it was checked
 # against, the unpublished version it made if it passed, and its validation report.
 uploads = Table(
@@ -251,11 +268,23 @@ homicide_victims = _versioned(
     Column("value", Integer, nullable=False),
 )
 
+# OS Code-Point Open: London's unit postcodes and their wards (the postcode search).
+# A store made before this table existed gains it empty; its versions find no postcode.
+postcodes = _versioned(
+    "postcodes",
+    Column("postcode", String(8), nullable=False),
+    Column("ward_code", String(20), nullable=False),
+    Column("borough_code", String(20), nullable=False),
+    Column("easting", Float),
+    Column("northing", Float),
+    Column("quality", Integer, nullable=False),
+)
+
 # The canonical tables in the order they are written and read.
 DATA_TABLES = {
     t.name: t
     for t in (areas, measures, counts, coverage, population, lookup, survey, workday,
-              homicide_victims)
+              homicide_victims, postcodes)
 }  # fmt: skip
 DATE_COLUMNS = {
     "counts": ("month",),

@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -255,15 +256,27 @@ class Store:
             sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"  # noqa: S608 - schema names
             conn.exec_driver_sql(sql, rows)
 
-    def publish(self, version_id: int, *, actor: str, action: str = "publish") -> None:
-        """Make a version the public one, in one step."""
+    def publish(
+        self,
+        version_id: int,
+        *,
+        actor: str,
+        action: str = "publish",
+        note: dict | None = None,
+        previous: int | None = None,
+    ) -> None:
+        """Make a version the public one, in one step; with `note` (a release note's
+        content, data.releases), its public note is written in the same transaction and
+        audited, so there is never a publication without its note or a note without
+        its publication. `previous` is the version the note compares with."""
         with self._writing() as conn:
             exists = conn.execute(
                 select(schema.versions.c.id).where(schema.versions.c.id == version_id)
             ).scalar()
             if exists is None:
                 raise VersionNotFoundError(f"there is no data version {version_id}")
-            row = {"version_id": version_id, "published_at": _now(), "published_by": actor}
+            now = _now()
+            row = {"version_id": version_id, "published_at": now, "published_by": actor}
             updated = conn.execute(
                 schema.publication.update().where(schema.publication.c.id == 1), row
             ).rowcount
@@ -271,14 +284,30 @@ class Store:
                 conn.execute(schema.publication.insert(), {"id": 1, **row})
             done = "rolled back to" if action == "rollback" else f"{action}ed"
             self._audit(conn, actor, action, version_id, f"{done} version {version_id}")
+            if note is not None:
+                note_id = conn.execute(
+                    schema.release_notes.insert().returning(schema.release_notes.c.id),
+                    {"uuid": str(uuid.uuid4()), "at": now, "action": action,
+                     "version_id": version_id, "previous_version_id": previous,
+                     "content": json.loads(json.dumps(note, default=str))},
+                ).scalar_one()  # fmt: skip
+                self._audit(conn, actor, "release note", version_id,
+                            f"release note {note_id}: {note.get('title', '')}"[:2000])  # fmt: skip
 
-    def rollback(self, version_id: int | None = None, *, actor: str) -> int:
+    def rollback(
+        self,
+        version_id: int | None = None,
+        *,
+        actor: str,
+        note: dict | None = None,
+        previous: int | None = None,
+    ) -> int:
         """Publish an earlier version: the one given, or the one published before now."""
         if version_id is None:
             version_id = self.previously_published()
             if version_id is None:
                 raise VersionNotFoundError("no earlier published version to roll back to")
-        self.publish(version_id, actor=actor, action="rollback")
+        self.publish(version_id, actor=actor, action="rollback", note=note, previous=previous)
         return version_id
 
     def _audit(self, conn: Connection, actor: str, action: str, version_id, detail: str) -> None:
@@ -588,6 +617,15 @@ class Store:
                 for r in rows
             ]
 
+    def release_notes(self, limit: int | None = None) -> list[dict]:
+        """The public notes of publications, newest first: id, uuid, at, action,
+        version_id, previous_version_id, content."""
+        query = select(schema.release_notes).order_by(schema.release_notes.c.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
     def history(self) -> list[dict]:
         with self.engine.connect() as conn:
             return [
@@ -620,6 +658,11 @@ class Store:
             for name, table in schema.DATA_TABLES.items():
                 loaded[name] = _read_table(conn, table, version_id)
         return Tables(**loaded)
+
+    def coverage(self, version_id: int) -> pd.DataFrame:
+        """The months each series of a version covers (measure, level, first and last)."""
+        with self.engine.connect() as conn:
+            return _read_table(conn, schema.coverage, version_id)
 
     def load_counts(
         self, version_id: int, measures: list[str], since: dt.date | None = None

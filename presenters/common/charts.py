@@ -118,7 +118,15 @@ def source_line(ds, measures: tuple[str, ...] | list[str] = ()) -> str:
     return f"London Weapon-Enabled Crime Dashboard. Source: {named}."
 
 
-def with_image(figure: dict, *, title: str, source: str, version: str, filename: str) -> dict:
+def with_image(
+    figure: dict,
+    *,
+    title: str,
+    source: str,
+    version: str,
+    filename: str,
+    height: int = IMAGE_HEIGHT,
+) -> dict:
     """The figure with its picture kept in `layout.meta`: the file name and what the
     picture's layout adds to the chart's own (its title above, the legend at the top,
     the source and the data version below), for dashboard/assets/charts.js to draw.
@@ -134,7 +142,7 @@ def with_image(figure: dict, *, title: str, source: str, version: str, filename:
     image = {
         "filename": slug_name(filename),
         "width": IMAGE_WIDTH,
-        "height": IMAGE_HEIGHT,
+        "height": height,
         "layout": {
             "title": {"text": _wrap(escape(title), 90), "x": 0.01, "xanchor": "left", "y": 0.98,
                       "yanchor": "top", "font": {"size": 19}},
@@ -195,3 +203,43 @@ def image_for(
     )
     return with_image(figure, title=title, source=named, version=version_line(ds),
                       filename=filename or title)  # fmt: skip
+
+
+def panels_chart(frame: pd.DataFrame, panels: list[tuple[str, str]], *, y_title: str) -> dict:
+    """One line per panel, panels stacked with their own scales and one time axis:
+    (column of `frame`, panel title) each, e.g. London above a borough with a thirtieth
+    of its count, which on London's scale would be a flat line. February 2024 is marked
+    across every panel when the chart spans it."""
+    n = len(panels)
+    gap = 0.12
+    height = (1 - gap * (n - 1)) / n
+    x = _dates(frame["month"])
+    data, annotations = [], []
+    layout = base_layout(hovermode="x unified", showlegend=False)
+    for i, (column, title) in enumerate(panels):
+        axis = "" if i == 0 else str(i + 1)
+        top = 1 - i * (height + gap)
+        data.append({
+            "type": "scatter", "mode": "lines", "name": title, "x": x,
+            "y": _numbers(frame[column]), "xaxis": f"x{axis}", "yaxis": f"y{axis}",
+            "line": {"color": OKABE_ITO[i % len(OKABE_ITO)], "dash": DASHES[i % len(DASHES)],
+                     "width": 2.5 if i == 0 else 2},
+            "hovertemplate": f"{title}<br>%{{x|%B %Y}}: %{{y:,.0f}}<extra></extra>",
+        })  # fmt: skip
+        layout[f"yaxis{axis}"] = {"title": {"text": y_title}, "rangemode": "tozero",
+                                  "gridcolor": "#e0e0e0", "domain": [top - height, top],
+                                  "anchor": f"x{axis}"}  # fmt: skip
+        layout[f"xaxis{axis}"] = {"gridcolor": "#f0f0f0", "anchor": f"y{axis}",
+                                  **({"matches": "x"} if i else {})}  # fmt: skip
+        if n > 1:
+            annotations.append({"text": f"<b>{title}</b>", "xref": "paper", "yref": "paper",
+                                "x": 0, "y": top, "xanchor": "left", "yanchor": "bottom",
+                                "showarrow": False, "font": {"size": 13}})  # fmt: skip
+    months = pd.DatetimeIndex(frame["month"])
+    if len(months) and months.min() < CONNECT_START <= months.max():
+        layout["shapes"] = [connect_shape()]
+        annotations.append({**connect_annotation(), "xanchor": "right"})
+    if annotations:
+        layout["annotations"] = annotations
+    layout["margin"] = {"l": 64, "r": 12, "t": 28 if n > 1 else 24, "b": 36}
+    return {"data": data, "layout": layout}

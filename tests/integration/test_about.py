@@ -30,7 +30,7 @@ def sections(dataset, info) -> dict[str, str]:
 def test_the_page_has_its_sections_in_order(dataset, info):
     ids = [s.children[0].id for s in show(dataset, info)]
     assert ids == ["about-measures", "about-caveats", "about-change", "about-sources",
-                   "about-open-data", "about-version"]  # fmt: skip
+                   "about-open-data", "about-version", "about-releases"]  # fmt: skip
 
 
 def test_every_catalogue_measure_is_defined_under_its_group(dataset, sections):
@@ -126,7 +126,7 @@ def test_the_version_names_its_number_dates_and_latest_months(dataset, info, sec
 
 def test_the_version_lists_its_source_files_with_checksums(raw_dir, info, sections):
     text = sections["about-version"]
-    assert len(info.files) == 16
+    assert len(info.files) == 17
     for f in info.files:
         assert f"{f.name} " in text
         assert f"SHA-256 {f.sha256[:SHA_SHOWN]}\u2026" in text
@@ -139,6 +139,10 @@ def test_the_version_lists_its_source_files_with_checksums(raw_dir, info, sectio
         "monthly-crime-dashboard.parquet MPS Monthly Crime Dashboard (knife or gun); "
         "59,431 rows read; March 2022 to February 2026."
     ) in text
+    assert (
+        "codepoint_open_london.csv.gz OS Code-Point Open postcodes (London's rows are kept); "
+        "180,754 rows read."
+    ) in text
 
 
 def test_published_info_records_the_publication(dataset, info):
@@ -150,3 +154,14 @@ def test_published_info_records_the_publication(dataset, info):
 
 def test_with_nothing_published_the_page_says_so():
     assert text_of(show(None, None)) == "No data has been published yet."
+
+
+def test_the_postcode_data_is_credited_as_its_licence_asks(sections):
+    text = sections["about-sources"]
+    assert "OS Code-Point Open (postcodes, for the postcode search)" in text
+    for owner in (
+        "Contains OS data © Crown copyright and database right 2025.",
+        "Contains Royal Mail data © Royal Mail copyright and database right 2025.",
+        "Contains National Statistics data © Crown copyright and database right 2025.",
+    ):
+        assert owner in text
