@@ -1125,7 +1125,13 @@ def victims_section(ds: Dataset, code: str) -> VictimsSection:
     return VictimsSection(
         heading,
         tuple(summary),
-        victims_figure(age, name),
+        charts.image_for(
+            ds,
+            victims_figure(age, name),
+            f"{heading}, {span}",
+            [m for m in HOMICIDE_MEASURES if m in ds.measures.index],
+            f"perception-homicide-victims-{name}",
+        ),
         _victims_table(age, "age_group", name, span),
         _victims_table(by["sex"], "sex", name, span),
         _victims_table(by["solved_status"], "solved_status", name, span),

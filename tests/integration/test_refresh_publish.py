@@ -74,8 +74,12 @@ def test_publish_then_roll_back_and_every_step_is_on_record(store, register, fil
     assert done.rebased_on is None
     assert refresh.rollback(store, first, actor="bob") == first
     assert _latest(store, "knife_crime") == "2026-01"
-    actions = [(h["actor"], h["action"], h["version_id"]) for h in store.history()]
+    history = [(h["actor"], h["action"], h["version_id"]) for h in store.history()]
+    actions = [h for h in history if h[1] != "release note"]
     assert actions[:2] == [("bob", "rollback", first), ("alice", "publish", done.version_id)]
+    # Each publication writes its public note in the same transaction, on record too.
+    assert history[:1] == [("bob", "release note", first)]
+    assert ("alice", "release note", done.version_id) in history
     assert ("alice", "create", done.version_id) in actions
     # The draft's files are kept with their checksums and rebuild the same version.
     info = next(v for v in store.versions() if v.id == done.version_id)
