@@ -18,7 +18,7 @@ from callbacks import (
     young_people,
 )
 from callbacks import map as map_page
-from dashboard import auth, headers, logs
+from dashboard import auth, callback_requests, headers, logs
 from dashboard.background import background_manager
 from dashboard.limits import BodyCap
 from dashboard.services import DataService, web_file
@@ -76,6 +76,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     auth.install(server, accounts, secure_cookies=settings.secure_cookies,
                  public_body_limit=settings.public_body_max_bytes,
                  staff_body_limit=settings.staff_body_max_bytes)  # fmt: skip
+    # Then each callback request is checked against its callback before Dash reads it.
+    callback_requests.install(app)
     app.server.extensions["wec_accounts"] = accounts
     app.server.extensions["wec"] = service
     app.index_string = index_string(app.index_string)

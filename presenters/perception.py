@@ -206,7 +206,7 @@ def clicked_borough(click: object) -> str | None:
     if code is None:
         custom = point.get("customdata")
         code = custom[0] if isinstance(custom, list) and custom else None
-    return code if code in MPS_BOROUGHS else None
+    return code if isinstance(code, str) and code in MPS_BOROUGHS else None
 
 
 def controls(ds: Dataset, state: PerceptionState) -> Controls | None:
