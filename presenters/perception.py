@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from html import escape
 from itertools import pairwise
 
 import numpy as np
@@ -34,7 +33,7 @@ from data.perception import (
     quarter_label,
 )
 from presenters.common import options, survey, words
-from presenters.common.charts import DASHES, FONT, OKABE_ITO, base_layout
+from presenters.common.charts import DASHES, FONT, OKABE_ITO, base_layout, label
 from presenters.common.controls import Controls, select
 from presenters.common.state import PageState
 from presenters.common.survey import interval, share, share_cell
@@ -135,7 +134,7 @@ class PerceptionView:
 def plain(text: str) -> str:
     """Text from an uploaded file, safe inside a plotly label: plotly reads tags such as
     <a> or <br> and %{...} placeholders there, so neither may come from the file."""
-    return escape(text, quote=False).replace("%{", "% {")
+    return label(text)
 
 
 # -- the state and the choices ------------------------------------------------------

@@ -119,7 +119,7 @@ LEAKS = re.compile(
 # found or method not allowed.
 CALLBACK_OK = frozenset({200, 204, 400, 403, 413, 415})
 WELL_FORMED_OK = frozenset({200, 204})
-ROUTE_OK = frozenset({200, 301, 302, 304, 400, 404, 405, 413})
+ROUTE_OK = frozenset({200, 301, 302, 304, 400, 404, 405, 413, 414, 431})
 
 
 @dataclass(frozen=True)

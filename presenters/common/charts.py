@@ -8,6 +8,8 @@ shape, so colour is never the only cue. Figures are dicts rather than
 
 from __future__ import annotations
 
+from html import escape
+
 import pandas as pd
 
 from data.periods import CONNECT_START
@@ -17,6 +19,15 @@ DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid")
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"
 # Characters in a line of a hover label, so that it fits a 390 px phone.
 HOVER_WIDTH = 56
+
+
+def label(text: object) -> str:
+    """Text from the data (an area's or a survey measure's name) as plotly must be given
+    it in a title, legend, mark's text, hover or a hover's customdata: plotly reads tags
+    such as <a>, <b> and <br> there and fills in %{...} placeholders, so the text's own
+    < > & are escaped and its "%{" written as a character reference; plotly shows them
+    as the characters they are."""
+    return escape(str(text), quote=False).replace("%{", "%&#123;")
 
 
 def base_layout(**extra) -> dict:
@@ -56,6 +67,7 @@ def trend_chart(
     x = _dates(frame["month"])
     data = []
     for i, (column, name) in enumerate(columns.items()):
+        name = label(name)  # an area's name, from the data
         values = frame[column]
         if rolling:
             values = values.rolling(rolling, min_periods=rolling).sum()
@@ -66,7 +78,7 @@ def trend_chart(
             "hovertemplate": f"{name}<br>%{{x|%B %Y}}: %{{y:,.0f}}<extra></extra>",
         })  # fmt: skip
     layout = base_layout(
-        yaxis={"title": {"text": y_title}, "rangemode": "tozero", "gridcolor": "#e0e0e0"},
+        yaxis={"title": {"text": label(y_title)}, "rangemode": "tozero", "gridcolor": "#e0e0e0"},
         xaxis={"gridcolor": "#f0f0f0"},
         legend={"orientation": "h", "y": -0.18},
         hovermode="x unified",
