@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import Dash, html
 from flask import abort, request, send_file
+from sqlalchemy.exc import DBAPIError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from callbacks import (
@@ -104,7 +105,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @app.server.route("/healthz")
     def health():
-        return {"published_version": service.published_version()}
+        # 200 while pages can be answered, from the store or (if it is out of reach) from
+        # the version in memory; 503 only when neither can be had.
+        try:
+            version = service.published_version()
+        except DBAPIError:
+            return {"published_version": None, "store": "unreachable"}, 503
+        return {"published_version": version,
+                "store": "ok" if service.store_reachable() else "unreachable"}  # fmt: skip
 
     for page_callbacks in (
         router,

@@ -17,7 +17,9 @@ Retry-After when the store or the cache cannot be reached (nothing the client di
 otherwise. Either way the client gets a line of JSON, never a traceback; the log gets
 one line per request, and the whole traceback the first time each fault (its type and
 the place it was raised) is seen by the process, so a real fault is never hidden and
-never floods the log.
+never floods the log. Any other route (a staff page, a download) answers 503 and a line
+of text too when the store or the cache is out of reach; its other faults are Flask's
+own 500.
 """
 
 from __future__ import annotations
@@ -59,6 +61,11 @@ try:  # the cache's Redis client, when it is installed
     UNAVAILABLE += (RedisConnectionError, RedisTimeoutError)
 except ImportError:  # pragma: no cover - redis is a dependency
     pass
+
+
+UNAVAILABLE_TEXT = (
+    "The dashboard cannot reach its data for a moment. Please try again in a few seconds.\n"
+)
 
 
 class BoundedJSON(DefaultJSONProvider):
@@ -283,10 +290,19 @@ def install(app: Dash) -> None:
     def _callback_fault(exc: Exception):
         if isinstance(exc, HTTPException):
             return exc
-        if not request.path.endswith(CALLBACK_PATH):
-            raise exc  # Flask's own 500 (and traceback in the log): a fault of a route
-        first, where = seen.first(exc)
         unavailable = isinstance(exc, UNAVAILABLE)
+        if not request.path.endswith(CALLBACK_PATH):
+            if not unavailable:
+                raise exc  # Flask's own 500 (and traceback in the log): a fault of a route
+            first, where = seen.first(exc)
+            line = "%s %s failed at %s: the store or cache is out of reach: %s: %s"
+            args = (request.method, request.path[:120], where, type(exc).__name__,
+                    str(exc)[:200])  # fmt: skip
+            log.error(line, *args, exc_info=exc if first else None)
+            response = Response(UNAVAILABLE_TEXT, status=503, mimetype="text/plain")
+            response.headers["Retry-After"] = "5"
+            return response
+        first, where = seen.first(exc)
         output = request.get_json(silent=True)
         output = output.get("output", "") if isinstance(output, dict) else ""
         line = "callback %s failed at %s: %s: %s"

@@ -3,6 +3,12 @@
 The published version is looked up on every request (one indexed row), and the
 dataset for it is built once per process and kept, so every worker moves to a new
 version as soon as it is published and no worker mixes two versions in one answer.
+
+If the store cannot be reached (PostgreSQL restarting, a network fault), the public
+pages are answered from the version in memory: the last one the store named, which is
+still the published one unless someone publishes during the outage. The store is asked
+again every `STORE_RETRY_SECONDS`, so an outage costs one failed attempt that often, not
+one per request, and the log says when it began and ended.
 """
 
 from __future__ import annotations
@@ -13,7 +19,10 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError
 
 from callbacks.context import PublishedInfo, VersionFile
 from dashboard.cache import view_cache
@@ -30,6 +39,8 @@ from geo.weights import Contiguity, build_weights, load_contiguity
 
 log = logging.getLogger(__name__)
 
+STORE_RETRY_SECONDS = 5.0
+
 
 class DataService:
     def __init__(self, settings: Settings, store: Store | None = None):
@@ -38,6 +49,12 @@ class DataService:
         self._lock = threading.Lock()
         self._datasets: dict[int, Dataset] = {}
         self.views = view_cache(settings)
+        # The published version and its record as the store last gave them, and until
+        # when not to ask it again after it failed to answer.
+        self._state_lock = threading.Lock()
+        self._last_version: int | None = None
+        self._last_info: PublishedInfo | None = None
+        self._store_down_until = 0.0
 
     def staff_user(self) -> str | None:
         from dashboard.auth import signed_in_name
@@ -45,7 +62,30 @@ class DataService:
         return signed_in_name()
 
     def published_version(self) -> int | None:
-        return self.store.published_version_id()
+        """The published version; the last one known while the store cannot be reached
+        (raises only if it never could be)."""
+        if self._last_version is not None and time.monotonic() < self._store_down_until:
+            return self._last_version
+        try:
+            version = self.store.published_version_id()
+        except DBAPIError as exc:
+            if self._last_version is None:
+                raise
+            with self._state_lock:
+                if not self._store_down_until:
+                    log.warning("the store cannot be reached (%s); serving version %s from "
+                                "memory", type(exc).__name__, self._last_version)  # fmt: skip
+                self._store_down_until = time.monotonic() + STORE_RETRY_SECONDS
+            return self._last_version
+        with self._state_lock:
+            if self._store_down_until:
+                log.warning("the store answers again; version %s is published", version)
+            self._last_version, self._store_down_until = version, 0.0
+        return version
+
+    def store_reachable(self) -> bool:
+        """Whether the store answered the last time it was asked."""
+        return not self._store_down_until
 
     def dataset(self) -> Dataset | None:
         version = self.published_version()
@@ -75,6 +115,18 @@ class DataService:
         version = self.published_version()
         if version is None:
             return None
+        try:
+            info = self._published_info(version)
+        except DBAPIError:
+            # The store is out of reach: what it said of this version before still holds.
+            last = self._last_info
+            if last is None or last.version_id != version:
+                raise
+            return last
+        self._last_info = info
+        return info
+
+    def _published_info(self, version: int) -> PublishedInfo | None:
         info = next((v for v in self.store.versions() if v.id == version), None)
         if info is None:
             return None
