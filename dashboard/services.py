@@ -71,17 +71,20 @@ class DataService:
         except DBAPIError as exc:
             if self._last_version is None:
                 raise
-            with self._state_lock:
-                if not self._store_down_until:
-                    log.warning("the store cannot be reached (%s); serving version %s from "
-                                "memory", type(exc).__name__, self._last_version)  # fmt: skip
-                self._store_down_until = time.monotonic() + STORE_RETRY_SECONDS
+            self._store_failed(exc)
             return self._last_version
         with self._state_lock:
             if self._store_down_until:
                 log.warning("the store answers again; version %s is published", version)
             self._last_version, self._store_down_until = version, 0.0
         return version
+
+    def _store_failed(self, exc: DBAPIError) -> None:
+        with self._state_lock:
+            if not self._store_down_until:
+                log.warning("the store cannot be reached (%s); serving version %s from memory",
+                            type(exc).__name__, self._last_version)  # fmt: skip
+            self._store_down_until = time.monotonic() + STORE_RETRY_SECONDS
 
     def store_reachable(self) -> bool:
         """Whether the store answered the last time it was asked."""
@@ -115,13 +118,18 @@ class DataService:
         version = self.published_version()
         if version is None:
             return None
+        # While the store is out of reach, what it said of this version before still
+        # holds; it is not asked again (a server that does not answer costs a timeout).
+        last = self._last_info
+        known = last is not None and last.version_id == version
+        if known and not self.store_reachable():
+            return last
         try:
             info = self._published_info(version)
-        except DBAPIError:
-            # The store is out of reach: what it said of this version before still holds.
-            last = self._last_info
-            if last is None or last.version_id != version:
+        except DBAPIError as exc:
+            if not known:
                 raise
+            self._store_failed(exc)
             return last
         self._last_info = info
         return info
