@@ -121,8 +121,7 @@ def action_of(triggered: set, choice: object, click: object, find_text: object) 
         if name == ids.MAP_CHOICE and isinstance(choice, dict):
             return name, choice, None
         if name == ids.MAP:
-            points = (click or {}).get("points") or [{}]
-            return name, {"changed": "click", "area": points[0].get("location")}, None
+            return name, {"changed": "click", "area": presenter.clicked_area(click)}, None
         if name == ids.MAP_BACK:
             return name, {"changed": "back"}, None
         if name in (ids.MAP_TABLE_TOGGLE, ids.MAP_TABLE_OPEN):
@@ -159,7 +158,8 @@ def register(app: Dash, context: Context) -> None:
         name, action, find = action_of(triggered, choice, click, find_text)
         if name is None and None not in triggered:
             raise PreventUpdate  # an empty search box, say: nothing to do
-        if name == ids.MAP_URL and (pathname or "").rstrip("/") != presenter.PATH:
+        path = pathname if isinstance(pathname, str) else ""
+        if name == ids.MAP_URL and path.rstrip("/") != presenter.PATH:
             raise PreventUpdate  # the page is being left: its address is another page's
         out = show(
             context.dataset(),

@@ -20,7 +20,7 @@ from presenters.profile import ProfileState
 def show(ds, code: object, targets=None) -> dict:
     """Every output of the page but the trend, for the area in the address; the outcome
     rates against the staff's `targets`."""
-    state = ProfileState(area=code if isinstance(code, str) and code else None)
+    state = ProfileState(area=profile.stored_code(code))
     view = profile.view(ds, state, targets)
     return {
         "document_title": view.document_title,
@@ -47,7 +47,7 @@ def show(ds, code: object, targets=None) -> dict:
 def show_trend(ds, code: object, search: object, choice: object = None, *,
                from_choice: bool = False) -> dict:  # fmt: skip
     """The trend's select, chart, note and table; the address when the select changed."""
-    area = code if isinstance(code, str) and code else None
+    area = profile.stored_code(code)
     if ds is None or area is None:
         view = profile.trend_view(None, ProfileState())
         return {"controls": None, "figure": view.figure, "note": "", "table": None,
@@ -75,7 +75,7 @@ def find(ds, text: object) -> tuple[object, list]:
 
 
 def download(ds, code: object) -> dict | None:
-    found = profile.monthly_csv(ds, ProfileState(area=code if isinstance(code, str) else None))
+    found = profile.monthly_csv(ds, ProfileState(area=profile.stored_code(code)))
     if found is None:
         return None
     name, text = found
@@ -138,13 +138,13 @@ def register(app: Dash, context: Context) -> None:
 
     @app.callback(Output(ids.PROFILE_HOTSPOTS, "children"), Input(ids.PROFILE_CODE, "data"))
     def _hotspots(code):
-        ds = context.dataset()
+        ds, code = context.dataset(), profile.stored_code(code)
         facts = profiles.area_facts(ds, code) if ds is not None and code else None
         return hotspot_section(ds, context, facts)
 
     @app.callback(Output(ids.PROFILE_PERCEPTION, "children"), Input(ids.PROFILE_CODE, "data"))
     def _perception(code):
-        return perception_panel(context.dataset(), code or "")
+        return perception_panel(context.dataset(), profile.stored_code(code) or "")
 
     @app.callback(
         output={"href": Output(ids.PROFILE_URL, "href"),

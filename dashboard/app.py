@@ -7,6 +7,7 @@ from html import escape
 
 from dash import Dash, html
 from flask import Response, abort, request, send_file
+from sqlalchemy.exc import DBAPIError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from callbacks import (
@@ -26,7 +27,7 @@ from callbacks import (
     young_people,
 )
 from callbacks import map as map_page
-from dashboard import api, auth, headers, logs, pdf
+from dashboard import api, auth, callback_requests, headers, logs, pdf
 from dashboard.background import background_manager
 from dashboard.limits import BodyCap
 from dashboard.services import DataService, web_file
@@ -94,6 +95,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     auth.install(server, accounts, secure_cookies=settings.secure_cookies,
                  public_body_limit=settings.public_body_max_bytes,
                  staff_body_limit=settings.staff_body_max_bytes)  # fmt: skip
+    # Then each callback request is checked against its callback before Dash reads it.
+    callback_requests.install(app)
     app.server.extensions["wec_accounts"] = accounts
     # The public API and the open data download: GET only, exempt from CSRF.
     api.install(server, service)
@@ -134,7 +137,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @app.server.route("/healthz")
     def health():
-        return {"published_version": service.published_version()}
+        # 200 while pages can be answered, from the store or (if it is out of reach) from
+        # the version in memory; 503 only when neither can be had.
+        try:
+            version = service.published_version()
+        except DBAPIError:
+            return {"published_version": None, "store": "unreachable"}, 503
+        return {"published_version": version,
+                "store": "ok" if service.store_reachable() else "unreachable"}  # fmt: skip
 
     for page_callbacks in (
         router,

@@ -3,6 +3,12 @@
 The published version is looked up on every request (one indexed row), and the
 dataset for it is built once per process and kept, so every worker moves to a new
 version as soon as it is published and no worker mixes two versions in one answer.
+
+If the store cannot be reached (PostgreSQL restarting, a network fault), the public
+pages are answered from the version in memory: the last one the store named, which is
+still the published one unless someone publishes during the outage. The store is asked
+again every `STORE_RETRY_SECONDS`, so an outage costs one failed attempt that often, not
+one per request, and the log says when it began and ended.
 """
 
 from __future__ import annotations
@@ -13,7 +19,10 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError
 
 from callbacks.context import PublishedInfo, VersionFile
 from dashboard.cache import view_cache
@@ -32,6 +41,8 @@ from presenters.common.releases import MOST_ENTRIES
 
 log = logging.getLogger(__name__)
 
+STORE_RETRY_SECONDS = 5.0
+
 
 class DataService:
     def __init__(self, settings: Settings, store: Store | None = None):
@@ -40,6 +51,12 @@ class DataService:
         self._lock = threading.Lock()
         self._datasets: dict[int, Dataset] = {}
         self.views = view_cache(settings)
+        # The published version and its record as the store last gave them, and until
+        # when not to ask it again after it failed to answer.
+        self._state_lock = threading.Lock()
+        self._last_version: int | None = None
+        self._last_info: PublishedInfo | None = None
+        self._store_down_until = 0.0
 
     def staff_user(self) -> str | None:
         from dashboard.auth import signed_in_name
@@ -47,7 +64,33 @@ class DataService:
         return signed_in_name()
 
     def published_version(self) -> int | None:
-        return self.store.published_version_id()
+        """The published version; the last one known while the store cannot be reached
+        (raises only if it never could be)."""
+        if self._last_version is not None and time.monotonic() < self._store_down_until:
+            return self._last_version
+        try:
+            version = self.store.published_version_id()
+        except DBAPIError as exc:
+            if self._last_version is None:
+                raise
+            self._store_failed(exc)
+            return self._last_version
+        with self._state_lock:
+            if self._store_down_until:
+                log.warning("the store answers again; version %s is published", version)
+            self._last_version, self._store_down_until = version, 0.0
+        return version
+
+    def _store_failed(self, exc: DBAPIError) -> None:
+        with self._state_lock:
+            if not self._store_down_until:
+                log.warning("the store cannot be reached (%s); serving version %s from memory",
+                            type(exc).__name__, self._last_version)  # fmt: skip
+            self._store_down_until = time.monotonic() + STORE_RETRY_SECONDS
+
+    def store_reachable(self) -> bool:
+        """Whether the store answered the last time it was asked."""
+        return not self._store_down_until
 
     def targets(self) -> Targets:
         """The staff's targets for positive outcome rates, read from the store each time
@@ -86,6 +129,23 @@ class DataService:
         version = self.published_version()
         if version is None:
             return None
+        # While the store is out of reach, what it said of this version before still
+        # holds; it is not asked again (a server that does not answer costs a timeout).
+        last = self._last_info
+        known = last is not None and last.version_id == version
+        if known and not self.store_reachable():
+            return last
+        try:
+            info = self._published_info(version)
+        except DBAPIError as exc:
+            if not known:
+                raise
+            self._store_failed(exc)
+            return last
+        self._last_info = info
+        return info
+
+    def _published_info(self, version: int) -> PublishedInfo | None:
         info = next((v for v in self.store.versions() if v.id == version), None)
         if info is None:
             return None

@@ -96,8 +96,21 @@ def is_concern(name: str) -> bool:
     return bool(_CONCERN.search(name))
 
 
+# A measure's key goes into the address, whose values are at most 120 characters
+# (presenters/common/state.py); a longer name (the survey reader takes 200) is cut at a
+# word, and `survey_measures` tells apart two that are cut to the same key.
+MAX_KEY = 80
+
+
 def slug(text: str) -> str:
-    return "-".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split()) or "measure"
+    words = re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
+    out = ""
+    for word in words:
+        longer = f"{out}-{word}" if out else word
+        if len(longer) > MAX_KEY:
+            break
+        out = longer
+    return out or (words[0][:MAX_KEY] if words else "measure")
 
 
 @dataclass(frozen=True)

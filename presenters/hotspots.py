@@ -12,7 +12,6 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from html import escape
 from typing import Protocol
 
 import numpy as np
@@ -25,7 +24,7 @@ from data.visitors import workday_columns
 from geo.hotspots import DEEPEN, PERMUTATIONS, STEPS, Hotspots, area_hotspots
 from geo.weights import Contiguity
 from presenters.common import areas, charts, options, words
-from presenters.common.charts import HOVER_WIDTH, OKABE_ITO, base_layout
+from presenters.common.charts import HOVER_WIDTH, OKABE_ITO, base_layout, label
 from presenters.common.controls import Controls, select
 from presenters.common.map_paint import LONDON_CENTRE, LONDON_ZOOM, NOT_COVERED_COLOUR
 from presenters.common.reconciliation import footer_rows
@@ -537,9 +536,9 @@ def _hover_rows(ds: Dataset, state: HotspotsState, frame: pd.DataFrame, years: i
             *(w[0].upper() + w[1:] for w in why),
             *([words.low_count_note(unit)] if r["low_count"] else []),
         ]
-        wrapped = [part for line in lines for part in textwrap.wrap(escape(line), HOVER_WIDTH)]
+        wrapped = [part for line in lines for part in textwrap.wrap(label(line), HOVER_WIDTH)]
         parent = f" ({r['parent']})" if r["parent"] else ""
-        out.append([escape(str(r["name"]) + parent), "<br>".join(wrapped)])
+        out.append([label(str(r["name"]) + parent), "<br>".join(wrapped)])
     return out
 
 

@@ -149,6 +149,15 @@ def _bcu(ds: Dataset, text: str | None) -> str | None:
     return None
 
 
+def clicked_area(click: object) -> str | None:
+    """The area a click on the map names (its point's location), or None for a click of
+    any other shape."""
+    points = click.get("points") if isinstance(click, Mapping) else None
+    point = points[0] if isinstance(points, list) and points else None
+    code = point.get("location") if isinstance(point, Mapping) else None
+    return code if isinstance(code, str) else None
+
+
 def choose(ds: Dataset, state: MapState, choice: Mapping | None) -> MapState:
     """The state after one thing a person did: `choice["changed"]` names it.
 

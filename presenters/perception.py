@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from html import escape
 
 import numpy as np
 import pandas as pd
@@ -34,7 +33,7 @@ from data.perception import (
     quarter_label,
 )
 from presenters.common import charts, options, survey, words
-from presenters.common.charts import DASHES, FONT, OKABE_ITO, base_layout
+from presenters.common.charts import DASHES, FONT, OKABE_ITO, base_layout, label
 from presenters.common.controls import Controls, select
 from presenters.common.map_paint import (
     LONDON_CENTRE,
@@ -158,7 +157,7 @@ class PerceptionView:
 def plain(text: str) -> str:
     """Text from an uploaded file, safe inside a plotly label: plotly reads tags such as
     <a> or <br> and %{...} placeholders there, so neither may come from the file."""
-    return escape(text, quote=False).replace("%{", "% {")
+    return label(text)
 
 
 # -- the state and the choices ------------------------------------------------------
@@ -229,7 +228,7 @@ def clicked_borough(click: object) -> str | None:
     if code is None:
         custom = point.get("customdata")
         code = custom[0] if isinstance(custom, list) and custom else None
-    return code if code in MPS_BOROUGHS else None
+    return code if isinstance(code, str) and code in MPS_BOROUGHS else None
 
 
 def controls(ds: Dataset, state: PerceptionState) -> Controls | None:
@@ -1024,6 +1023,7 @@ def _age_words(group: str) -> str:
 
 def victims_figure(frame: pd.DataFrame, name: str) -> dict:
     """Victims each year, stacked by age group; a year not split is one grey bar."""
+    name = label(name)  # an area's name, from the data
     years = frame[frame["year"] != victims.ALL_YEARS]
     x = [int(y) for y in years["year"]]
     groups = [c for c in frame.columns if c in (*victims.DIMENSIONS["age_group"], NOT_RECORDED)]

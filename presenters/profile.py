@@ -4,6 +4,7 @@ every borough and its wards, and offers the one area search."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
@@ -77,6 +78,12 @@ def area_code(path: object) -> str:
         return ""
     rest = path.rstrip("/")[len(PATH) :].strip("/").split("/")[0]
     return rest if rest and len(rest) <= 40 and rest.replace("-", "").isalnum() else ""
+
+
+def stored_code(value: object) -> str | None:
+    """The area code the page keeps in its store, or None for anything that is not one:
+    the store is written from the address, but a request may carry any value."""
+    return value if isinstance(value, str) and re.fullmatch(CODE, value) else None
 
 
 # -- views -------------------------------------------------------------------------

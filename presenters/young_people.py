@@ -7,7 +7,6 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from html import escape
 
 import numpy as np
 import pandas as pd
@@ -18,7 +17,7 @@ from data.areas import LONDON_CODE
 from data.dataset import Dataset
 from data.visitors import rule_words
 from presenters.common import areas, charts, options, words
-from presenters.common.charts import FONT, HOVER_WIDTH, OKABE_ITO, base_layout
+from presenters.common.charts import FONT, HOVER_WIDTH, OKABE_ITO, base_layout, label
 from presenters.common.controls import Controls, select
 from presenters.common.reconciliation import footer_rows
 from presenters.common.state import PageState
@@ -354,10 +353,10 @@ def rate_chart(frame: pd.DataFrame, london: float) -> dict:
             )
         if r["low_count"]:
             extra += "<br>" + words.low_count_note("victims")
-        customdata.append([escape(str(r["name"])), words.rate(r["rate"]),
+        customdata.append([label(str(r["name"])), words.rate(r["rate"]),
                            _interval(r["rate_low"], r["rate_high"]),
                            words.units(int(r["victims"]), "victims"), extra])  # fmt: skip
-    names = [escape(str(n)) for n in ordered["name"]]
+    names = [label(str(n)) for n in ordered["name"]]
     data = [
         {"type": "scatter", "mode": "markers", "name": "Rate, with its 95% interval",
          "x": ordered["rate"].round(6).tolist(), "y": names,
@@ -426,7 +425,7 @@ def share_chart(lines: dict[str, pd.DataFrame]) -> dict:
         if len(band):
             band_months = band["month"].dt.strftime("%Y-%m-%d").tolist()
             traces.append({
-                "type": "scatter", "mode": "lines", "name": f"{name}: 95% interval",
+                "type": "scatter", "mode": "lines", "name": f"{label(name)}: 95% interval",
                 "x": band_months + band_months[::-1],
                 "y": (band["high"] * 100).round(4).tolist()
                 + (band["low"] * 100).round(4).tolist()[::-1],
@@ -434,10 +433,10 @@ def share_chart(lines: dict[str, pd.DataFrame]) -> dict:
                 "hoverinfo": "skip", "showlegend": False,
             })  # fmt: skip
         traces.append({
-            "type": "scatter", "mode": "lines", "name": escape(name), "x": months,
+            "type": "scatter", "mode": "lines", "name": label(name), "x": months,
             "y": (frame["share"] * 100).round(4).tolist(),
             "line": {"color": colour, "width": 2.5, "dash": "solid" if i == 0 else "dash"},
-            "hovertemplate": f"{escape(name)}<br>%{{x|%B %Y}}: %{{y:.1f}}%<extra></extra>",
+            "hovertemplate": f"{label(name)}<br>%{{x|%B %Y}}: %{{y:.1f}}%<extra></extra>",
         })  # fmt: skip
     layout = base_layout(
         yaxis={"title": {"text": "Young victims' share, % (12 months)"}, "rangemode": "tozero",

@@ -40,6 +40,7 @@ from data.store import schema
 
 _PG_LOCK_KEY = 604_2018  # any constant: the advisory lock id for writers
 _PG_EXCLUSIVE_KEY = 604_2019  # held across a whole staff publish or rollback
+PG_CONNECT_TIMEOUT = 5  # seconds
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,10 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True)
+    # A server that does not answer (not one that refuses) would hold a request for the
+    # operating system's TCP timeout, minutes; this many seconds is enough to connect.
+    return create_engine(url, pool_pre_ping=True,
+                         connect_args={"connect_timeout": PG_CONNECT_TIMEOUT})  # fmt: skip
 
 
 class Store:

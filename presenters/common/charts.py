@@ -21,6 +21,15 @@ FONT = "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"
 HOVER_WIDTH = 56
 
 
+def label(text: object) -> str:
+    """Text from the data (an area's or a survey measure's name) as plotly must be given
+    it in a title, legend, mark's text, hover or a hover's customdata: plotly reads tags
+    such as <a>, <b> and <br> there and fills in %{...} placeholders, so the text's own
+    < > & are escaped and its "%{" written as a character reference; plotly shows them
+    as the characters they are."""
+    return escape(str(text), quote=False).replace("%{", "%&#123;")
+
+
 def base_layout(**extra) -> dict:
     layout = {
         "margin": {"l": 56, "r": 12, "t": 12, "b": 40},
@@ -58,6 +67,7 @@ def trend_chart(
     x = _dates(frame["month"])
     data = []
     for i, (column, name) in enumerate(columns.items()):
+        name = label(name)  # an area's name, from the data
         values = frame[column]
         if rolling:
             values = values.rolling(rolling, min_periods=rolling).sum()
@@ -68,7 +78,7 @@ def trend_chart(
             "hovertemplate": f"{name}<br>%{{x|%B %Y}}: %{{y:,.0f}}<extra></extra>",
         })  # fmt: skip
     layout = base_layout(
-        yaxis={"title": {"text": y_title}, "rangemode": "tozero", "gridcolor": "#e0e0e0"},
+        yaxis={"title": {"text": label(y_title)}, "rangemode": "tozero", "gridcolor": "#e0e0e0"},
         xaxis={"gridcolor": "#f0f0f0"},
         legend={"orientation": "h", "y": -0.18},
         hovermode="x unified",
@@ -144,7 +154,7 @@ def with_image(
         "width": IMAGE_WIDTH,
         "height": height,
         "layout": {
-            "title": {"text": _wrap(escape(title), 90), "x": 0.01, "xanchor": "left", "y": 0.98,
+            "title": {"text": _wrap(label(title), 90), "x": 0.01, "xanchor": "left", "y": 0.98,
                       "yanchor": "top", "font": {"size": 19}},
             "margin": {**margin, "l": max(margin.get("l", 56), 64), "r": 24, "t": 110,
                        "b": 150},
@@ -153,7 +163,7 @@ def with_image(
             "showlegend": True,
         },
         "annotations": [
-            {"text": _wrap(escape(source), 150) + "<br>" + escape(version), "showarrow": False,
+            {"text": _wrap(label(source), 150) + "<br>" + label(version), "showarrow": False,
              "xref": "paper", "yref": "paper", "x": 0, "y": 0, "xanchor": "left",
              "yanchor": "top", "yshift": -72, "align": "left",
              "font": {"size": 12, "color": "#3b3b3b"}},
@@ -217,6 +227,7 @@ def panels_chart(frame: pd.DataFrame, panels: list[tuple[str, str]], *, y_title:
     data, annotations = [], []
     layout = base_layout(hovermode="x unified", showlegend=False)
     for i, (column, title) in enumerate(panels):
+        title = label(title)  # an area's name, from the data
         axis = "" if i == 0 else str(i + 1)
         top = 1 - i * (height + gap)
         data.append({

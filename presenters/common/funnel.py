@@ -6,7 +6,7 @@ import pandas as pd
 
 from data.funnel import ABOVE_95, ABOVE_998, BELOW_95, BELOW_998, POSITIONS, WITHIN, Funnel
 from presenters.common import words
-from presenters.common.charts import base_layout
+from presenters.common.charts import base_layout, label
 from presenters.common.table import Column, TableModel, num, table
 
 # Okabe-Ito colours; shape and fill differ too, so colour is never the only cue.
@@ -70,7 +70,7 @@ def funnel_chart(
 
     def markers(frame: pd.DataFrame, name: str, marker: dict, **extra) -> dict:
         customdata = [
-            [code, area, parents.get(code, ""), words.number(count), position,
+            [code, label(area), label(parents.get(code, "")), words.number(count), position,
              unreliable if low else "", words.rate(rate)]
             for code, area, count, position, low, rate in zip(
                 frame["code"], frame["name"], frame["count"], frame["position"],
@@ -102,10 +102,10 @@ def funnel_chart(
     else:
         one = points[points["code"] == highlight]
         traces.append(markers(
-            one, str(one["name"].iloc[0]) if len(one) else singular,
+            one, label(one["name"].iloc[0]) if len(one) else singular,
             {"symbol": "diamond", "size": 14, "color": "#1b1b1b",
              "line": {"width": 2, "color": "#ffffff"}},
-            mode="markers+text", text=one["name"].tolist(), textposition="top center",
+            mode="markers+text", text=[label(n) for n in one["name"]], textposition="top center",
             textfont={"size": 13, "color": "#1b1b1b"},
         ))  # fmt: skip
     layout = base_layout(

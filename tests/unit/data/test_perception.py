@@ -113,10 +113,29 @@ def test_with_two_surveys_the_key_names_the_survey_too():
     ]
 
 
+def test_two_long_names_cut_to_the_same_key_are_told_apart():
+    stem = "Trust the police to " + "deal with what matters locally " * 3
+    ds = survey_table(
+        [
+            ("2023-12-31", "PAS", LAMBETH, stem + "in the daytime", 0.6),
+            ("2023-12-31", "PAS", LAMBETH, stem + "at night", 0.5),
+        ]
+    )
+    keys = [m.key for m in perception._survey_measures(ds)]
+    assert keys[1] == keys[0] + "-2"
+    assert all(len(k) <= perception.MAX_KEY + 2 for k in keys)
+
+
 def test_slugs_are_plain_ascii():
     assert perception.slug('"Good Job" local') == "good-job-local"
     assert perception.slug("Worry: knife & gun crime (%)") == "worry-knife-gun-crime"
     assert perception.slug("!!!") == "measure"
+    # A long name (the reader takes 200 characters) still fits in an address.
+    long = perception.slug("Worry about " + "knife crime and gun crime " * 8)
+    assert long.startswith("worry-about-knife-crime-and-gun-crime-knife")
+    assert len(long) <= perception.MAX_KEY
+    assert not long.endswith("-")
+    assert perception.slug("x" * 150) == "x" * perception.MAX_KEY
 
 
 # --- words and tests -----------------------------------------------------------------
