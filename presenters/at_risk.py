@@ -4,7 +4,7 @@ that small areas are not over-read."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -81,26 +81,18 @@ def settle(ds: Dataset, state: AtRiskState) -> AtRiskState:
     )  # fmt: skip
     period = options.valid_period(ds, measure, level, state.period)
     bcu = state.bcu if areas.is_level(ds, state.bcu, "bcu") else None
-    borough = state.borough if level == "ward" and _covered_borough(ds, state.borough) else None
+    borough = (
+        state.borough if level == "ward" and areas.is_covered_borough(ds, state.borough) else None
+    )
     if borough is not None:
         bcu = None
     order = state.order if state.order in ORDERS else AtRiskState.order
     return AtRiskState(measure, level, period, bcu, borough, order)
 
 
-def _covered_borough(ds: Dataset, code: str | None) -> bool:
-    return areas.is_level(ds, code, "borough") and bool(ds.areas.loc[code, "covered"])
-
-
 def choose(ds: Dataset, state: AtRiskState, choice: Mapping | None) -> AtRiskState:
     """The state after a person changed the selects; "within" names a BCU or borough."""
-    chosen = state.with_choice(choice)
-    within = choice.get("within") if isinstance(choice, Mapping) else None
-    if isinstance(within, str):
-        is_bcu = areas.is_level(ds, within, "bcu")
-        chosen = replace(chosen, bcu=within if is_bcu else None,
-                         borough=None if is_bcu else (within or None))  # fmt: skip
-    return settle(ds, chosen)
+    return settle(ds, areas.with_within(ds, state.with_choice(choice), choice))
 
 
 def controls(ds: Dataset, state: AtRiskState) -> Controls:

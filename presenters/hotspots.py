@@ -147,23 +147,13 @@ def settle(ds: Dataset, state: HotspotsState) -> HotspotsState:
     default = HotspotsState.measure if HotspotsState.measure in offered else offered[0]
     measure = state.measure if state.measure in offered else default
     bcu = state.bcu if areas.is_level(ds, state.bcu, "bcu") else None
-    borough = state.borough if _covered_borough(ds, state.borough) else None
+    borough = state.borough if areas.is_covered_borough(ds, state.borough) else None
     return HotspotsState(measure, level, None if borough else bcu, borough)
-
-
-def _covered_borough(ds: Dataset, code: str | None) -> bool:
-    return areas.is_level(ds, code, "borough") and bool(ds.areas.loc[code, "covered"])
 
 
 def choose(ds: Dataset, state: HotspotsState, choice: Mapping | None) -> HotspotsState:
     """The state after a person changed the selects; "within" names a BCU or borough."""
-    chosen = state.with_choice(choice)
-    within = choice.get("within") if isinstance(choice, Mapping) else None
-    if isinstance(within, str):
-        is_bcu = areas.is_level(ds, within, "bcu")
-        chosen = replace(chosen, bcu=within if is_bcu else None,
-                         borough=None if is_bcu else (within or None))  # fmt: skip
-    return settle(ds, chosen)
+    return settle(ds, areas.with_within(ds, state.with_choice(choice), choice))
 
 
 def controls(ds: Dataset, state: HotspotsState) -> Controls:

@@ -123,7 +123,7 @@ def settle(ds: Dataset, state: MapState, changed: str | None = None) -> MapState
     value = state.value if state.value in queries.value_choices(ds, measure) else "count"
     period = options.valid_period(ds, measure, level, state.period)
     bcu = _bcu(ds, state.bcu)
-    borough = state.borough if _covered_borough(ds, state.borough) else None
+    borough = state.borough if areas.is_covered_borough(ds, state.borough) else None
     if borough is not None and bcu != areas.bcu_of(ds, borough):
         if changed == "bcu":
             borough = None
@@ -142,10 +142,6 @@ def _bcu(ds: Dataset, text: str | None) -> str | None:
         if areas.is_level(ds, code, "bcu"):
             return code
     return None
-
-
-def _covered_borough(ds: Dataset, code: str | None) -> bool:
-    return areas.is_level(ds, code, "borough") and bool(ds.areas.loc[code, "covered"])
 
 
 def choose(ds: Dataset, state: MapState, choice: Mapping | None) -> MapState:

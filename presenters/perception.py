@@ -13,15 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from html import escape
-from itertools import pairwise
 
 import numpy as np
 import pandas as pd
-from plotly.colors import sample_colorscale
 
 from data import perception
 from data.areas import CITY_OF_LONDON_CODE, LONDON_CODE, MPS_BOROUGHS
-from data.classify import Classification, natural_breaks
+from data.classify import natural_breaks
 from data.dataset import Dataset
 from data.export import safe_csv
 from data.perception import (
@@ -36,6 +34,15 @@ from data.perception import (
 from presenters.common import options, survey, words
 from presenters.common.charts import DASHES, FONT, OKABE_ITO, base_layout
 from presenters.common.controls import Controls, select
+from presenters.common.map_paint import (
+    LONDON_CENTRE,
+    LONDON_ZOOM,
+    NAME,
+    NO_DATA_COLOUR,
+    NOT_COVERED_COLOUR,
+    class_colours,
+    stepped_colourscale,
+)
 from presenters.common.state import PageState
 from presenters.common.survey import interval, share, share_cell
 from presenters.common.table import Column, TableModel, num, slug, table
@@ -390,45 +397,11 @@ def trend_section(ds: Dataset, measure: SurveyMeasure, code: str) -> TrendSectio
 
 # -- the map --------------------------------------------------------------------------
 
-# INTERIM: the map's colours and figure, until the shared map paint lands in
-# presenters/common/map_paint.py (the map page's port); the same palette and greys.
-SEQUENTIAL_SCALE = "Viridis_r"
-NO_DATA_COLOUR = "#a6a6a6"
-NOT_COVERED_COLOUR = "#dedede"
+# The map's palette, greys and colour scale are the shared map paint's
+# (presenters/common/map_paint.py); the perception map draws its own few traces.
 OUTLINE_COLOUR = "#000000"
 CLEAR = "rgba(0,0,0,0)"
-LONDON_CENTRE = {"lat": 51.489, "lon": -0.109}
-LONDON_ZOOM = 8.7
-AREA_NAME = "<b>%{properties.name}</b>"
-
-
-def class_colours(classification: Classification) -> list[str]:
-    k = classification.k
-    if k == 0:
-        return []
-    if k == 1:
-        return sample_colorscale(SEQUENTIAL_SCALE, [0.5])
-    return sample_colorscale(SEQUENTIAL_SCALE, [i / (k - 1) for i in range(k)])
-
-
-def stepped_colourscale(
-    classification: Classification, colours: list[str]
-) -> tuple[list[list], float, float]:
-    """A staircase colour scale over [zmin, zmax] giving each class its own colour."""
-    present = [(c, colour) for c, colour in zip(classification.classes, colours, strict=True)
-               if c.count]  # fmt: skip
-    if not present:
-        return [[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]], 0.0, 1.0
-    zmin, zmax = present[0][0].smallest, present[-1][0].largest
-    if zmax == zmin:
-        colour = present[0][1]
-        return [[0, colour], [1, colour]], zmin - 1, zmax + 1
-    scale: list[list] = [[0.0, present[0][1]]]
-    for (low, low_colour), (high, high_colour) in pairwise(present):
-        step = ((low.largest + high.smallest) / 2 - zmin) / (zmax - zmin)
-        scale += [[step, low_colour], [step, high_colour]]
-    scale.append([1.0, present[-1][1]])
-    return scale, zmin, zmax
+AREA_NAME = NAME
 
 
 def _choropleth(url: str, name: str, locations: list, z: list, colorscale: list, **extra) -> dict:

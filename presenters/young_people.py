@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from html import escape
 
 import numpy as np
@@ -72,23 +72,13 @@ def settle(ds: Dataset, state: YoungState) -> YoungState:
     measure = state.measure if state.measure in yp.MEASURES else YoungState.measure
     level = state.level if state.level in yp.LEVELS else YoungState.level
     bcu = state.bcu if areas.is_level(ds, state.bcu, "bcu") else None
-    borough = state.borough if _covered_borough(ds, state.borough) else None
+    borough = state.borough if areas.is_covered_borough(ds, state.borough) else None
     return YoungState(measure, level, None if borough else bcu, borough)
-
-
-def _covered_borough(ds: Dataset, code: str | None) -> bool:
-    return areas.is_level(ds, code, "borough") and bool(ds.areas.loc[code, "covered"])
 
 
 def choose(ds: Dataset, state: YoungState, choice: Mapping | None) -> YoungState:
     """The state after a person changed the selects; "within" names a BCU or borough."""
-    chosen = state.with_choice(choice)
-    within = choice.get("within") if isinstance(choice, Mapping) else None
-    if isinstance(within, str):
-        is_bcu = areas.is_level(ds, within, "bcu")
-        chosen = replace(chosen, bcu=within if is_bcu else None,
-                         borough=None if is_bcu else (within or None))  # fmt: skip
-    return settle(ds, chosen)
+    return settle(ds, areas.with_within(ds, state.with_choice(choice), choice))
 
 
 def controls(ds: Dataset, state: YoungState) -> Controls:

@@ -6,10 +6,13 @@ map and on the profiles, and a label chosen from the suggestions opens that area
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from data.dataset import Dataset
+
+S = TypeVar("S")
 
 # Levels a person can look up by name, in the order suggestions list them.
 FINDABLE = ("borough", "ward", "bcu")
@@ -150,3 +153,19 @@ def is_level(ds: Dataset, code: object, *levels: str) -> bool:
     return (
         isinstance(code, str) and code in ds.areas.index and (ds.areas.loc[code, "level"] in levels)
     )
+
+
+def is_covered_borough(ds: Dataset, code: object) -> bool:
+    """A borough the MPS polices (not the City of London)."""
+    return is_level(ds, code, "borough") and bool(ds.areas.loc[code, "covered"])
+
+
+def with_within(ds: Dataset, state: S, choice: Mapping | None) -> S:
+    """The state with the "Show areas in" select's choice: a BCU's code sets `bcu`, a
+    borough's sets `borough`, "" clears both (for page states with those fields)."""
+    within = choice.get("within") if isinstance(choice, Mapping) else None
+    if not isinstance(within, str):
+        return state
+    is_bcu = is_level(ds, within, "bcu")
+    return replace(state, bcu=within if is_bcu else None,
+                   borough=None if is_bcu else (within or None))  # fmt: skip

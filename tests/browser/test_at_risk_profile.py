@@ -207,11 +207,24 @@ def test_a_borough_profile_states_the_stores_figures(browser, live_server, datas
         f"per 1,000 residents, rank {rank_of(frame, LAMBETH)} of 32 boroughs by rate per "
         "1,000 residents (1 is the highest)"
     ) in summary(browser)
+    # Its own change test, with the rate ratio's 95% interval (issue 9: one area's own
+    # verdict, not the many-areas q).
+    head, _, judgement = row["verdict_own"].partition(", ")
+    interval = row["rate_ratio_words"].partition(", ")[2]
+    assert f"; {head} on the 12 months before ({interval}), {judgement}." in summary(browser)
     diamond = browser.execute_script(
         "return document.querySelector('#profile-funnel .js-plotly-plot')._fullData"
         ".filter(t => t.mode === 'markers+text').map(t => t.customdata[0][0]);"
     )
     assert diamond == [LAMBETH]
+    # Both sets of limits are drawn: the overdispersed ones that give the verdict, and
+    # chance alone (Poisson) for reference; the note says which decides.
+    names = browser.execute_script(
+        "return document.querySelector('#profile-funnel .js-plotly-plot')._fullData"
+        ".map(t => t.name);"
+    )
+    assert {"99.8% limits", "95% limits", "99.8% limits, chance alone"} <= set(names)
+    assert "overdispersion factor, Spiegelhalter 2005" in text_of(browser, "profile-funnel-note")
 
     outcomes = (
         queries.map_values(dataset, measure="knife_crime_outcomes", level="borough", period="r12")
