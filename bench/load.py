@@ -117,9 +117,11 @@ def memory(master: int | None) -> str:
         proc = psutil.Process(master)
         workers = proc.children()
         rss = [p.memory_info().rss / 2**20 for p in workers]
-        return f"master {proc.memory_info().rss / 2**20:.0f} MB, workers " + ", ".join(
-            f"{r:.0f}" for r in rss
-        ) + " MB"
+        return (
+            f"master {proc.memory_info().rss / 2**20:.0f} MB, workers "
+            + ", ".join(f"{r:.0f}" for r in rss)
+            + " MB"
+        )
     except psutil.Error:
         return "-"
 
@@ -392,8 +394,8 @@ async def prepare(base: str, static: bool) -> Shared:
                                       {"map-url.search": probe.search,
                                        "map-url.pathname": "/map"})  # fmt: skip
     figure = answer.get("map", {}).get("figure", {})
-    shared.wards = sorted({code for trace in figure.get("data", []) for code in
-                           trace.get("locations") or [] if str(code).startswith("E05")})  # fmt: skip
+    codes = {c for trace in figure.get("data", []) for c in trace.get("locations") or []}
+    shared.wards = sorted(c for c in codes if str(c).startswith("E05"))
     if not shared.wards:
         sys.exit("no ward codes in the ward map's answer: is anything published?")
     if static:
@@ -464,8 +466,11 @@ def main() -> None:
                         type=lambda s: [int(x) for x in s.split(",")])  # fmt: skip
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--static", action="store_true",
-                        help="each visitor fetches the page's scripts and styles once")
+    parser.add_argument(
+        "--static",
+        action="store_true",
+        help="each visitor fetches the page's scripts and styles once",
+    )
     parser.add_argument("--redis", help="REDIS_URL for the app (the shared view cache)")
     parser.add_argument("--workers", help="WEB_CONCURRENCY (default: gunicorn.conf.py's)")
     parser.add_argument("--threads", help="WEC_THREADS (default: gunicorn.conf.py's)")

@@ -18,7 +18,7 @@ from callbacks import (
     young_people,
 )
 from callbacks import map as map_page
-from dashboard import auth, headers, logs
+from dashboard import answers, auth, headers, logs
 from dashboard.background import background_manager
 from dashboard.limits import BodyCap
 from dashboard.services import DataService, web_file
@@ -77,6 +77,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                  public_body_limit=settings.public_body_max_bytes,
                  staff_body_limit=settings.staff_body_max_bytes)  # fmt: skip
     app.server.extensions["wec_accounts"] = accounts
+    # After the CSRF check and the staff guard: a public answer sent before is a lookup.
+    answers.install(server, service)
     app.server.extensions["wec"] = service
     app.index_string = index_string(app.index_string)
     app.layout = shell
