@@ -161,11 +161,14 @@ class Warmer:
         finally:
             backend.release(lease)
         if done is not None:
-            # Kept for less than the views' timeout, so the next pass comes before
-            # the views of this one would age out.
-            keep = max(1, self.service.settings.cache_timeout * 3 // 4)
-            views.put(ds.key, ("warmed",), done, timeout=keep)
+            self.mark(ds, done)
         return done
+
+    def mark(self, ds: Dataset, done: dict) -> None:
+        """Say that `ds` is warmed, for less than the views' timeout, so that the next
+        pass comes before the views of this one would age out."""
+        keep = max(1, self.service.settings.cache_timeout * 3 // 4)
+        self.service.views.put(ds.key, ("warmed",), done, timeout=keep)
 
     def warm(self, ds: Dataset, *, renew: Callable[[], object] | None = None,
              duty: float | None = None) -> dict | None:  # fmt: skip
