@@ -1,13 +1,15 @@
-"""Wiring every page shares: reading a page's state from its URL or its selects, and
-opening a profile from a chart mark."""
+"""Wiring every page shares: reading a page's state from its URL or its selects, opening
+a profile from a chart mark, named outputs, and the staff pages' signed-in check."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-from dash import no_update
+from dash import Output, no_update
+from dash.exceptions import PreventUpdate
 
+from callbacks.context import StaffContext
 from data.dataset import Dataset
 from presenters.common.state import PageState
 
@@ -45,3 +47,22 @@ def profile_href(click: object) -> object:
     except (KeyError, IndexError, TypeError):
         return no_update
     return f"/area/{code}" if isinstance(code, str) else no_update
+
+
+def outputs(spec: Mapping[str, tuple[str, str]], *, duplicate: bool = False) -> dict:
+    """Named outputs from {name: (component id, property)}; `duplicate` for a second
+    callback writing the same properties."""
+    more = {"allow_duplicate": True} if duplicate else {}
+    return {name: Output(cid, prop, **more) for name, (cid, prop) in spec.items()}
+
+
+class NotSignedIn(PreventUpdate):
+    """A staff callback reached without a signed-in member of staff: nothing happens."""
+
+
+def require_staff(context: StaffContext) -> str:
+    """The signed-in member of staff, or NotSignedIn."""
+    user = context.staff_user()
+    if not user:
+        raise NotSignedIn
+    return user

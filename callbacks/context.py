@@ -66,6 +66,9 @@ class StaffContext(Protocol):
     max_upload_files: int
     # How a background check is watched (heartbeat, stall, timeout) and drafts kept.
     check_limits: CheckLimits
+    # A staff session ends this long after its last request, or after signing in.
+    session_idle_minutes: float
+    session_hours: float
 
     def staff_user(self) -> str | None:
         """The signed-in member of staff, checked on the server; None for anyone else."""

@@ -42,6 +42,12 @@ OUTPUTS = {
     "homicide_summary": (ids.PERCEPTION_HOMICIDE_SUMMARY, "children"),
     "homicide": (ids.PERCEPTION_HOMICIDE, "figure"),
     "homicide_table": (ids.PERCEPTION_HOMICIDE_TABLE, "children"),
+    "victims_heading": (ids.PERCEPTION_VICTIMS_HEADING, "children"),
+    "victims_summary": (ids.PERCEPTION_VICTIMS_SUMMARY, "children"),
+    "victims": (ids.PERCEPTION_VICTIMS, "figure"),
+    "victims_age_table": (ids.PERCEPTION_VICTIMS_AGE_TABLE, "children"),
+    "victims_sex_table": (ids.PERCEPTION_VICTIMS_SEX_TABLE, "children"),
+    "victims_solved_table": (ids.PERCEPTION_VICTIMS_SOLVED_TABLE, "children"),
 }
 
 
@@ -86,6 +92,13 @@ def draw(ds: Dataset | None, state: PerceptionState, view: PerceptionView, searc
         "homicide_summary": paras(homicide.summary),
         "homicide": homicide.figure,
         "homicide_table": table(homicide.table, label="Homicide victims by year"),
+        "victims_heading": view.victims.heading,
+        "victims_summary": paras(view.victims.summary),
+        "victims": view.victims.figure,
+        "victims_age_table": table(view.victims.age_table, label="Victims by age group"),
+        "victims_sex_table": table(view.victims.sex_table, label="Victims by sex"),
+        "victims_solved_table": table(view.victims.solved_table,
+                                      label="Victims by solved status"),
     }  # fmt: skip
 
 

@@ -1,43 +1,35 @@
-"""The staff area (/staff, /staff/history): files in, a background check, the preview,
-publish, discard, roll back -> the staff presenter -> the page.
+"""The staff data refresh (/staff): files in, a background check, the preview, publish,
+discard -> the staff presenter -> the page.
 
 Every callback here outputs only "staff-" components, so the server's guard
 (dashboard/auth.py) refuses it to anyone not signed in before it runs; each one also
 asks the context who is signed in and does nothing without an answer. The check runs
 as a Dash background callback in another process, so it cannot see the request: it
-takes the member of staff from the upload record that the signed-in request made.
+takes the member of staff from the upload record that the signed-in request made. A
+check that dies never answers, so while one runs the page also watches the upload in
+the store (its heartbeat), shows the failure with the reason, and offers to check again.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 
-from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from dash import Dash, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
+from callbacks.common import outputs, require_staff
 from callbacks.context import StaffContext
 from data import refresh
 from data.refresh import Report
-from data.store.store import UploadNotFoundError, VersionNotFoundError
+from data.store.store import UploadNotFoundError
 from layouts import ids
 from layouts import staff as page
 from layouts.map_figure import map_figure
-from layouts.staff_history import history
 from presenters import staff as presenter
 
 log = logging.getLogger(__name__)
-
-
-class NotSignedIn(PreventUpdate):
-    """A staff callback reached without a signed-in member of staff: nothing happens."""
-
-
-def require_staff(context: StaffContext) -> str:
-    user = context.staff_user()
-    if not user:
-        raise NotSignedIn
-    return user
 
 
 def receive(context: StaffContext, contents, names) -> tuple[int | None, list]:
@@ -54,12 +46,52 @@ def receive(context: StaffContext, contents, names) -> tuple[int | None, list]:
     return upload_id, [html.P(presenter.received_words(upload_id, files))]
 
 
-def run_check(context: StaffContext, upload_id: int, progress: Callable[[float, str], None]):
-    """The background job: check an upload and say what it found."""
+def run_check(context: StaffContext, upload_id: int,
+              progress: Callable[[float, str], None]) -> presenter.CheckView | None:  # fmt: skip
+    """The background job: check an upload and say what it found, or why it could not
+    (None: another run is checking it, and the page's watcher will show how that ends)."""
     context.for_background_job()
-    report = refresh.check_upload(context.store, upload_id, context.area_register(),
-                                  read=context.read, progress=progress)  # fmt: skip
-    return presenter.check_view(report, context.store.upload(upload_id)["status"])
+    try:
+        report = refresh.check_upload(context.store, upload_id, context.area_register(),
+                                      read=context.read, progress=progress,
+                                      limits=context.check_limits)  # fmt: skip
+        status = context.store.upload(upload_id)["status"]
+    except Exception as exc:  # e.g. no boundary register: the check could not start
+        log.exception("the check of upload %s could not run", upload_id)
+        reason = presenter.could_not_start_words(exc)
+        return presenter.check_view(refresh.could_not_start(context.store, upload_id, reason),
+                                    "failed")  # fmt: skip
+    return None if status in ("received", "checking") else presenter.check_view(report, status)
+
+
+def watch(context: StaffContext, upload_id: object, now: dt.datetime | None = None) -> dict:
+    """The watcher's look at an upload's check in the store: nothing new while it runs
+    (PreventUpdate); the failure, with the reason, once it has died; the stored report
+    if the check ended but its answer never reached the page."""
+    require_staff(context)
+    if not isinstance(upload_id, int):
+        raise PreventUpdate
+    now = now or dt.datetime.now(dt.UTC)
+    view = presenter.watched_view(
+        refresh.watch_check(context.store, upload_id, context.check_limits, now), now
+    )
+    if view is None:
+        raise PreventUpdate
+    # The job's "running" state (which disables the upload) may never end: a lost Celery
+    # job stays "started"; a new upload or Check again replaces it.
+    return {**page.check(view), "progress": view.progress, "upload_disabled": False}
+
+
+def check_again(context: StaffContext, upload_id: object) -> str:
+    """Put an upload whose check did not finish (or whose draft expired) back in line."""
+    user = require_staff(context)
+    if not isinstance(upload_id, int):
+        raise PreventUpdate
+    try:
+        refresh.check_again(context.store, upload_id, actor=user)
+    except (refresh.RefreshError, UploadNotFoundError) as exc:
+        return presenter.not_checked_again_words(exc)
+    return presenter.checked_again_words(upload_id)
 
 
 def preview(context: StaffContext, upload_id: int | None, choice: object) -> dict:
@@ -82,20 +114,6 @@ def preview(context: StaffContext, upload_id: int | None, choice: object) -> dic
                         built=bool(url and borough_url))  # fmt: skip
 
 
-def history_of(context: StaffContext) -> list:
-    store = context.store
-    return history(presenter.history_view(store.published_version_id(), store.versions(),
-                                          store.history(), store.uploads(limit=50)))  # fmt: skip
-
-
-def roll_back(context: StaffContext, version: int) -> str:
-    user = require_staff(context)
-    try:
-        return presenter.rolled_back_words(refresh.rollback(context.store, version, actor=user))
-    except VersionNotFoundError as exc:
-        return f"Nothing changed: {exc}."
-
-
 def act(context: StaffContext, upload_id: int | None, publishing: bool) -> str:
     """Publish an upload's draft, or discard it."""
     user = require_staff(context)
@@ -113,19 +131,6 @@ def act(context: StaffContext, upload_id: int | None, publishing: bool) -> str:
 
 
 def register(app: Dash, context: StaffContext) -> None:
-    @app.callback(Output(ids.STAFF_WHO, "children"), Input(ids.STAFF_SIGN_OUT, "id"))
-    def _who(_):
-        return f"Signed in as {require_staff(context)}"
-
-    @app.callback(Output(ids.STAFF_REDIRECT, "href"), Input(ids.STAFF_SIGN_OUT, "n_clicks"),
-                  prevent_initial_call=True)  # fmt: skip
-    def _sign_out(clicks):
-        require_staff(context)
-        if not clicks:
-            raise PreventUpdate
-        context.sign_out()
-        return "/"
-
     @app.callback(Output(ids.STAFF_UPLOAD_LIMITS, "children"), Input(ids.STAFF_UPLOAD, "id"))
     def _limits(_):
         require_staff(context)
@@ -134,7 +139,8 @@ def register(app: Dash, context: StaffContext) -> None:
     @app.callback(
         output={"upload": Output(ids.STAFF_UPLOAD_ID, "data"),
                 "message": Output(ids.STAFF_UPLOAD_MESSAGE, "children"),
-                "search": Output(ids.STAFF_URL, "search")},
+                "search": Output(ids.STAFF_URL, "search"),
+                "watch_off": Output(ids.STAFF_WATCH, "disabled", allow_duplicate=True)},
         inputs={"contents": Input(ids.STAFF_UPLOAD, "contents")},
         state={"names": State(ids.STAFF_UPLOAD, "filename")},
         prevent_initial_call=True,
@@ -143,30 +149,57 @@ def register(app: Dash, context: StaffContext) -> None:
         upload_id, message = receive(context, contents, names)
         received = upload_id is not None
         return {"upload": upload_id if received else no_update, "message": message,
-                "search": f"?upload={upload_id}" if received else no_update}  # fmt: skip
+                "search": f"?upload={upload_id}" if received else no_update,
+                "watch_off": False if received else no_update}  # fmt: skip
 
     @app.callback(
-        output={"report": Output(ids.STAFF_REPORT, "children"),
-                "actions": Output(ids.STAFF_ACTIONS, "children"),
-                "publish_hidden": Output(ids.STAFF_PUBLISH, "hidden"),
-                "publish_text": Output(ids.STAFF_PUBLISH, "children"),
-                "discard_hidden": Output(ids.STAFF_DISCARD, "hidden"),
-                "preview_hidden": Output(ids.STAFF_PREVIEW, "hidden"),
-                "preview": Output(ids.STAFF_PREVIEW_CHOICE, "data")},
-        inputs={"upload_id": Input(ids.STAFF_UPLOAD_ID, "data")},
+        output=outputs(page.CHECK_OUTPUTS),
+        inputs={"upload_id": Input(ids.STAFF_UPLOAD_ID, "data"),
+                "again": Input(ids.STAFF_CHECK_REQUEST, "data")},
         background=True,
         progress=[Output(ids.STAFF_PROGRESS, "value"), Output(ids.STAFF_PROGRESS_TEXT, "children")],
         running=[(Output(ids.STAFF_UPLOAD, "disabled"), True, False)],
     )  # fmt: skip
-    def _check(set_progress, upload_id):
+    def _check(set_progress, upload_id, again):
         # The guard refused this request without a session; the job has no request.
-        if upload_id is None:
+        upload_id = (
+            again.get("upload") if upload_id is None and isinstance(again, dict) else upload_id
+        )
+        if not isinstance(upload_id, int):
             raise PreventUpdate
         set_progress(("0.05", "Starting the check"))
-        view = run_check(context, int(upload_id),
+        view = run_check(context, upload_id,
                          lambda f, text: set_progress((f"{f:.2f}", f"{text}…")))  # fmt: skip
-        set_progress(("1", "Check finished."))
+        if view is None:
+            raise PreventUpdate
+        set_progress(("1", view.progress))
         return page.check(view)
+
+    @app.callback(
+        output=outputs({**page.CHECK_OUTPUTS, "progress": (ids.STAFF_PROGRESS_TEXT, "children"),
+                        "upload_disabled": (ids.STAFF_UPLOAD, "disabled")}, duplicate=True),
+        inputs={"_": Input(ids.STAFF_WATCH, "n_intervals")},
+        state={"upload_id": State(ids.STAFF_UPLOAD_ID, "data")},
+        prevent_initial_call=True,
+    )  # fmt: skip
+    def _watch(_, upload_id):
+        return watch(context, upload_id)
+
+    @app.callback(
+        output={"request": Output(ids.STAFF_CHECK_REQUEST, "data"),
+                "again_hidden": Output(ids.STAFF_CHECK_AGAIN, "hidden", allow_duplicate=True),
+                "watch_off": Output(ids.STAFF_WATCH, "disabled", allow_duplicate=True),
+                "report": Output(ids.STAFF_REPORT, "children", allow_duplicate=True)},
+        inputs={"clicks": Input(ids.STAFF_CHECK_AGAIN, "n_clicks")},
+        state={"upload_id": State(ids.STAFF_UPLOAD_ID, "data")},
+        prevent_initial_call=True,
+    )  # fmt: skip
+    def _again(clicks, upload_id):
+        if not clicks:
+            raise PreventUpdate
+        message = check_again(context, upload_id)
+        return {"request": {"upload": upload_id, "n": clicks}, "again_hidden": True,
+                "watch_off": False, "report": html.P(message)}  # fmt: skip
 
     @app.callback(
         output={"choices": Output(ids.STAFF_PREVIEW_CHOICES, "children"),
@@ -184,6 +217,7 @@ def register(app: Dash, context: StaffContext) -> None:
         Output(ids.STAFF_OUTCOME, "children"),
         Output(ids.STAFF_PUBLISH, "hidden", allow_duplicate=True),
         Output(ids.STAFF_DISCARD, "hidden", allow_duplicate=True),
+        Output(ids.STAFF_CHECK_AGAIN, "hidden", allow_duplicate=True),
         Input(ids.STAFF_PUBLISH, "n_clicks"),
         Input(ids.STAFF_DISCARD, "n_clicks"),
         State(ids.STAFF_UPLOAD_ID, "data"),
@@ -192,21 +226,4 @@ def register(app: Dash, context: StaffContext) -> None:
     def _act(_publish, _discard, upload_id):
         if ctx.triggered_id not in (ids.STAFF_PUBLISH, ids.STAFF_DISCARD):
             raise PreventUpdate
-        return act(context, upload_id, ctx.triggered_id == ids.STAFF_PUBLISH), True, True
-
-    @app.callback(Output(ids.STAFF_HISTORY, "children"), Input(ids.STAFF_HISTORY, "id"))
-    def _history(_):
-        require_staff(context)
-        return history_of(context)
-
-    @app.callback(
-        Output(ids.STAFF_HISTORY_MESSAGE, "children"),
-        Output(ids.STAFF_HISTORY, "children", allow_duplicate=True),
-        Input({"type": ids.STAFF_ROLLBACK, "version": ALL}, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def _rollback(clicks):
-        triggered = ctx.triggered_id
-        if not isinstance(triggered, dict) or not any(clicks or []):
-            raise PreventUpdate
-        return roll_back(context, int(triggered["version"])), history_of(context)
+        return act(context, upload_id, ctx.triggered_id == ids.STAFF_PUBLISH), True, True, True

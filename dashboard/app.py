@@ -16,10 +16,12 @@ from callbacks import (
     profile,
     router,
     staff,
+    staff_history,
+    staff_session,
     young_people,
 )
 from callbacks import map as map_page
-from dashboard import answers, auth, headers, logs
+from dashboard import answers, api, auth, headers, logs
 from dashboard.background import background_manager
 from dashboard.limits import BodyCap
 from dashboard.services import DataService, web_file
@@ -85,6 +87,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.server.extensions["wec_accounts"] = accounts
     # After the CSRF check and the staff guard: a public answer sent before is a lookup.
     answers.install(server, service)
+    # The public API and the open data download: GET only, exempt from CSRF.
+    api.install(server, service)
     app.server.extensions["wec"] = service
     app.index_string = index_string(app.index_string)
     app.layout = shell
@@ -124,7 +128,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         about,
     ):
         page_callbacks.register(app, service)
-    staff.register(app, StaffService(service))
+    staff_service = StaffService(service)
+    for staff_callbacks in (staff, staff_history, staff_session):
+        staff_callbacks.register(app, staff_service)
     headers.install(app, secure=settings.secure_cookies, development=settings.development)
     # For Celery workers: `celery -A app:celery_app worker` (only with REDIS_URL).
     app.celery_app = getattr(manager, "handle", None) if settings.redis_url else None

@@ -60,7 +60,8 @@ def install(app: Dash, *, secure: bool, development: bool) -> None:
     @server.after_request
     def _headers(response: Response) -> Response:
         headers = response.headers
-        headers["Content-Security-Policy"] = csp()
+        # A response with a policy of its own (the API's, which loads nothing) keeps it.
+        headers.setdefault("Content-Security-Policy", csp())
         headers["X-Frame-Options"] = "DENY"
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Referrer-Policy"] = "strict-origin-when-cross-origin"

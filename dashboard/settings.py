@@ -101,6 +101,10 @@ class Settings:
     check_timeout_seconds: int = 600
     # Unpublished drafts nobody can publish any more are deleted after this long.
     draft_retention_days: float = 7.0
+    # The public API's limit per client address: a burst of this many requests, then
+    # this many a minute (a token bucket; see dashboard/ratelimit.py).
+    api_burst: int = 60
+    api_per_minute: float = 120.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -142,6 +146,8 @@ class Settings:
             check_stall_seconds=int(env.get("WEC_CHECK_STALL_SECONDS") or "30"),
             check_timeout_seconds=int(env.get("WEC_CHECK_TIMEOUT_SECONDS") or "600"),
             draft_retention_days=float(env.get("WEC_DRAFT_RETENTION_DAYS") or "7"),
+            api_burst=int(env.get("WEC_API_BURST") or "60"),
+            api_per_minute=float(env.get("WEC_API_PER_MINUTE") or "120"),
         )
 
     def with_(self, **changes) -> Settings:
@@ -177,6 +183,11 @@ class Settings:
     def background_dir(self) -> Path:
         """The disk cache of background callbacks when there is no Redis."""
         return self.data_dir / "background"
+
+    @property
+    def open_data_dir(self) -> Path:
+        """Where each published version's open data download is kept, once built."""
+        return self.data_dir / "open-data"
 
     @property
     def web_dir(self) -> Path:

@@ -24,6 +24,8 @@ class StaffService:
         self.store = service.store
         self.upload_max_bytes = self.settings.upload_max_bytes
         self.max_upload_files = self.settings.upload_max_files
+        self.session_idle_minutes = self.settings.session_idle_minutes
+        self.session_hours = self.settings.session_hours
         self.check_limits = CheckLimits.for_stall(
             self.settings.check_stall_seconds,
             timeout_seconds=self.settings.check_timeout_seconds,

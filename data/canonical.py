@@ -42,6 +42,10 @@ class Tables:
     survey: pd.DataFrame
     # Versions written before the workday population arrived have none.
     workday: pd.DataFrame = field(default_factory=lambda: frames.empty(frames.WORKDAY_COLUMNS))
+    # Homicide victims by age, sex and solved status (versions before them have none).
+    homicide_victims: pd.DataFrame = field(
+        default_factory=lambda: frames.empty(frames.HOMICIDE_VICTIM_COLUMNS)
+    )
 
     @classmethod
     def names(cls) -> list[str]:
@@ -300,8 +304,11 @@ def build_tables(
     count_parts, survey_parts, population_parts, lookups = [], [], [], []
     workplace_parts: list[tuple[str, pd.DataFrame]] = []
     msoa_lookups, msoa_names = [], []
+    victim_parts: list[pd.DataFrame] = []
     for name, result in results:
         problems.extend(result.problems)
+        if "homicide_victims" in result.extra:
+            victim_parts.append(result.extra["homicide_victims"])
         if result.kind in COUNT_KINDS:
             problems.extend(check_area_codes(result, name, register))
             problems.extend(check_area_names(result, name, register))
@@ -380,8 +387,27 @@ def build_tables(
         lookup=lookup.reset_index(drop=True),
         survey=survey.reset_index(drop=True),
         workday=workday_table.reset_index(drop=True),
+        homicide_victims=stitch_victims(victim_parts),
     )
     return tables, problems
+
+
+def stitch_victims(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Victims from several homicide files, each month from one file only: as for the
+    counts, the file reaching the latest month owns every month it covers."""
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return frames.empty(frames.HOMICIDE_VICTIM_COLUMNS)
+    ranked = sorted(enumerate(parts), key=lambda p: (p[1]["month"].max(), p[0]), reverse=True)
+    kept, claimed = [], []
+    for _, part in ranked:
+        mask = pd.Series(True, index=part.index)
+        for first, last in claimed:
+            mask &= ~part["month"].between(first, last)
+        kept.append(part[mask])
+        claimed.append((part["month"].min(), part["month"].max()))
+    out = pd.concat(kept, ignore_index=True)
+    return out.sort_values(frames.HOMICIDE_VICTIM_COLUMNS[:-1]).reset_index(drop=True)
 
 
 def workday_tables(

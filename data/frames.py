@@ -17,6 +17,17 @@ SURVEY_COLUMNS = ["quarter_end", "survey", "area_code", "measure", "proportion"]
 # Census 2021 place of work (ODWP01EW) as read: employed residents living in an area
 # and the workplace population working in it, by borough or MSOA.
 WORKPLACE_COLUMNS = ["area_code", "level", "employed_residents", "workplace"]
+# Homicide victims by month, borough (E09 or UNALLOCATED), method of killing, age
+# group, sex and solved status, as the MPS homicide victims file records them.
+HOMICIDE_VICTIM_COLUMNS = [
+    "month", "area_code", "method", "age_group", "sex", "solved_status", "value",
+]  # fmt: skip
+# How the victims file's ages, sexes and statuses are written in the table; anything
+# the file leaves blank or calls unknown is NOT_RECORDED.
+HOMICIDE_AGE_GROUPS = ("0-12", "13-19", "20-24", "25-34", "35-44", "45-54", "55-64", "65+")
+HOMICIDE_SEXES = ("Female", "Male")
+HOMICIDE_SOLVED = ("Solved", "Unsolved")
+NOT_RECORDED = "Not recorded"
 MSOA_NAME_COLUMNS = ["msoa_code", "msoa_name", "borough_code"]
 MSOA_LOOKUP_COLUMNS = ["lsoa_code", "msoa_code", "borough_code"]
 # The workday population of every level (data.workday): `estimated` marks figures

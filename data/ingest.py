@@ -21,7 +21,7 @@ from data.store.store import FileRecord, Store
 
 # Bump when readers or stitching change what the same files produce, so that a
 # re-ingest of unchanged files builds a fresh version instead of reusing the old one.
-CANONICAL_REVISION = "3"
+CANONICAL_REVISION = "4"
 
 # Folders of ../shared/data/raw that hold data the store takes (boundaries are read
 # by geo/ and are not versioned data).

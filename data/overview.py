@@ -199,6 +199,10 @@ def what_changed(groups: dict[str, list[Headline]]) -> list[str]:
     gun = groups.get(GUN, [])
     if gun and all(h.status == AWAITING for h in gun):
         sentences.append("There are no published gun crime figures yet.")
+    for h in gun:
+        if h.status == CURRENT and h.previous is not None:
+            sentences.append(f"{h.label}: {h.count:,} {h.unit} against {h.previous:,} in the "
+                             f"12 months before, {h.verdict}.")  # fmt: skip
     return sentences
 
 

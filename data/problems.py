@@ -83,6 +83,9 @@ class ReadResult:
     # register's names; a report says where the file's differ.
     area_names: dict[str, str] = field(default_factory=dict)
     area_name_column: str | None = None
+    # Canonical frames a reader returns beside its main one, by table name: the
+    # homicide file's victims by age, sex and solved status ("homicide_victims").
+    extra: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from data import queries, stats
 from data.areas import LONDON_CODE
+from data.catalogue import MEASURES
 from data.dataset import Dataset
 from data.funnel import Funnel, area_funnel, area_values, memoised
 from data.periods import Period
@@ -21,7 +22,10 @@ from data.periods import Period
 PROFILE_LEVELS = ("ward", "borough", "bcu")
 HEADLINE = "knife_crime"
 YOUNG_HEADLINE = "knife_injury_victims_1_24_non_da"
-OUTCOME_MEASURES = ("knife_crime", "knife_crime_injury")
+# Every offences measure with positive outcomes, knife then gun, in catalogue order:
+# a measure with no published figures (gun crime before its file is uploaded) is left
+# out of a profile by `outcome_rates`, not here.
+OUTCOME_MEASURES = tuple(str(m.outcome_of) for m in MEASURES.values() if m.outcome_of)
 ROLLING = 12
 # The download's column flagging a month's count too small to rely on.
 LOW_COLUMN = f"fewer_than_{stats.LOW_COUNT}"

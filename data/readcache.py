@@ -111,6 +111,10 @@ class ReadCache:
                 if info["has_coverage"]
                 else None
             )
+            extra = {
+                name: pd.read_parquet(io.BytesIO((path / f"extra-{name}.parquet").read_bytes()))
+                for name in info.get("extra", [])
+            }
         except (OSError, ValueError, KeyError) as exc:
             # A damaged entry is only a lost shortcut: read the file again.
             log.warning("read cache entry %s is unusable (%s); reading the file again", key, exc)
@@ -127,6 +131,7 @@ class ReadCache:
             area_column=info["area_column"],
             area_names=info.get("area_names", {}),
             area_name_column=info.get("area_name_column"),
+            extra=extra,
         )
 
     def _save(self, key: str, result: ReadResult) -> None:
@@ -139,6 +144,8 @@ class ReadCache:
             result.frame.to_parquet(tmp / "frame.parquet", index=False)
             if result.coverage is not None:
                 result.coverage.to_parquet(tmp / "coverage.parquet", index=False)
+            for name, frame in result.extra.items():
+                frame.to_parquet(tmp / f"extra-{name}.parquet", index=False)
             info = {
                 "kind": result.kind,
                 "problems": [p.as_dict() for p in result.problems],
@@ -150,6 +157,7 @@ class ReadCache:
                 "area_column": result.area_column,
                 "area_names": result.area_names,
                 "area_name_column": result.area_name_column,
+                "extra": sorted(result.extra),
             }
             (tmp / "info.json").write_text(json.dumps(info, default=str))
             # A whole entry appears at once; another process may have written it first.
@@ -191,4 +199,5 @@ def _renamed(result: ReadResult, name: str) -> ReadResult:
         area_column=result.area_column,
         area_names=result.area_names,
         area_name_column=result.area_name_column,
+        extra=result.extra,
     )

@@ -595,6 +595,18 @@ def stored_report(upload: dict) -> Report:
     return failed_report(upload["id"], upload.get("base_version"), "the check has not finished")
 
 
+def could_not_start(store: Store, upload_id: int, reason: str) -> Report:
+    """The report of a check that failed before `check_upload` began (no boundary
+    register, the store out of reach), put on record when the store can be reached, so
+    the upload shows as failed and can be checked again."""
+    report = failed_report(upload_id, None, reason)
+    try:
+        store.update_upload_if(upload_id, "received", status="failed", report=report.to_dict())
+    except Exception:  # the page still says why; the watcher fails it in time
+        log.exception("could not record that the check of upload %s failed", upload_id)
+    return report
+
+
 def failed_report(upload_id: int, base: int | None, reason: str) -> Report:
     problem = Problem(
         "(upload)",

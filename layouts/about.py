@@ -9,7 +9,7 @@ from __future__ import annotations
 from dash import html
 
 from layouts import ids
-from presenters.about import AboutView, Caveat, Fact, MeasureGroup, Version
+from presenters.about import AboutView, Caveat, Fact, MeasureGroup, OpenData, Version
 
 OGL2 = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/2/"
 OGL3 = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -26,6 +26,7 @@ SECTIONS = (
     ("about-caveats", "Caveats: what to bear in mind"),
     ("about-change", "How change is judged"),
     ("about-sources", "Sources and licences"),
+    ("about-open-data", "Open data: download and API"),
     ("about-version", "Data version"),
 )
 
@@ -65,8 +66,52 @@ def content(view: AboutView) -> list:
         caveats_section(view.caveats),
         change_section(),
         sources_section(),
+        open_data_section(view.open_data),
         version_section(view.version),
     ]
+
+
+def open_data_section(found: OpenData | None) -> html.Section:
+    """The published version's download and the JSON API, with working examples."""
+    if found is None:
+        return section("about-open-data", [])
+    endpoints = [
+        part
+        for e in found.endpoints
+        for part in (
+            html.Dt(html.Code(e.path)),
+            html.Dd([e.what, " Example: ", html.A(html.Code(e.example), href=e.example)]),
+        )
+    ]
+    return section(
+        "about-open-data",
+        [
+            html.P(
+                [
+                    html.A(
+                        f"Download {found.download_name}",
+                        href=found.download_href,
+                        id=ids.ABOUT_DOWNLOAD,
+                    ),
+                    ". ",
+                    found.download_text,
+                ]
+            ),
+            html.P(f"Tables: {found.files}.", className="note"),
+            html.H3("The JSON API"),
+            html.P(
+                [
+                    "A small read-only API gives the same figures, so every number on these "
+                    "pages can be worked out again. Its full description is in OpenAPI 3 "
+                    "form at ",
+                    html.A(html.Code(found.openapi_href), href=found.openapi_href),
+                    ".",
+                ]
+            ),
+            html.Dl(endpoints, className="about-list about-api"),
+            html.Ul([html.Li(rule) for rule in found.rules]),
+        ],
+    )
 
 
 def _facts(facts: tuple[Fact, ...], class_name: str) -> html.Dl:

@@ -53,6 +53,7 @@ OVERVIEW_TABLE = "overview-table"
 
 # About the data (/about)
 ABOUT_CONTENT = "about-content"
+ABOUT_DOWNLOAD = "about-download"  # the published version's open data zip
 
 # Most at-risk areas (/at-risk)
 RISK_URL = "risk-url"
@@ -167,6 +168,12 @@ PERCEPTION_HOMICIDE_HEADING = "perception-homicide-heading"
 PERCEPTION_HOMICIDE_SUMMARY = "perception-homicide-summary"
 PERCEPTION_HOMICIDE = "perception-homicide"
 PERCEPTION_HOMICIDE_TABLE = "perception-homicide-table"
+PERCEPTION_VICTIMS_HEADING = "perception-victims-heading"
+PERCEPTION_VICTIMS_SUMMARY = "perception-victims-summary"
+PERCEPTION_VICTIMS = "perception-victims"
+PERCEPTION_VICTIMS_AGE_TABLE = "perception-victims-age-table"
+PERCEPTION_VICTIMS_SEX_TABLE = "perception-victims-sex-table"
+PERCEPTION_VICTIMS_SOLVED_TABLE = "perception-victims-solved-table"
 PERCEPTION_DOWNLOAD_BUTTON = "perception-download-button"
 PERCEPTION_DOWNLOAD = "perception-download"
 PROFILE_PERCEPTION = "profile-perception"
@@ -178,6 +185,7 @@ STAFF_URL = "staff-url"
 STAFF_REDIRECT = "staff-redirect"
 STAFF_SIGN_OUT = "staff-sign-out"
 STAFF_WHO = "staff-who"
+STAFF_SESSION_ENDED = "staff-session-ended"  # shown once the server refuses a callback (403)
 STAFF_UPLOAD = "staff-upload"
 STAFF_UPLOAD_LIMITS = "staff-upload-limits"
 STAFF_UPLOAD_MESSAGE = "staff-upload-message"

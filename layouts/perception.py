@@ -182,6 +182,27 @@ def layout(query: dict[str, str], path: str = "/perception") -> list:
                 ),
                 html.Section(
                     [
+                        html.H2(
+                            "Homicide victims by age, sex and solved status",
+                            id=ids.PERCEPTION_VICTIMS_HEADING,
+                        ),
+                        html.Div(id=ids.PERCEPTION_VICTIMS_SUMMARY, className="perception-summary"),
+                        _figure(
+                            ids.PERCEPTION_VICTIMS,
+                            "Victims of homicide by any method each calendar year, by age "
+                            "group. A year with fewer than 10 victims is one hatched grey bar: "
+                            "its total, not split.",
+                        ),
+                        _table(ids.PERCEPTION_VICTIMS_AGE_TABLE, "Table of victims by age group"),
+                        _table(ids.PERCEPTION_VICTIMS_SEX_TABLE, "Table of victims by sex"),
+                        _table(
+                            ids.PERCEPTION_VICTIMS_SOLVED_TABLE, "Table of victims by solved status"
+                        ),
+                    ],
+                    className="perception-section",
+                ),
+                html.Section(
+                    [
                         html.H2("Download"),
                         html.P(
                             "Every figure of the chosen survey measure, for every borough and "

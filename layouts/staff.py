@@ -13,7 +13,7 @@ from layouts.controls import fieldset
 from layouts.map_key import key
 from layouts.tables import table
 from layouts.text import paras
-from presenters.staff import CheckView, FileView, PreviewView, ReportView
+from presenters.staff import CheckView, FileView, PreviewView, ReportView, SessionEndedView
 
 # How often the page looks at a running check in the store.
 WATCH_MS = 5000
@@ -44,10 +44,24 @@ def staff_nav(current: str) -> html.Nav:
                 html.Span(id=ids.STAFF_WHO, className="staff-who"),
                 html.Button("Sign out", id=ids.STAFF_SIGN_OUT, type="button",
                             className="staff-button staff-quiet"),
-            ]
+            ],
+            className="staff-signed-in",
         )
     )  # fmt: skip
     return html.Nav(html.Ul(items), className="staff-nav", **{"aria-label": "Staff"})
+
+
+def session_notice() -> html.Div:
+    """Where a staff page says its session has ended: filled in while signed in, shown by
+    dashboard/assets/staff_session.js once the server refuses a callback (403)."""
+    return html.Div(id=ids.STAFF_SESSION_ENDED, className="staff-session-ended", role="alert",
+                    tabIndex="-1", **{"data-session-ended": ""})  # fmt: skip
+
+
+def session_ended(view: SessionEndedView) -> list:
+    link = html.A(view.sign_in.text, href=view.sign_in.href, className="staff-button",
+                  **{"data-next": ""})  # fmt: skip
+    return [html.H2(view.heading), html.P(view.text), html.P(link)]
 
 
 def sign_in_needed(path: str) -> list:
@@ -70,6 +84,7 @@ def layout(query: dict[str, str], path: str = "/staff") -> list:
         dcc.Location(id=ids.STAFF_REDIRECT, refresh=True),
         dcc.Store(id=ids.STAFF_UPLOAD_ID, data=int(upload) if upload.isdigit() else None),
         staff_nav("/staff"),
+        session_notice(),
         html.H1("Data refresh"),
         html.P(
             "Upload the month's files as the MPS publishes them. Each upload is checked "
@@ -118,8 +133,9 @@ def layout(query: dict[str, str], path: str = "/staff") -> list:
                 ),
                 html.Div(id=ids.STAFF_REPORT, className="staff-report"),
                 # A check that dies is seen from the store (its heartbeat stops), not
-                # from the background job, which may never answer.
-                dcc.Interval(id=ids.STAFF_WATCH, interval=WATCH_MS, disabled=True),
+                # from the background job, which may never answer. Armed while an upload
+                # is open until its check's outcome is shown.
+                dcc.Interval(id=ids.STAFF_WATCH, interval=WATCH_MS, disabled=not upload.isdigit()),
                 dcc.Store(id=ids.STAFF_CHECK_REQUEST),
                 html.Button(
                     "Check again",
@@ -209,6 +225,8 @@ def file_view(f: FileView) -> html.Div:
 def report(view: ReportView) -> list:
     """The whole validation report, in the order staff read it."""
     head = paras(view.status)
+    if view.failed:
+        return [html.Div(head, className="staff-refused")]
     children: list = [
         html.Div(head, className="staff-refused" if view.refused else "staff-ok"),
         html.P(view.checked),
@@ -233,12 +251,27 @@ def refused(reasons: list[str]) -> list:
             html.P("Correct the files and choose them again.")]  # fmt: skip
 
 
+# Where a finished check is drawn: {name in `check`'s answer: (component id, property)}.
+CHECK_OUTPUTS = {
+    "report": (ids.STAFF_REPORT, "children"), "actions": (ids.STAFF_ACTIONS, "children"),
+    "publish_hidden": (ids.STAFF_PUBLISH, "hidden"),
+    "publish_text": (ids.STAFF_PUBLISH, "children"),
+    "discard_hidden": (ids.STAFF_DISCARD, "hidden"),
+    "preview_hidden": (ids.STAFF_PREVIEW, "hidden"),
+    "preview": (ids.STAFF_PREVIEW_CHOICE, "data"),
+    "again_hidden": (ids.STAFF_CHECK_AGAIN, "hidden"),
+    "watch_off": (ids.STAFF_WATCH, "disabled"),
+}  # fmt: skip
+
+
 def check(view: CheckView) -> dict:
-    """The outputs of a finished check: the report, the buttons and the preview's choice."""
+    """A finished check (CHECK_OUTPUTS): the report, the buttons, the preview's choice,
+    and the watcher stopped."""
     return {"report": report(view.report), "actions": view.actions,
             "publish_hidden": view.publish_hidden, "publish_text": view.publish_text,
             "discard_hidden": view.discard_hidden, "preview_hidden": view.preview_hidden,
-            "preview": view.preview}  # fmt: skip
+            "preview": view.preview, "again_hidden": view.again_hidden,
+            "watch_off": True}  # fmt: skip
 
 
 def preview(view: PreviewView, figure: dict, *, built: bool) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from layouts import ids
-from layouts.staff import staff_nav
+from layouts.staff import session_notice, staff_nav
 from layouts.tables import table
 from presenters.staff import HistoryView, VersionRow
 
@@ -19,6 +19,7 @@ def layout(query: dict[str, str], path: str = "/staff/history") -> list:
         dcc.Location(id=ids.STAFF_URL, refresh="callback-nav"),
         dcc.Location(id=ids.STAFF_REDIRECT, refresh=True),
         staff_nav("/staff/history"),
+        session_notice(),
         html.H1("Versions and history"),
         html.P(
             "Every data version, the files it was built from (with their SHA-256 "

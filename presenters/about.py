@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from data import perception, queries, visitors
+from data.areas import LONDON_CODE
 from data.dataset import Dataset
+from data.opendata import DICTIONARY, archive_name
 from data.overview import coverage_by_group, current_window_start
 from data.periods import CONNECT_START, rolling_twelve_months
 from data.readers import KIND_LABELS
@@ -88,11 +90,32 @@ class Version:
 
 
 @dataclass(frozen=True)
+class Endpoint:
+    path: str  # what to ask for, e.g. "/api/v1/measures"
+    example: str  # a link that works on the published version
+    what: str
+
+
+@dataclass(frozen=True)
+class OpenData:
+    """The download of the published version and the API's endpoints."""
+
+    download_href: str
+    download_name: str
+    download_text: str
+    files: str  # the tables the download holds, in words
+    endpoints: tuple[Endpoint, ...]
+    rules: tuple[str, ...]  # what a reader of the API needs to know
+    openapi_href: str = "/api/v1/openapi.json"
+
+
+@dataclass(frozen=True)
 class AboutView:
     message: str = ""
     measures: tuple[MeasureGroup, ...] = ()
     caveats: tuple[Caveat, ...] = ()
     version: Version | None = None
+    open_data: OpenData | None = None
 
 
 def view(ds: Dataset | None, info: PublishedInfo | None) -> AboutView:
@@ -100,7 +123,61 @@ def view(ds: Dataset | None, info: PublishedInfo | None) -> AboutView:
     if ds is None:
         return AboutView(message=words.NO_DATA)
     measures, caveats = ds.cached(("about",), lambda: (measure_groups(ds), all_caveats(ds)))
-    return AboutView(measures=measures, caveats=caveats, version=version(ds, info))
+    return AboutView(measures=measures, caveats=caveats, version=version(ds, info),
+                     open_data=open_data(ds))  # fmt: skip
+
+
+API = "/api/v1"
+
+
+def open_data(ds: Dataset) -> OpenData:
+    """How to take the published figures away: the version's zip and the JSON API."""
+    name = archive_name(ds.version_id)
+    example = next((str(m) for m in ds.measures.index if ds.has_data(str(m), "borough")),
+                   "knife_crime")  # fmt: skip
+    return OpenData(
+        download_href=f"{API}/download/{name}",
+        download_name=name,
+        download_text=(
+            f"Data version {ds.version_id} as one zip: every table behind these pages as "
+            "CSV and as Parquet, with a data dictionary (every file, column, type, unit and "
+            "meaning) and a README on how to add the figures up."
+        ),
+        files=", ".join(DICTIONARY),
+        endpoints=(
+            Endpoint(
+                f"{API}/measures",
+                f"{API}/measures",
+                "Every measure, its definition, unit and the months it covers.",
+            ),
+            Endpoint(
+                f"{API}/areas?level=&parent=",
+                f"{API}/areas?level=ward&parent=E09000022",
+                "Areas with their Census 2021 populations (all ages and 0-24) and workday "
+                "population; level is london, bcu, borough, ward or lsoa, parent an area "
+                "code (the example: Lambeth's wards).",
+            ),
+            Endpoint(
+                f"{API}/series?measure=&area=",
+                f"{API}/series?measure={example}&area={LONDON_CODE}",
+                "A measure's monthly counts for an area (also "
+                f"{API}/series/<measure>/<area>); from= and to= (YYYY-MM) cut it.",
+            ),
+            Endpoint(
+                f"{API}/versions",
+                f"{API}/versions",
+                "Every version the public has seen, with its files and its download.",
+            ),
+        ),
+        rules=(
+            "Every answer is JSON and names the data version it comes from.",
+            "A rate per 1,000 residents is 1,000 \u00d7 count \u00f7 population; a positive "
+            "outcome rate is the outcomes over the offences of the same months.",
+            "Unknown areas and measures get 404, malformed requests 400, each with a message. "
+            "Requests are limited per address: past the limit the answer is 429, with the "
+            "seconds to wait in Retry-After.",
+        ),
+    )
 
 
 def _capital(text: str) -> str:

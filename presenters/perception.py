@@ -16,12 +16,14 @@ from html import escape
 
 import numpy as np
 import pandas as pd
+from plotly.colors import sample_colorscale
 
-from data import perception
+from data import perception, victims
 from data.areas import CITY_OF_LONDON_CODE, LONDON_CODE, MPS_BOROUGHS
 from data.classify import natural_breaks
 from data.dataset import Dataset
 from data.export import safe_csv
+from data.frames import NOT_RECORDED
 from data.perception import (
     HOMICIDE_MEASURES,
     NOT_COVERED_NOTE,
@@ -130,6 +132,18 @@ class HomicideSection:
 
 
 @dataclass(frozen=True)
+class VictimsSection:
+    """Homicide victims by age group, sex and solved status, by year (data.victims)."""
+
+    heading: str = "Homicide victims by age, sex and solved status"
+    summary: tuple[Para, ...] = ()
+    figure: dict = field(default_factory=dict)
+    age_table: TableModel | None = None
+    sex_table: TableModel | None = None
+    solved_table: TableModel | None = None
+
+
+@dataclass(frozen=True)
 class PerceptionView:
     message: tuple[Para, ...] = ()
     available: bool = False  # survey figures are published: the sections are shown
@@ -137,6 +151,7 @@ class PerceptionView:
     map: MapSection = MapSection()
     beside: BesideSection = BesideSection()
     homicide: HomicideSection = HomicideSection()
+    victims: VictimsSection = VictimsSection()
 
 
 def plain(text: str) -> str:
@@ -272,6 +287,7 @@ def _view(ds: Dataset, state: PerceptionState, geojson_url: str | None) -> Perce
         map=map_section(ds, measure, quarter, state.area, geojson_url),
         beside=beside_section(ds, measure, quarter, state.crime, state.area),
         homicide=homicide_section(ds, state.area),
+        victims=victims_section(ds, state.area),
     )
 
 
@@ -971,3 +987,128 @@ def _homicide_table(years: pd.DataFrame, methods: list[str], name: str, span: st
         rows.append(row)
     caption = f"Homicide victims in {name} by year and method, {span}"
     return table(caption, columns, rows, filename=f"perception-{slug(caption)}.csv")
+
+
+# -- homicide victims by age, sex and solved status -----------------------------------------
+
+DIMENSION_WORDS = {"age_group": "age group", "sex": "sex", "solved_status": "solved status"}
+NOT_SPLIT = "Not split: fewer than 10 victims"
+# Ordered age groups are drawn in an ordered, colour-blind-safe scale; what is not
+# recorded and what is not split are greys.
+NOT_RECORDED_COLOUR, NOT_SPLIT_COLOUR = "#8c8c8c", "#d9d9d9"
+
+
+def _age_words(group: str) -> str:
+    return "aged 65 and over" if group == "65+" else (
+        f"aged {group.replace('-', ' to ')}" if group != NOT_RECORDED else "age not recorded"
+    )  # fmt: skip
+
+
+def victims_figure(frame: pd.DataFrame, name: str) -> dict:
+    """Victims each year, stacked by age group; a year not split is one grey bar."""
+    years = frame[frame["year"] != victims.ALL_YEARS]
+    x = [int(y) for y in years["year"]]
+    groups = [c for c in frame.columns if c in (*victims.DIMENSIONS["age_group"], NOT_RECORDED)]
+    ordered = [g for g in groups if g != NOT_RECORDED]
+    colours = sample_colorscale("Cividis", [i / max(1, len(ordered) - 1)
+                                            for i in range(len(ordered))])  # fmt: skip
+    data = []
+    for group, colour in [*zip(ordered, colours, strict=True), (NOT_RECORDED, NOT_RECORDED_COLOUR)]:
+        if group not in groups:
+            continue
+        data.append({
+            "type": "bar", "x": x, "y": _floats(years[group]), "name": group.replace("-", " to ")
+            if group != NOT_RECORDED else NOT_RECORDED, "marker": {"color": colour},
+            "hovertemplate": f"{name}, %{{x}}: %{{y}} victims {_age_words(group)}<extra></extra>",
+        })  # fmt: skip
+    unsplit = years["total"].where(~years["split"].astype(bool))
+    if unsplit.notna().any():
+        data.append({
+            "type": "bar", "x": x, "y": _floats(unsplit), "name": NOT_SPLIT,
+            "marker": {"color": NOT_SPLIT_COLOUR, "pattern": {"shape": "/"},
+                       "line": {"color": "#4a4a4a", "width": 1}},
+            "hovertemplate": f"{name}, %{{x}}: %{{y}} victims, not split (fewer than 10)"
+            "<extra></extra>",
+        })  # fmt: skip
+    layout = _layout(
+        barmode="stack",
+        yaxis={"title": {"text": "Victims in the year"}, "rangemode": "tozero",
+               "gridcolor": "#e0e0e0"},
+        xaxis={"dtick": 2, "gridcolor": "#f0f0f0"},
+        legend={"orientation": "h", "y": -0.25, "x": 0, "traceorder": "normal"},
+    )  # fmt: skip
+    return {"data": data, "layout": layout}
+
+
+def _victims_table(frame: pd.DataFrame, dimension: str, name: str, span: str) -> TableModel:
+    names = [c for c in frame.columns if c not in ("year", "first", "last", "total", "split")]
+    heading = {"age_group": lambda g: g.replace("-", " to ") if g != NOT_RECORDED else g}.get(
+        dimension, lambda g: g
+    )
+    columns = [Column("Year"), Column("Victims", numeric=True),
+               *(Column(heading(n), numeric=True) for n in names), Column("Note")]  # fmt: skip
+    rows = []
+    for r in frame.to_dict("records"):
+        label = span if r["year"] == victims.ALL_YEARS else str(r["year"])
+        cells = [num(words.number(r[n]), r[n]) if r["split"] else num("", None) for n in names]
+        small = [n for n in names if r["split"] and 0 < r[n] < words.LOW_COUNT]
+        note = (NOT_SPLIT if not r["split"]
+                else f"Parts under {words.LOW_COUNT} are unreliable" if small else "")  # fmt: skip
+        rows.append([label, num(words.number(r["total"]), r["total"]), *cells, note])
+    caption = f"Homicide victims in {name} by {DIMENSION_WORDS[dimension]} and year, {span}"
+    return table(caption, columns, rows, filename=f"perception-{slug(caption)}.csv")
+
+
+def victims_section(ds: Dataset, code: str) -> VictimsSection:
+    """Victims of every method of killing by age group, sex and solved status, by year,
+    each year split only where it has 10 or more victims."""
+    code = code or LONDON_CODE
+    name = area_name(code)
+    heading = f"Homicide victims in {name} by age, sex and solved status"
+    by = {d: victims.victims_by_year(ds, code, d) for d in victims.DIMENSIONS}
+    age = by["age_group"]
+    if age.empty:
+        return VictimsSection(heading, (Para(
+            "No homicide victims by age, sex and solved status have been published.", "message"
+        ),))  # fmt: skip
+    years = age[age["year"] != victims.ALL_YEARS]
+    span = f"{int(years['year'].iloc[0])} to {int(years['year'].iloc[-1])}"
+    total = int(age.loc[age["year"] == victims.ALL_YEARS, "total"].iloc[0])
+    summary = [Para(f"{name}, {span}: {words.units(total, 'victims')} of homicide by any "
+                    "method.", "headline")]  # fmt: skip
+    sex = victims.shares(by["sex"], ["Male", "Female"])
+    solved = victims.shares(by["solved_status"], ["Solved", "Unsolved"])
+    young = victims.shares(age, ["13-19", "20-24"])
+    if sex and solved and young:
+        aged = words.percent(young["13-19"] + young["20-24"])
+        summary.append(Para(
+            f"Of these victims {words.percent(sex['Male'])} were male and "
+            f"{words.percent(sex['Female'])} female, and {aged} were aged 13 to 24. "
+            f"{words.percent(solved['Solved'])} of the victims' homicides are recorded as solved."
+        ))  # fmt: skip
+    unsplit = int((~years["split"].astype(bool)).sum())
+    rule = (
+        f"Counts under {words.LOW_COUNT} are not split further: a year with fewer than "
+        f"{words.LOW_COUNT} victims shows its total but not how they divide by age, sex or "
+        "solved status, so that no one can be picked out and a handful of deaths is not "
+        "read as a pattern."
+    )
+    if unsplit:
+        rule += (f" Here {'every one' if unsplit == len(years) else unsplit} of the "
+                 f"{len(years)} years {words.is_are(unsplit) if unsplit != len(years) else 'is'}"
+                 " too small to split; the row for all the years together is split.")  # fmt: skip
+    summary.append(Para(rule, "warning" if unsplit else ""))
+    summary.append(Para(
+        "The solved status is as the MPS recorded it when the file was extracted: the latest "
+        "years' homicides have had less time to be solved, so their unsolved share is higher "
+        "for that reason alone. Age groups are the MPS's own, not Census bands. Victims are "
+        "counted in the year the homicide was recorded."
+    ))  # fmt: skip
+    return VictimsSection(
+        heading,
+        tuple(summary),
+        victims_figure(age, name),
+        _victims_table(age, "age_group", name, span),
+        _victims_table(by["sex"], "sex", name, span),
+        _victims_table(by["solved_status"], "solved_status", name, span),
+    )

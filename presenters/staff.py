@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -16,13 +17,13 @@ import pandas as pd
 
 from data.dataset import Dataset
 from data.periods import resolve, rolling_twelve_months
-from data.refresh import FileCheck, Report, SeriesChange
+from data.refresh import FileCheck, Report, SeriesChange, stored_report
 from presenters.common import totals, words
 from presenters.common.controls import Controls, select
 from presenters.common.map_paint import MapKey, MapPaint, map_layer
 from presenters.common.options import Option
 from presenters.common.table import Column, TableModel, num, table
-from presenters.common.view import Para
+from presenters.common.view import Link, Para
 
 SHA_SHOWN = 12
 PREVIEW_LEVELS = ("borough", "ward")
@@ -35,7 +36,18 @@ STATUS_WORDS = {
     "unchanged": "These files change nothing: the published version already holds them.",
     "published": "Published.",
     "discarded": "Discarded: its draft was deleted; the files are kept on record.",
+    "failed": "The check did not finish, so nothing can be published from it yet: check it again.",
+    "expired": "Its draft was deleted because a newer version was published or checked "
+    "since: check it again to make a new one.",
 }
+# Statuses whose draft version no longer exists (the report still names it).
+DRAFT_GONE = ("discarded", "expired", "failed")
+# What the progress line says once the page knows how a check ended.
+FINISHED = "Check finished."
+NOT_FINISHED = "The check did not finish."
+# A check that ended this long ago without its answer reaching the page was lost on the
+# way (the job's answer could not be saved): the page's watcher shows the store's copy.
+SETTLE = dt.timedelta(seconds=15)
 # What each action in the history did, in words.
 ACTION_WORDS = {
     "create": "Created",
@@ -118,7 +130,7 @@ class FileView:
 
 @dataclass(frozen=True)
 class ReportView:
-    refused: bool
+    refused: bool  # nothing can be published from it: refused, or the check did not finish
     status: tuple[Para, ...]
     checked: str
     files: tuple[FileView, ...]
@@ -127,6 +139,8 @@ class ReportView:
     changes: tuple[TableModel, ...]  # new months, revised months, largest revisions
     change_notes: tuple[Para, ...]
     rows: TableModel | None
+    # The check did not finish: `status` says why and what to do, and nothing else is shown.
+    failed: bool = False
 
 
 def _problems(caption: str, problems: list[dict]) -> TableModel:
@@ -152,13 +166,16 @@ def where(problem: Mapping) -> str:
 
 
 def file_view(f: FileCheck) -> FileView:
-    facts = [
-        ("Format", f.format if f.recognised else "Not recognised"),
-        ("Months", f.months or "none"),
-        ("Rows read", f"{f.rows_read:,}"),
-        ("Rows rejected", f"{f.rows_rejected:,}"),
-        ("Size", f"{f.bytes / 2**20:,.2f} MB"),
-    ]
+    if f.recognised:
+        facts = [
+            ("Format", f.format),
+            ("Months", f.months or "none"),
+            ("Rows read", f"{f.rows_read:,}"),
+            ("Rows rejected", f"{f.rows_rejected:,}"),
+        ]
+    else:  # nothing was read from it: counts of rows would only confuse
+        facts = [("Format", "Not read: see the errors below")]
+    facts.append(("Size", f"{f.bytes / 2**20:,.2f} MB"))
     if f.replaces:
         facts.append(("Replaces", ", ".join(f.replaces)))
     facts.append(("SHA-256", f.sha256))
@@ -255,8 +272,26 @@ def change_tables(report: Report) -> tuple[tuple[TableModel, ...], tuple[Para, .
     return tuple(tables), notes
 
 
+def failed_view(reason: str) -> ReportView:
+    """The report of a check that did not finish: why, and what to do."""
+    return ReportView(
+        refused=True,
+        status=(
+            Para(f"The check did not finish: {reason}.", "warning"),
+            Para(
+                "Nothing was published and the published version is unchanged. Check it "
+                "again; if it fails again, tell the dashboard's developers."
+            ),
+        ),
+        checked="", files=(), problems=None, kept=(), changes=(), change_notes=(), rows=None,
+        failed=True,
+    )  # fmt: skip
+
+
 def report_view(report: Report, status: str) -> ReportView:
     """The whole validation report, in the order staff read it."""
+    if report.failed:
+        return failed_view(report.failed)
     errors = report.errors
     if errors:
         head = (
@@ -268,7 +303,8 @@ def report_view(report: Report, status: str) -> ReportView:
             Para("Correct the files and upload them again."),
         )
     else:
-        draft = f" Draft version {report.draft_version}." if report.draft_version else ""
+        shown = report.draft_version and status not in DRAFT_GONE
+        draft = f" Draft version {report.draft_version}." if shown else ""
         head = (Para(STATUS_WORDS.get(status, status) + draft),)
     base = (
         f"Checked against published version {report.base_version}"
@@ -276,7 +312,7 @@ def report_view(report: Report, status: str) -> ReportView:
         else "Nothing was published before this upload"
     )
     kept = []
-    if report.kept or report.left_out:
+    if not errors and (report.kept or report.left_out):
         kept.append(
             Para(f"Published files kept in the new version: {', '.join(report.kept) or 'none'}.")
         )
@@ -289,7 +325,12 @@ def report_view(report: Report, status: str) -> ReportView:
                 )
             )
     changes, notes, rows = (), (), None
-    if not errors:
+    if status == "expired":
+        # Worked out against a version that may no longer be the published one.
+        notes = (Para("What it would have changed is not shown: that was worked out against "
+                      "the version published when it was checked. Check it again to compare "
+                      "it with the version published now."),)  # fmt: skip
+    elif not errors:
         changes, notes = change_tables(report)
         rows = table(
             "Rows in each table before and after publishing",
@@ -325,6 +366,9 @@ class CheckView:
     discard_hidden: bool
     preview_hidden: bool
     preview: dict | None  # the preview's opening choice: measure, level, month
+    again_hidden: bool = True  # the "Check again" button: for a check that did not finish,
+    # or whose draft expired
+    progress: str = FINISHED  # what the progress line says
 
 
 def check_view(report: Report, status: str) -> CheckView:
@@ -341,10 +385,41 @@ def check_view(report: Report, status: str) -> CheckView:
         actions=actions,
         publish_hidden=not ready,
         publish_text=f"Publish version {report.draft_version}" if ready else "Publish",
-        discard_hidden=status not in ("ready", "refused", "unchanged"),
+        discard_hidden=status not in ("ready", "refused", "unchanged", "failed", "expired"),
         preview_hidden=opening is None,
         preview=None if opening is None else opening.to_dict(),
+        again_hidden=status not in ("failed", "expired"),
+        progress=NOT_FINISHED if status == "failed" else FINISHED,
     )
+
+
+def watched_view(upload: Mapping, now: dt.datetime) -> CheckView | None:
+    """What the page's watcher shows of an upload's check as the store has it (after
+    `refresh.watch_check` declared a dead check failed): nothing new (None) while the
+    check runs, nor for SETTLE after it ended, when the job's own answer is on its way;
+    the failure, with the reason, as soon as the check has died; the stored report of a
+    check that ended but whose answer never reached the page."""
+    status = upload["status"]
+    if status in ("received", "checking"):
+        return None
+    updated = upload["updated_at"]
+    updated = updated if updated.tzinfo else updated.replace(tzinfo=dt.UTC)
+    if status != "failed" and now - updated < SETTLE:
+        return None
+    return check_view(stored_report(upload), status)
+
+
+def could_not_start_words(exc: BaseException) -> str:
+    """Why a check failed before it began (the report's `failed`)."""
+    return f"it could not start ({type(exc).__name__}: {exc})"[:400]
+
+
+def checked_again_words(upload_id: int) -> str:
+    return f"Upload {upload_id} is being checked again."
+
+
+def not_checked_again_words(reason: object) -> str:
+    return f"Not checked again: {reason}."
 
 
 # -- the preview ---------------------------------------------------------------------
@@ -602,3 +677,33 @@ def discarded_words(upload_id: int) -> str:
 
 def rolled_back_words(version: int) -> str:
     return f"Version {version} is published again, for every page."
+
+
+# -- a session that has ended ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionEndedView:
+    """What a staff page says once the server refuses its callbacks because the member
+    of staff's session has ended (shown in the browser when the refusal arrives)."""
+
+    heading: str
+    text: str
+    sign_in: Link  # back to sign in; the browser points its `next` at the page as it is
+
+
+def _spell(n: float, unit: str) -> str:
+    return f"{n:,g} {words.plural(n, unit)}"
+
+
+def session_ended_view(idle_minutes: float, hours: float, path: str) -> SessionEndedView:
+    return SessionEndedView(
+        "Your staff session has ended",
+        "Nothing more can be checked, published, discarded or rolled back from this page "
+        "until you sign in again: what it asked of the server since was refused and "
+        "changed nothing. A "
+        f"session ends after {_spell(idle_minutes, 'minute')} without use, "
+        f"{_spell(hours, 'hour')} after signing in, on signing out in another window, and "
+        "when your password is changed.",
+        Link("Sign in again", f"/staff/sign-in?next={path}"),
+    )

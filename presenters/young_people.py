@@ -222,6 +222,14 @@ def notes(
     return tuple(out)
 
 
+# Why gun crime has no figures here, uploaded or not.
+GUN_NOTE = (
+    "Gun crime is not on this page: the MPS's gun crime figures count offences and firearm "
+    "discharges, with no count of victims by age, so there is no gun measure of the risk to "
+    "young people. Gun crime in each area is on the map, the at-risk ranking and the hot-spot "
+    "page."
+)
+
 CAVEATS = (
     "Victims are counted where they were injured, not where they live, and the residents "
     "are those of the area on Census day 2021: \u201c1 victim for every N residents aged "
@@ -238,6 +246,7 @@ CAVEATS = (
     rule_words() + " The Census gives no workday population by age, so for those areas the "
     "victims are also given per 1,000 workday population of all ages, beside the victims "
     "per 1,000 residents of all ages.",
+    GUN_NOTE,
 )
 
 

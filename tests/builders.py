@@ -293,3 +293,19 @@ def survey_frame(rows: Sequence[tuple[str, str, str, str, float]]) -> pd.DataFra
     frame["quarter_end"] = pd.to_datetime(frame["quarter_end"]).astype("datetime64[us]")
     frame["proportion"] = frame["proportion"].astype(float)
     return frame
+
+
+def with_homicide_victims(
+    ds: Dataset, rows: Sequence[tuple[str, str, str, str, str, int]]
+) -> Dataset:
+    """The same hand-made London with a homicide victims table: (month "2021-06", area
+    code, age group, sex, solved status, victims), every method "Knife or Sharp
+    Implement"."""
+    victims = pd.DataFrame(
+        [(pd.Timestamp(f"{m}-01"), code, "Knife or Sharp Implement", age, sex, solved, n)
+         for m, code, age, sex, solved, n in rows],
+        columns=frames.HOMICIDE_VICTIM_COLUMNS,
+    )  # fmt: skip
+    tables = Tables(**{name: getattr(ds.tables, name) for name in Tables.names()})
+    tables.homicide_victims = victims
+    return Dataset(ds.version_id, tables)

@@ -100,3 +100,29 @@ def gun_frame(raw_dir: Path, *, only: str = "2026-02") -> pd.DataFrame:
         part["Count"] = part["Count"] // share
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
+
+
+# Gun subtypes of the HAND-MADE "OtherCrimeData" file, each made from a knife subtype's
+# counts (offences and positive outcomes alike) divided by a share.
+GUN_SUBTYPES = (
+    ("Gun Crime", "Knife Crime", 3),
+    ("Gun Crime (Personal Robbery)", "Knife Crime", 9),
+    ("Lethal Barrelled Firearm Discharges", "Knife Crime with Injury", 6),
+    ("Non-Lethal Discharges", "Knife Crime with Injury", 10),
+)
+
+
+def gun_file(raw_dir: Path, *, until: str | None = None) -> pd.DataFrame:
+    """A HAND-MADE gun file in the official long layout, every month and area of the
+    knife file (borough and ward rows, offences and positive outcomes), crime type "Gun
+    Crime", with made-up counts: a knife subtype's counts divided by a share
+    (GUN_SUBTYPES). Never compare its figures to anything but themselves."""
+    knife = dashboard_frame(raw_dir, until=until)
+    parts = []
+    for subtype, source, share in GUN_SUBTYPES:
+        part = knife[knife["Crime Subtype"] == source].copy()
+        part["Crime Type"] = "Gun Crime"
+        part["Crime Subtype"] = subtype
+        part["Count"] = part["Count"] // share
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)

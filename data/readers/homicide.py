@@ -4,8 +4,15 @@ Only knife and shooting victims become measures (`catalogue.HOMICIDE_METHODS`), 
 every row is validated and the coverage spans every month in the file: a month in
 which no one was killed with a knife is a true zero, not a gap. The file names
 boroughs, not codes, in its own spellings ("Barking & Dagenham", "Ealing ") and
-includes "Heathrow", which is not a borough. Age bands (with the publisher's typo
-"13 to19") are not used.
+includes "Heathrow", which is not a borough.
+
+Every valid victim also goes into the victims table (`homicide_victims`: month,
+borough, method, age group, sex, solved status), whatever the method. Those three
+columns are optional: a file without one still gives its method counts, and the
+report says what is missing. Age bands are read by their numbers, so the publisher's
+typo "13 to19" is the band 13-19; a value that is neither a known band, sex or status
+nor a way of saying "not known" is reported (file, row, column, reason) and the victim
+is counted as not recorded.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import re
 
 import pandas as pd
 
-from data import areas
+from data import areas, frames
 from data.catalogue import HOMICIDE_METHODS
 from data.frames import counts_frame, coverage_frame
 from data.problems import ProblemLog, ReadResult
@@ -44,6 +51,12 @@ REQUIRED = {
 }
 # Columns only the victims file has; with "Method of Killing" they identify it even
 # when one required column is missing, so the report can say which.
+# Optional columns of the victims table: key -> (header as the MPS spells it, table column).
+DETAILS = {
+    "agegroup": ("Age Group", "age_group"),
+    "sex": ("Sex", "sex"),
+    "solvedstatus": ("Solved Status", "solved_status"),
+}
 _SIGNATURE = {"homicideoffencetype", "solvedstatus", "recordeddate", "countofvictims"}
 
 # Place labels that are not boroughs: their victims count towards London only.
@@ -179,6 +192,21 @@ def read(
         if not known.empty
         else []
     )
+    details = {
+        table_column: _detail(frame, keys, columns, key, official, log)
+        for key, (official, table_column) in DETAILS.items()
+    }
+    victims_table = victims_frame(
+        pd.DataFrame(
+            {
+                "month": month[valid],
+                "area_code": borough[valid],
+                "method": method[valid],
+                **{column: cells[valid] for column, cells in details.items()},
+                "value": count[valid],
+            }
+        )
+    )
     victims = count[output].groupby(measure[output]).sum()
     meta: dict[str, object] = {
         "months": f"{month_label(known.min())} to {month_label(known.max())}"
@@ -197,7 +225,96 @@ def read(
         rows_read=len(frame),
         coverage=coverage,
         meta=meta,
+        extra={"homicide_victims": victims_table},
     )
+
+
+def victims_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """Victims in canonical order and types, summed over duplicate keys, no zeros."""
+    keys = frames.HOMICIDE_VICTIM_COLUMNS[:-1]
+    if rows.empty:
+        out = frames.empty(frames.HOMICIDE_VICTIM_COLUMNS)
+        out["month"] = pd.to_datetime(out["month"])
+        out["value"] = out["value"].astype("int64")
+        return out
+    out = rows[frames.HOMICIDE_VICTIM_COLUMNS].copy()
+    out["month"] = pd.to_datetime(out["month"]).dt.to_period("M").dt.to_timestamp()
+    out["value"] = out["value"].astype("int64")
+    out = out.groupby(keys, as_index=False)["value"].sum()
+    return out[out["value"] != 0].sort_values(keys).reset_index(drop=True)
+
+
+# Ways of writing "not known" in the victims file's optional columns.
+_UNKNOWN = re.compile(r"^(|n/?k|n/?a|none|not (known|recorded|stated)|unknown|unrecorded.*"
+                      r"|not known/not recorded)$")  # fmt: skip
+_AGE_NUMBERS = re.compile(r"\d+")
+_AGE_OVER = re.compile(r"(and|or) (over|above|older)|\+|plus")
+
+
+def age_group(value: str) -> str | None:
+    """The band a written age group names ("13 to19" -> "13-19", "65 and over" ->
+    "65+"), NOT_RECORDED for a way of saying "not known", None if it is neither."""
+    text = " ".join(value.lower().split())
+    if _UNKNOWN.match(text):
+        return frames.NOT_RECORDED
+    numbers = _AGE_NUMBERS.findall(text)
+    if len(numbers) == 1 and _AGE_OVER.search(text):
+        band = f"{int(numbers[0])}+"
+    elif len(numbers) == 2:
+        band = f"{int(numbers[0])}-{int(numbers[1])}"
+    else:
+        return None
+    return band if band in frames.HOMICIDE_AGE_GROUPS else None
+
+
+def _word(value: str, known: tuple[str, ...]) -> str | None:
+    text = " ".join(value.lower().split())
+    if _UNKNOWN.match(text):
+        return frames.NOT_RECORDED
+    found = [k for k in known if k.lower() == text]
+    return found[0] if found else None
+
+
+_READ_DETAIL = {
+    "agegroup": (age_group, "an age group such as '20 to 24' or '65 and over'"),
+    "sex": (lambda v: _word(v, frames.HOMICIDE_SEXES), "Female or Male"),
+    "solvedstatus": (lambda v: _word(v, frames.HOMICIDE_SOLVED), "Solved or Unsolved"),
+}
+
+
+def _detail(
+    frame: pd.DataFrame,
+    keys: list[str],
+    columns: list[str],
+    key: str,
+    official: str,
+    log: ProblemLog,
+) -> pd.Series:
+    """One optional column read into its table values; NOT_RECORDED where it is missing
+    or a value is not understood (each such value reported, with its row)."""
+    if key not in keys:
+        log.warning(
+            f"the header row has no {official} column: every victim is counted as "
+            f"'{frames.NOT_RECORDED}' for {official.lower()}, and the victims by "
+            f"{official.lower()} cannot be shown",
+            column=None,
+        )
+        return pd.Series(frames.NOT_RECORDED, index=frame.index)
+    column = columns[keys.index(key)]
+    cells = str_cells(frame.iloc[:, keys.index(key)])
+    read, expected = _READ_DETAIL[key]
+    lookup = {value: read(value) for value in cells.unique()}
+    values = cells.map(lookup)
+    for row in cells.index[values.isna().to_numpy()]:
+        log.warning(
+            f"the {official.lower()} {cells.loc[row]!r} is not one the dashboard knows "
+            f"(expected {expected}, or blank if not known); the victim is counted, as "
+            f"'{frames.NOT_RECORDED}'",
+            row=int(row),
+            column=column,
+            group=f"unknown {official.lower()}",
+        )
+    return values.fillna(frames.NOT_RECORDED)
 
 
 def _counts(cells: pd.Series, column: str, log: ProblemLog) -> pd.Series:

@@ -218,12 +218,28 @@ workday = _versioned(
     indexes=(("level",),),
 )
 
+# Homicide victims by month, borough, method, age group, sex and solved status. A store
+# made before this table existed gains it empty: its versions have no victims table.
+homicide_victims = _versioned(
+    "homicide_victims",
+    Column("month", Date, nullable=False),
+    Column("area_code", String(20), nullable=False),
+    Column("method", String(100), nullable=False),
+    Column("age_group", String(20), nullable=False),
+    Column("sex", String(20), nullable=False),
+    Column("solved_status", String(20), nullable=False),
+    Column("value", Integer, nullable=False),
+)
+
 # The canonical tables in the order they are written and read.
 DATA_TABLES = {
-    t.name: t for t in (areas, measures, counts, coverage, population, lookup, survey, workday)
-}
+    t.name: t
+    for t in (areas, measures, counts, coverage, population, lookup, survey, workday,
+              homicide_victims)
+}  # fmt: skip
 DATE_COLUMNS = {
     "counts": ("month",),
+    "homicide_victims": ("month",),
     "coverage": ("first_month", "last_month"),
     "survey": ("quarter_end",),
 }

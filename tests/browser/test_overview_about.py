@@ -233,3 +233,20 @@ def test_about_fits_a_phone_and_passes_axe(phone, live_server):
         assert axe_violations(phone) == []
         assert structure_violations(phone) == []
     assert console_errors(phone) == []
+
+
+def test_about_documents_the_open_data_and_its_links_work(browser, live_server, dataset):
+    import requests
+
+    open_about(browser, live_server + "/about")
+    section = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby=about-open-data]")
+    assert "OpenAPI 3" in section.text
+    links = [a.get_attribute("href") for a in section.find_elements(By.TAG_NAME, "a")]
+    download = browser.find_element(By.ID, "about-download").get_attribute("href")
+    assert download.endswith(f"london-weapon-crime-data-v{dataset.version_id}.zip")
+    for href in links:
+        if href == download:
+            continue  # the zip is tested in tests/integration/test_api.py
+        answer = requests.get(href, timeout=60)
+        assert answer.status_code == 200, href
+        assert answer.json().get("data_version", dataset.version_id) == dataset.version_id

@@ -3,6 +3,8 @@ borough, pick a borough on the map, go back, download, on a desktop and a phone.
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pytest
 from selenium.webdriver.common.by import By
@@ -150,4 +152,50 @@ def test_the_page_fits_a_390px_phone_and_passes_axe(narrow_phone, live_server):
     wait(narrow_phone, lambda d: d.execute_script(
         "return document.querySelector('#perception-map .js-plotly-plot').layout.map.zoom;"
     ) < 8.7)  # fmt: skip
+    assert axe_violations(narrow_phone) == []
+
+
+def test_homicide_victims_by_age_sex_and_status_show_small_years_whole(
+    browser, narrow_phone, live_server, dataset
+):
+    from data import victims
+
+    open_perception(browser, live_server + f"/perception?area={LAMBETH}")
+    wait(browser, lambda d: "Lambeth" in text_of(d, "perception-victims-heading"))
+    summary = text_of(browser, "perception-victims-summary")
+    assert "Counts under 10 are not split further" in summary
+    age = victims.victims_by_year(dataset, LAMBETH, "age_group")
+    years = age[age["year"] != victims.ALL_YEARS]
+    small = years.loc[~years["split"].astype(bool), "year"].tolist()
+    assert f"{len(small)} of the {len(years)} years are too small to split" in summary
+    wait(browser, lambda d: "Not split: fewer than 10 victims" in d.execute_script(
+        TRACE_NAMES, "perception-victims"))  # fmt: skip
+    browser.execute_script("document.querySelectorAll('details').forEach(d => d.open = true);")
+    shown = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#perception-victims-sex-table tbody tr'))"
+        ".map(tr => Array.from(tr.children).map(c => c.textContent));"
+    )
+    by_year = {row[0]: row for row in shown}
+    total = int(years.loc[years["year"] == small[0], "total"].iloc[0])
+    assert by_year[str(small[0])][:2] == [str(small[0]), str(total)]
+    assert by_year[str(small[0])][-1] == "Not split: fewer than 10 victims"
+    browser.execute_script(
+        "document.getElementById('perception-victims-heading').scrollIntoView();"
+    )
+    shot = os.environ.get("WEC_TEST_SHOTS")
+    if shot:
+        browser.save_screenshot(f"{shot}/victims-laptop.png")
+    assert axe_violations(browser) == []
+
+    open_perception(narrow_phone, live_server + "/perception")
+    wait(narrow_phone, lambda d: "London" in text_of(d, "perception-victims-heading"))
+    narrow_phone.execute_script(
+        "document.getElementById('perception-victims-heading').scrollIntoView();"
+    )
+    overflow = narrow_phone.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
+    )
+    assert overflow <= 0
+    if shot:
+        narrow_phone.save_screenshot(f"{shot}/victims-390.png")
     assert axe_violations(narrow_phone) == []

@@ -8,11 +8,15 @@ version is the real knife file to January 2026, and the upload is the real Febru
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from urllib.parse import quote
 
 import pytest
 from selenium.webdriver.common.by import By
+from sqlalchemy import update
 
+from dashboard.auth import staff_sessions
 from tests import official
 from tests.browser.conftest import axe_violations, chrome, console_errors
 from tests.browser.staff_helpers import (
@@ -29,11 +33,17 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def staff_server(tmp_path_factory, raw_dir):
+def served(tmp_path_factory, raw_dir):
     data_dir = tmp_path_factory.mktemp("staff-browser")
     server, base, upload = serve_staff_app(data_dir, raw_dir, staff_env(data_dir, raw_dir))
-    yield base, upload
+    yield server, base, upload
     server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def staff_server(served):
+    _, base, upload = served
+    return base, upload
 
 
 @pytest.fixture(scope="module")
@@ -223,3 +233,46 @@ def test_the_public_footer_links_to_staff_sign_in_but_the_menu_does_not(staff_se
     menu = driver.execute_script("return document.getElementById('nav').innerText;")
     assert "Staff" not in menu
     assert "Data refresh" not in menu
+
+
+def test_a_page_left_idle_past_the_timeout_says_the_session_ended(served, driver, tmp_path):
+    """The server ends a session unused for its idle time (30 minutes) and then refuses
+    the page's callbacks (403); the page says so and links to sign in again, back to
+    the same upload, and what was refused changed nothing."""
+    server, base, _ = served
+    sign_in(driver, base)
+    unknown = tmp_path / "notes.csv"
+    unknown.write_text("a,b\n1,2\n")
+    driver.find_element(By.CSS_SELECTOR, "#staff-upload input[type=file]").send_keys(str(unknown))
+    wait(driver, lambda d: "Refused" in text(d, "staff-report"), 120)
+    discard = driver.find_element(By.ID, "staff-discard")
+    assert discard.is_displayed()
+    page = driver.current_url
+    assert "/staff?upload=" in page
+    assert not driver.find_element(By.ID, "staff-session-ended").is_displayed()
+    # Left idle: the session's last request is now longer ago than the idle timeout.
+    accounts = server.app.extensions["wec_accounts"]
+    idle = dt.datetime.now(dt.UTC) - accounts.session_idle - dt.timedelta(minutes=1)
+    with accounts.engine.begin() as conn:
+        conn.execute(update(staff_sessions).values(last_seen_at=idle))
+    discard.click()
+    wait(driver, lambda d: d.find_element(By.ID, "staff-session-ended").is_displayed())
+    shown = text(driver, "staff-session-ended")
+    assert "Your staff session has ended" in shown
+    assert "after 30 minutes without use" in shown
+    assert driver.switch_to.active_element.get_attribute("id") == "staff-session-ended"
+    assert not driver.find_element(By.ID, "staff-who").is_displayed()  # no longer true
+    assert text(driver, "staff-outcome") == ""  # nothing was discarded
+    no_serious_violations(driver)
+    link = driver.find_element(By.LINK_TEXT, "Sign in again")
+    back = page.removeprefix(base)
+    assert link.get_attribute("href") == f"{base}/staff/sign-in?next={quote(back, safe='')}"
+    link.click()
+    wait(driver, lambda d: d.find_elements(By.ID, "username"))
+    driver.find_element(By.ID, "username").send_keys("alice")
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait(driver, lambda d: "Refused" in text(d, "staff-report"), 120)
+    assert driver.current_url == page
+    assert text(driver, "staff-actions").startswith("Refused")  # still there to discard
+    assert not driver.find_element(By.ID, "staff-session-ended").is_displayed()

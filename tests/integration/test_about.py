@@ -30,7 +30,7 @@ def sections(dataset, info) -> dict[str, str]:
 def test_the_page_has_its_sections_in_order(dataset, info):
     ids = [s.children[0].id for s in show(dataset, info)]
     assert ids == ["about-measures", "about-caveats", "about-change", "about-sources",
-                   "about-version"]  # fmt: skip
+                   "about-open-data", "about-version"]  # fmt: skip
 
 
 def test_every_catalogue_measure_is_defined_under_its_group(dataset, sections):

@@ -1,19 +1,24 @@
 """Background checks that never vanish, and drafts that do not pile up, on SQLite and
 PostgreSQL: a check whose process dies is declared failed (with the reason) once its
 heartbeat stops; one that runs too long or never starts is too; a late answer never
-overwrites that verdict; "check again" runs it afresh; unpublished drafts nobody can
-publish are deleted after the retention time, so 50 uploads leave a store no bigger
+overwrites that verdict; "check again" runs it afresh (and the staff page's own
+functions, run_check, watch and check_again, say all this); unpublished drafts nobody
+can publish are deleted after the retention time, so 50 uploads leave a store no bigger
 than a few."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from dash.exceptions import PreventUpdate
 from sqlalchemy import func, select
 
+from callbacks import staff
 from data import refresh
 from data.ingest import ingest
 from data.readcache import ReadCache
@@ -192,3 +197,55 @@ def test_drafts_are_kept_for_the_retention_time_and_published_ones_for_good(
     published = store.published_version_id()
     assert published in {v.id for v in store.versions()}
     assert "discard" in [h["action"] for h in store.history()]
+
+
+def staff_context(store, register, reads=None, user="alice"):
+    """What the staff callbacks need, without a server: a signed-in member of staff."""
+
+    def area_register():
+        if register is None:
+            raise RuntimeError("no boundary files (WEC_RAW_DIR) and nothing published")
+        return register
+
+    return SimpleNamespace(store=store, check_limits=LIMITS, area_register=area_register,
+                           read=reads.read if reads else None, staff_user=lambda: user,
+                           for_background_job=lambda: None)  # fmt: skip
+
+
+def test_the_page_fails_a_check_that_cannot_start_and_its_watcher_sees_a_dead_one(
+    store, register, february, tmp_path
+):
+    # No boundary register: the check cannot start. The page says why, and the upload is
+    # on record as failed, so it can be checked again.
+    upload = store.add_upload([("feb.csv", official.to_csv(february))], actor="alice")
+    view = staff.run_check(staff_context(store, None), upload, lambda *_: None)
+    assert view.report.failed
+    assert "could not start (RuntimeError: no boundary files" in view.report.status[0].text
+    assert not view.again_hidden
+    assert store.upload(upload)["status"] == "failed"
+    assert staff.check_again(staff_context(store, register), upload) == (
+        f"Upload {upload} is being checked again.")  # fmt: skip
+    assert store.upload(upload)["status"] == "received"
+    # A run that started and went quiet: nothing new while its heartbeat is fresh ...
+    store.start_check(upload, worker="web-2:4242")
+    context = staff_context(store, register)
+    with pytest.raises(PreventUpdate):
+        staff.watch(context, upload, later(5))
+    # ... and the failure, with the reason, once it is over the stall limit.
+    shown = staff.watch(context, upload, later(31))
+    assert shown["again_hidden"] is False
+    assert shown["progress"] == "The check did not finish."
+    assert shown["upload_disabled"] is False
+    assert "web-2:4242) stopped" in json.dumps(shown["report"], default=str)
+    # Nobody signed in: nothing happens.
+    with pytest.raises(PreventUpdate):
+        staff.watch(staff_context(store, register, user=None), upload, later(31))
+    # Checked again, it passes.
+    reads = ReadCache(tmp_path / "reads", refresh.READ_REVISION)
+    staff.check_again(context, upload)
+    passed = staff.run_check(staff_context(store, register, reads), upload, lambda *_: None)
+    assert passed.again_hidden
+    assert passed.report.status[0].text.startswith("Passed its check")
+    assert staff.check_again(context, upload) == (
+        f"Not checked again: upload {upload} is ready: only an upload whose check did not "
+        "finish, or whose draft expired, is checked again.")  # fmt: skip

@@ -494,3 +494,55 @@ def test_every_view_is_empty_but_honest_with_nothing_published():
     assert nothing.beside.scatter == {}
     assert nothing.homicide.figure == {}
     assert np.isnan(perception.versus_london_test(np.nan, 0.5))
+
+
+# -- homicide victims by age, sex and solved status ---------------------------------------
+
+
+def _raw_victims(raw_dir: Path) -> pd.DataFrame:
+    """The homicide file counted independently of the reader: year, borough, columns."""
+    import csv
+
+    with open(raw_dir / "mps_homicide" / "Homicides_2003_2023.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    frame = pd.DataFrame(rows)
+    frame["year"] = 2000 + frame["Recorded Date"].str[-2:].astype(int)
+    frame["borough"] = frame["Borough"].str.strip().str.replace(" & ", " and ").str.lower()
+    frame["n"] = frame["Count of Victims"].astype(int)
+    return frame
+
+
+def test_london_victims_by_sex_and_status_match_the_file(dataset, raw_dir):
+    from data import victims
+    from presenters.perception import victims_section
+
+    raw = _raw_victims(raw_dir)
+    sex = victims.victims_by_year(dataset, LONDON_CODE, "sex").set_index("year")
+    expected = raw.pivot_table(index="year", columns="Sex", values="n", aggfunc="sum")
+    for year in range(2003, 2024):
+        assert sex.loc[year, "total"] == raw.loc[raw["year"] == year, "n"].sum()
+        assert sex.loc[year, "Female"] == expected.loc[year, "Female"]
+        assert sex.loc[year, "Male"] == expected.loc[year, "Male"]
+    solved = victims.victims_by_year(dataset, LONDON_CODE, "solved_status")
+    every = solved[solved["year"] == victims.ALL_YEARS].iloc[0]
+    assert every["Unsolved"] == (raw["Solved Status"] == "Unsolved").sum()
+    section = victims_section(dataset, "")
+    assert section.age_table.column_values("Victims")[-1] == 2912
+
+
+def test_a_boroughs_years_under_ten_are_shown_whole(dataset, raw_dir):
+    from data import victims
+    from presenters.perception import victims_section
+
+    raw = _raw_victims(raw_dir)
+    lambeth = raw[raw["borough"] == "lambeth"].groupby("year")["n"].sum()
+    age = victims.victims_by_year(dataset, "E09000022", "age_group").set_index("year")
+    small = [y for y in range(2003, 2024) if lambeth.get(y, 0) < 10]
+    assert small  # Lambeth has such years
+    for year in range(2003, 2024):
+        assert age.loc[year, "total"] == lambeth.get(year, 0)
+        assert bool(age.loc[year, "split"]) == (year not in small)
+    rows = {r[0]: r for r in victims_section(dataset, "E09000022").age_table.texts()}
+    for year in small:
+        assert rows[str(year)][2:-1] == [""] * (len(rows[str(year)]) - 3)
+        assert rows[str(year)][-1] == "Not split: fewer than 10 victims"

@@ -264,3 +264,72 @@ def test_parse_month_reads_each_form(day, form):
 def test_parse_month_never_raises_and_only_returns_firsts_of_months(text):
     parsed = homicide.parse_month(text, TODAY)
     assert parsed is None or parsed.day == 1
+
+
+# -- victims by age group, sex and solved status ---------------------------------------
+
+
+def detailed(age: str = "20 to 24", sex: str = "Male", solved: str = "Solved",
+             method: str = "Blunt Implement", borough: str = "Lambeth") -> str:  # fmt: skip
+    return f"1,{age},{sex},{method},Not Domestic Abuse,Mar-23,Murder,{solved},{borough},White"
+
+
+def test_the_real_victims_table_holds_every_victim_by_age_sex_and_status(real, raw):
+    table = real.extra["homicide_victims"]
+    assert table["value"].sum() == raw["Count of Victims"].astype(int).sum() == 2912
+    by_age = table.groupby("age_group")["value"].sum()
+    assert by_age["13-19"] == (raw["Age Group"] == "13 to19").sum()  # the publisher's typo
+    assert by_age["65+"] == (raw["Age Group"] == "65 and over").sum()
+    by_sex = table.groupby("sex")["value"].sum()
+    assert by_sex["Female"] == (raw["Sex"] == "Female").sum()
+    assert by_sex["Not recorded"] == (raw["Sex"] == "Unrecorded Gender").sum() == 2
+    solved = table.groupby("solved_status")["value"].sum()
+    assert solved["Unsolved"] == (raw["Solved Status"] == "Unsolved").sum()
+    # Every method, not only knife and shooting, and the airports' victim unallocated.
+    assert (
+        table.groupby("method")["value"].sum()["Blunt Implement"]
+        == (raw["Method of Killing"] == "Blunt Implement").sum()
+    )
+    assert table.loc[table["area_code"] == UNALLOCATED_CODE, "value"].sum() == 1
+
+
+@pytest.mark.parametrize(
+    ("age", "band"),
+    [("13 to19", "13-19"), ("0 to 12", "0-12"), ("65 and over", "65+"), ("65+", "65+"),
+     ("25-34", "25-34"), (" 35 TO 44 ", "35-44"), ("", "Not recorded"),
+     ("Not known", "Not recorded"), ("13 to 18", None), ("old", None), ("12 to 0", None)],
+)  # fmt: skip
+def test_age_groups_are_read_by_their_numbers(age, band):
+    assert homicide.age_group(age) == band
+
+
+def test_a_value_not_understood_is_reported_where_it_is_and_counted_as_not_recorded(tmp_path):
+    result = read_rows(tmp_path, detailed(), detailed(sex="M"), detailed(age="teen"),
+                       detailed(solved="Pending"))  # fmt: skip
+    assert result.errors == []
+    found = {(p.row, p.column): p.reason for p in result.warnings}
+    assert "'M' is not one the dashboard knows" in found[(3, "Sex")]
+    assert "'teen'" in found[(4, "Age Group")]
+    assert "'Pending'" in found[(5, "Solved Status")]
+    table = result.extra["homicide_victims"]
+    assert table["value"].sum() == 4
+    assert table.groupby("sex")["value"].sum().to_dict() == {"Male": 3, "Not recorded": 1}
+
+
+def test_a_file_without_a_detail_column_still_gives_its_methods_and_says_what_is_missing(
+    tmp_path,
+):
+    header = HEADER.replace(",Solved Status", "")
+    row = "1,20 to 24,Male,Shooting,Not Domestic Abuse,Mar-23,Murder,Lambeth,White"
+    result = read_rows(tmp_path, row, row, header=header)
+    assert result.errors == []
+    assert result.frame["value"].sum() == 2  # the shooting measure is unaffected
+    warning = next(p for p in result.warnings if "Solved Status" in p.reason)
+    assert "counted as 'Not recorded'" in warning.reason
+    assert set(result.extra["homicide_victims"]["solved_status"]) == {"Not recorded"}
+
+
+def test_a_rejected_row_is_in_neither_table(tmp_path):
+    result = read_rows(tmp_path, detailed(), detailed(borough="Atlantis"))
+    assert only_error(result).row == 3
+    assert result.extra["homicide_victims"]["value"].sum() == 1

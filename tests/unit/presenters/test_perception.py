@@ -383,3 +383,41 @@ def test_the_download_holds_every_figure_of_the_measure(ds):
     csv = pd.read_csv(io.StringIO(text))
     assert len(csv) == 12  # three quarters of three boroughs and London
     assert set(csv["interviews_assumed"]) == {400, 12_800}
+
+
+# -- homicide victims by age, sex and solved status -------------------------------------
+
+VICTIM_ROWS = [
+    ("2021-03", "E09000022", "20-24", "Male", "Solved", 5),
+    ("2021-08", "E09000022", "35-44", "Female", "Unsolved", 2),
+    ("2023-01", "E09000022", "13-19", "Male", "Solved", 9),
+    ("2023-12", "E09000022", "65+", "Female", "Unsolved", 3),
+]
+
+
+def test_victims_show_a_small_year_whole_and_split_only_what_has_ten():
+    from tests.builders import with_homicide_victims
+
+    ds = with_homicide_victims(tiny_dataset(), VICTIM_ROWS)
+    section = presenter.victims_section(ds, "E09000022")
+    assert section.heading == "Homicide victims in Lambeth by age, sex and solved status"
+    text = " ".join(p.text for p in section.summary)
+    assert "Lambeth, 2021 to 2023: 19 victims of homicide by any method." in text
+    assert "74% were male and 26% female" in text  # 14 and 5 of 19
+    assert "2 of the 3 years are too small to split" in text
+    sex = {row[0]: row for row in section.sex_table.texts()}
+    assert sex["2021"] == ["2021", "7", "", "", "Not split: fewer than 10 victims"]
+    assert sex["2023"] == ["2023", "12", "3", "9", "Parts under 10 are unreliable"]
+    assert sex["2021 to 2023"][:4] == ["2021 to 2023", "19", "5", "14"]
+    assert section.sex_table.column_values("Victims")[0] == 7
+    # The chart: a year not split is one bar of its total; split years stack by age.
+    traces = {t["name"]: t["y"] for t in section.figure["data"]}
+    assert traces["Not split: fewer than 10 victims"] == [7.0, 0.0, None]
+    assert traces["13 to 19"] == [None, None, 9.0]
+    assert sum(v or 0 for t in traces.values() for v in t) == 19
+
+
+def test_no_victims_table_says_so():
+    section = presenter.victims_section(tiny_dataset(), "")
+    assert section.age_table is None
+    assert "No homicide victims" in section.summary[0].text

@@ -176,3 +176,128 @@ def test_the_history_says_rolled_back_never_rollbacked():
     assert audit[0][4] == "Rolled back to version 1: published again"
     assert audit[2][3] == ""  # an upload belongs to no version
     assert "rollbacked" not in str(audit)
+
+
+# -- checks that did not finish, drafts that expired, checking again ------------------
+
+
+def failed(reason: str) -> Report:
+    """A check's report as data.refresh writes it when the check did not finish."""
+    problem = {"file": "(upload)", "row": None, "column": None, "severity": "error",
+               "reason": f"The check did not finish: {reason}."}  # fmt: skip
+    return Report(upload_id=7, base_version=1, files=[], problems=[problem], changes=[],
+                  tables={}, kept=[], left_out=[], failed=reason)  # fmt: skip
+
+
+def test_a_check_that_did_not_finish_says_why_and_offers_to_check_again():
+    reason = "the process checking it (host:4242) stopped: nothing was heard from it for 31 s"
+    view = staff.check_view(failed(reason), "failed")
+    assert view.report.failed
+    assert view.report.refused
+    assert [p.text for p in view.report.status] == [
+        f"The check did not finish: {reason}.",
+        "Nothing was published and the published version is unchanged. Check it again; if "
+        "it fails again, tell the dashboard's developers.",
+    ]
+    # Nothing else: no files, no problems table repeating the reason, no changes.
+    assert view.report.files == ()
+    assert view.report.problems is None
+    assert view.report.changes == ()
+    assert not view.again_hidden
+    assert view.publish_hidden
+    assert not view.discard_hidden  # a failed upload can be put aside
+    assert view.preview_hidden
+    assert view.progress == "The check did not finish."
+    assert view.actions.startswith("The check did not finish, so nothing can be published")
+
+
+def test_an_expired_draft_is_checked_again_and_its_old_changes_are_not_shown():
+    r = report(new("knife_crime", "ward", "2026-02"))  # passed once, draft version 2
+    view = staff.check_view(r, "expired")
+    assert not view.again_hidden
+    assert not view.discard_hidden
+    assert view.publish_hidden
+    assert view.preview_hidden
+    assert view.progress == "Check finished."  # it did finish, long ago
+    # Its draft is gone: not named as if it could still be published.
+    assert view.report.status[0].text == (
+        "Its draft was deleted because a newer version was published or checked since: "
+        "check it again to make a new one.")  # fmt: skip
+    assert view.report.changes == ()
+    assert view.report.rows is None
+    assert view.report.change_notes[0].text.startswith("What it would have changed is not shown")
+
+
+def test_checks_that_ended_well_hide_check_again():
+    r = report(new("knife_crime", "ward", "2026-02"))
+    for status in ("ready", "refused", "unchanged", "published", "discarded"):
+        view = staff.check_view(r, status)
+        assert view.again_hidden, status
+        assert view.progress == "Check finished."
+
+
+def test_a_file_that_could_not_be_read_shows_no_row_counts():
+    problem = {"file": "cut.xlsx", "row": None, "column": None, "severity": "error",
+               "reason": "the file is not a whole XLSX workbook"}  # fmt: skip
+    check = FileCheck("cut.xlsx", "cd" * 32, 3 * 2**20, "unknown", "", False, "", 0, 0,
+                      errors=[problem])  # fmt: skip
+    view = staff.file_view(check)
+    assert view.facts == (("Format", "Not read: see the errors below"), ("Size", "3.00 MB"),
+                          ("SHA-256", "cd" * 32))  # fmt: skip
+
+
+def test_a_refused_report_does_not_list_the_files_a_new_version_would_keep():
+    problem = {"file": "feb.csv", "row": 5, "column": "Count", "reason": "negative",
+               "severity": "error"}  # fmt: skip
+    check = FileCheck("feb.csv", "ab" * 32, 2048, "knife", "MPS Monthly Crime Dashboard", True,
+                      "2026-02 to 2026-02", 10, 1, errors=[problem])  # fmt: skip
+    refused = report(files=[check])
+    refused.kept, refused.left_out = ["census.csv"], ["knife-old.csv"]
+    assert staff.report_view(refused, "refused").kept == ()
+    passed = report(new("knife_crime", "ward", "2026-02"))
+    passed.kept = ["census.csv"]
+    assert [p.text for p in staff.report_view(passed, "ready").kept] == [
+        "Published files kept in the new version: census.csv."]  # fmt: skip
+
+
+def upload_record(status: str, seconds_ago: float, report_: Report | None, now: dt.datetime,
+                  aware: bool = True) -> dict:  # fmt: skip
+    updated = now - dt.timedelta(seconds=seconds_ago)
+    return {"id": 7, "status": status, "base_version": 1,
+            "updated_at": updated if aware else updated.replace(tzinfo=None),
+            "report": None if report_ is None else report_.to_dict()}  # fmt: skip
+
+
+def test_the_watcher_shows_a_failure_at_once_and_a_lost_answer_after_it_settles():
+    now = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+    # While the check runs, nothing new.
+    assert staff.watched_view(upload_record("received", 500, None, now), now) is None
+    assert staff.watched_view(upload_record("checking", 0, None, now), now) is None
+    # A failure is shown as soon as the store has it.
+    shown = staff.watched_view(upload_record("failed", 0, failed("it took too long"), now), now)
+    assert shown.report.status[0].text == "The check did not finish: it took too long."
+    assert not shown.again_hidden
+    # A check that passed: its job's own answer is on the way for 15 seconds (SETTLE) ...
+    passed = report(new("knife_crime", "ward", "2026-02"))
+    assert staff.watched_view(upload_record("ready", 14, passed, now), now) is None
+    # ... after which the watcher shows the stored report (the database's naive time is UTC).
+    late = staff.watched_view(upload_record("ready", 16, passed, now, aware=False), now)
+    assert late.report.status[0].text.startswith("Passed its check")
+    assert late.publish_text == "Publish version 2"
+
+
+def test_a_check_that_could_not_start_and_a_check_again_are_said_plainly():
+    assert staff.could_not_start_words(RuntimeError("no boundary files")) == (
+        "it could not start (RuntimeError: no boundary files)")  # fmt: skip
+    assert staff.checked_again_words(7) == "Upload 7 is being checked again."
+    assert staff.not_checked_again_words("upload 7 is ready") == (
+        "Not checked again: upload 7 is ready.")  # fmt: skip
+
+
+def test_an_ended_session_says_when_sessions_end_and_links_to_sign_in():
+    view = staff.session_ended_view(30, 8, "/staff/history")
+    assert view.heading == "Your staff session has ended"
+    assert "after 30 minutes without use, 8 hours after signing in" in view.text
+    assert view.sign_in.href == "/staff/sign-in?next=/staff/history"
+    assert "after 1 minute without use, 0.5 hours after" in staff.session_ended_view(
+        1, 0.5, "/staff").text  # fmt: skip
