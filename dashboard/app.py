@@ -46,8 +46,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings.from_env()
     # Dash encodes every answer with plotly's JSON encoder. Its "orjson" engine (chosen
     # by "auto" whenever orjson is installed) is slower for Dash answers, not faster:
-    # Dash's components make it walk the whole answer in Python first (13.9 ms against
-    # 5.9 ms for a ward map's answer; docs/PERFORMANCE.md). So the standard library's.
+    # Dash's components make it walk the whole answer in Python first (3.6 ms against
+    # 1.5 ms for a ward map's answer; docs/PERFORMANCE.md). So the standard library's.
     plotly_json.config.default_engine = "json"
     logs.configure(settings.log_level)
     settings.require_safe()
