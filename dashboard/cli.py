@@ -343,9 +343,13 @@ def warm_command() -> None:
     background); with REDIS_URL this command does it for every worker and instance,
     in the foreground (for a deployment script that opens the doors afterwards).
     """
+    from dataclasses import replace
+
     from dashboard.services import DataService
 
-    settings = _settings()
+    # This command is the warm-up: loading the version must not also start the
+    # background one (it would work the same views out a second time beside it).
+    settings = replace(_settings(), warm_views=False)
     service = DataService(settings)
     ds = service.dataset()
     if ds is None:

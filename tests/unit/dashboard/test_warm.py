@@ -83,3 +83,18 @@ def test_a_failing_view_does_not_stop_the_others(service, monkeypatch):
     monkeypatch.setattr(warm, "items", items)
     assert warm.Warmer(service, duty=1.0).tick()["views"] == 2
     assert calls == [1]
+
+
+def test_the_warm_command_does_not_also_start_the_background_warm_up(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from dashboard import cli, services
+
+    started = []
+    monkeypatch.setattr(warm.Warmer, "start", lambda self: started.append(1))
+    monkeypatch.setattr(services, "Store", lambda url: FakeStore())
+    env = {"WEC_DATA_DIR": str(tmp_path), "SECRET_KEY": TEST_SECRET_KEY, "LOG_LEVEL": "WARNING"}
+    monkeypatch.setattr(warm.Warmer, "warm", lambda self, ds, **_: None)
+    result = CliRunner().invoke(cli.main, ["warm"], env=env)
+    assert "another version was published meanwhile" in result.output  # the stub's None
+    assert started == []
