@@ -25,6 +25,14 @@ limit_request_field_size = 8190
 forwarded_allow_ips = ""
 
 
+def post_worker_init(worker) -> None:
+    """Each worker starts warming the published version's views as it boots, rather
+    than at its first request (dashboard/warm.py; off with WEC_WARM_VIEWS=false)."""
+    service = worker.wsgi.extensions.get("wec")
+    if service is not None and service.settings.warm_views:
+        service.warmer.start()
+
+
 def _no_server_banner() -> None:
     """gunicorn always sends `Server: gunicorn`; a banner only helps an attacker."""
     from gunicorn.http import wsgi

@@ -7,7 +7,7 @@ from html import escape
 
 from dash import Dash, html
 from flask import Response, abort, request, send_file
-from sqlalchemy.exc import DBAPIError
+from plotly.io import json as plotly_json
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from callbacks import (
@@ -27,10 +27,10 @@ from callbacks import (
     young_people,
 )
 from callbacks import map as map_page
-from dashboard import api, auth, callback_requests, headers, logs, pdf
+from dashboard import answers, api, auth, callback_requests, headers, logs, pdf
 from dashboard.background import background_manager
 from dashboard.limits import BodyCap
-from dashboard.services import DataService, web_file
+from dashboard.services import DataService, StoreUnavailableError, web_file
 from dashboard.settings import Settings
 from dashboard.staff import StaffService
 from data.store.store import Store
@@ -60,6 +60,11 @@ def index_string(dash_default: str) -> str:
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Dash:
     settings = settings or Settings.from_env()
+    # Dash encodes every answer with plotly's JSON encoder. Its "orjson" engine (chosen
+    # by "auto" whenever orjson is installed) is slower for Dash answers, not faster:
+    # Dash's components make it walk the whole answer in Python first (3.6 ms against
+    # 1.5 ms for a ward map's answer; docs/PERFORMANCE.md). So the standard library's.
+    plotly_json.config.default_engine = "json"
     logs.configure(settings.log_level)
     settings.require_safe()
     service = DataService(settings, store)
@@ -98,6 +103,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     # Then each callback request is checked against its callback before Dash reads it.
     callback_requests.install(app)
     app.server.extensions["wec_accounts"] = accounts
+    # After the CSRF check and the staff guard: a public answer sent before is a lookup.
+    answers.install(server, service)
     # The public API and the open data download: GET only, exempt from CSRF.
     api.install(server, service)
     app.server.extensions["wec"] = service
@@ -141,7 +148,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         # the version in memory; 503 only when neither can be had.
         try:
             version = service.published_version()
-        except DBAPIError:
+        except StoreUnavailableError:
             return {"published_version": None, "store": "unreachable"}, 503
         return {"published_version": version,
                 "store": "ok" if service.store_reachable() else "unreachable"}  # fmt: skip

@@ -38,6 +38,8 @@ from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, NotFound
 
+from dashboard.services import StoreUnavailableError
+
 log = logging.getLogger(__name__)
 
 CALLBACK_PATH = "/_dash-update-component"
@@ -49,6 +51,7 @@ MAX_MATCHES = 1000
 MAX_ID_LENGTH = 2000
 # Faults of the store or the cache: the service is unavailable for a moment.
 UNAVAILABLE: tuple[type[BaseException], ...] = (
+    StoreUnavailableError,
     OperationalError,
     InterfaceError,
     ConnectionError,

@@ -335,6 +335,36 @@ def build_geo_command() -> None:
         click.echo(f"gzipped: {packed} ({packed.stat().st_size:,} bytes)")
 
 
+@main.command("warm")
+def warm_command() -> None:
+    """Work out the published version's views now, into the configured cache.
+
+    The running app does this by itself within seconds of a publish (one worker, in the
+    background); with REDIS_URL this command does it for every worker and instance,
+    in the foreground (for a deployment script that opens the doors afterwards).
+    """
+    from dataclasses import replace
+
+    from dashboard.services import DataService
+
+    # This command is the warm-up: loading the version must not also start the
+    # background one (it would work the same views out a second time beside it).
+    settings = replace(_settings(), warm_views=False)
+    service = DataService(settings)
+    ds = service.dataset()
+    if ds is None:
+        raise click.ClickException("nothing is published")
+    if settings.cache_type != "RedisCache" or not settings.redis_url:
+        click.echo("No REDIS_URL: each worker keeps its own views, and warms them itself.")
+    done = service.warmer.warm(ds, duty=1.0)
+    if done is None:
+        raise click.ClickException("another version was published meanwhile")
+    service.warmer.mark(ds, done)
+    click.echo(f"Warmed version {ds.version_id}: {done['views']} views in {done['seconds']} s.")
+    for group, (n, seconds) in done["by_group"].items():
+        click.echo(f"  {group}: {n} in {seconds} s")
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8050, show_default=True, type=int)

@@ -1,19 +1,19 @@
 """The running app's access to data: the store, the published dataset, the boundaries.
 
-The published version is looked up on every request (one indexed row), and the
-dataset for it is built once per process and kept, so every worker moves to a new
-version as soon as it is published and no worker mixes two versions in one answer.
-
-If the store cannot be reached (PostgreSQL restarting, a network fault), the public
-pages are answered from the version in memory: the last one the store named, which is
-still the published one unless someone publishes during the outage. The store is asked
-again every `STORE_RETRY_SECONDS`, so an outage costs one failed attempt that often, not
-one per request, and the log says when it began and ended.
+The published version is looked up once per request (one indexed row, kept on Flask's
+`g` for the rest of the request), and the dataset for it is built once per process and
+kept, so every worker and instance moves to a new version at its next request after
+a publish, and no answer mixes two versions. If the store stops answering, requests are
+served from the version in memory (the log says so) and the store is asked again a few
+seconds later, so the app recovers by itself. `/healthz` says whether the store answered
+the last time it was asked.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
+import hashlib
 import json
 import logging
 import os
@@ -22,12 +22,13 @@ import threading
 import time
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError
+from flask import g, has_request_context
+from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.context import PublishedInfo, VersionFile
 from dashboard.cache import view_cache
 from dashboard.settings import Settings
-from data import profiles
+from dashboard.warm import Warmer
 from data.dataset import Dataset
 from data.ingest import ingest, raw_sources
 from data.readcache import ReadCache
@@ -36,12 +37,20 @@ from data.store.store import Store
 from data.targets import Targets
 from geo.register import area_register
 from geo.web import build_web_layers, lsoa_layer
+from geo.weights import MANIFEST as WEIGHTS_MANIFEST
 from geo.weights import Contiguity, build_weights, load_contiguity
 from presenters.common.releases import MOST_ENTRIES
 
 log = logging.getLogger(__name__)
 
-STORE_RETRY_SECONDS = 5.0
+# After the store failed to answer, how long to serve the version in memory before
+# asking it again: an outage costs one connection timeout a while, not one per request.
+STORE_RETRY = 5.0
+Publication = tuple[int, dt.datetime]
+
+
+class StoreUnavailableError(RuntimeError):
+    """The store does not answer and no version is in memory to serve."""
 
 
 class DataService:
@@ -51,46 +60,56 @@ class DataService:
         self._lock = threading.Lock()
         self._datasets: dict[int, Dataset] = {}
         self.views = view_cache(settings)
-        # The published version and its record as the store last gave them, and until
-        # when not to ask it again after it failed to answer.
-        self._state_lock = threading.Lock()
-        self._last_version: int | None = None
-        self._last_info: PublishedInfo | None = None
+        self._known: Publication | None = None
+        self._last_info: PublishedInfo | None = None  # the About page's, kept for outages
         self._store_down_until = 0.0
+        self._store_down = False
+        self.warmer = Warmer(self)
 
     def staff_user(self) -> str | None:
         from dashboard.auth import signed_in_name
 
         return signed_in_name()
 
-    def published_version(self) -> int | None:
-        """The published version; the last one known while the store cannot be reached
-        (raises only if it never could be)."""
-        if self._last_version is not None and time.monotonic() < self._store_down_until:
-            return self._last_version
-        try:
-            version = self.store.published_version_id()
-        except DBAPIError as exc:
-            if self._last_version is None:
-                raise
-            self._store_failed(exc)
-            return self._last_version
-        with self._state_lock:
-            if self._store_down_until:
-                log.warning("the store answers again; version %s is published", version)
-            self._last_version, self._store_down_until = version, 0.0
-        return version
+    # -- the published version ------------------------------------------------------------
 
-    def _store_failed(self, exc: DBAPIError) -> None:
-        with self._state_lock:
-            if not self._store_down_until:
-                log.warning("the store cannot be reached (%s); serving version %s from memory",
-                            type(exc).__name__, self._last_version)  # fmt: skip
-            self._store_down_until = time.monotonic() + STORE_RETRY_SECONDS
+    def publication(self) -> Publication | None:
+        """The published version and when it was published: read from the store once
+        per request, or the last one read while the store does not answer."""
+        if has_request_context():
+            if "wec_publication" not in g:
+                g.wec_publication = self._read_publication()
+            return g.wec_publication
+        return self._read_publication()
+
+    def _read_publication(self) -> Publication | None:
+        if self._store_down and time.monotonic() < self._store_down_until:
+            return self._known
+        try:
+            found = self.store.publication()
+        except (SQLAlchemyError, OSError) as exc:
+            if self._known is None:
+                raise StoreUnavailableError(f"the data store does not answer: {exc}") from exc
+            with self._lock:
+                if not self._store_down:
+                    log.warning("the data store does not answer; serving version %s from "
+                                "memory until it does (%s)", self._known[0], exc)  # fmt: skip
+                self._store_down = True
+                self._store_down_until = time.monotonic() + STORE_RETRY
+            return self._known
+        if self._store_down:
+            log.warning("the data store answers again")
+            self._store_down = False
+        self._known = found
+        return found
+
+    def published_version(self) -> int | None:
+        found = self.publication()
+        return None if found is None else found[0]
 
     def store_reachable(self) -> bool:
         """Whether the store answered the last time it was asked."""
-        return not self._store_down_until
+        return not self._store_down
 
     def targets(self) -> Targets:
         """The staff's targets for positive outcome rates, read from the store each time
@@ -101,7 +120,17 @@ class DataService:
         version = self.published_version()
         if version is None:
             return None
-        return self.dataset_for(version)
+        try:
+            return self.dataset_for(version)
+        except (SQLAlchemyError, OSError):
+            # Published a moment ago and the store gone before it could be read: the
+            # version in memory, until the new one can be loaded.
+            newest = max(self._datasets, default=None)
+            if newest is None:
+                raise
+            log.warning("version %s could not be loaded; serving version %s", version, newest,
+                        exc_info=True)  # fmt: skip
+            return self._datasets[newest]
 
     def dataset_for(self, version: int) -> Dataset:
         with self._lock:
@@ -117,18 +146,37 @@ class DataService:
                 for old in sorted(self._datasets)[:-1]:
                     del self._datasets[old]
                 self._datasets[version] = ds
-                if self.settings.warm_views:
-                    threading.Thread(target=profiles.warm, args=(ds,), daemon=True).start()
-            return ds
+                log.info("loaded data version %s", version)
+        if self.settings.warm_views:
+            self.warmer.start()
+        return ds
+
+    def answer_version(self) -> str | None:
+        """What a whole public answer depends on besides its request: the published
+        version's content, when it was published (the About page says), and the
+        boundary files' names. None before anything is published."""
+        found = self.publication()
+        ds = self.dataset()
+        if found is None or ds is None:
+            return None
+        manifest = self.settings.web_dir / "manifest.json"
+        boundaries = manifest.read_bytes() if manifest.exists() else b""
+        files = hashlib.sha256(boundaries).hexdigest()[:8]
+        return f"{ds.key}@{found[1].isoformat()}@{files}"
 
     def release_notes(self) -> list[dict]:
         """The notes of the latest publications, newest first (as many as the feed has)."""
         return self.store.release_notes(limit=MOST_ENTRIES)
 
     def published_info(self) -> PublishedInfo | None:
-        version = self.published_version()
-        if version is None:
+        found = self.publication()
+        if found is None:
             return None
+        stamp = f"{found[0]}@{found[1].isoformat()}"
+        return self.views.get_or_compute(stamp, ("published-info",),
+                                         lambda: self._info_of(found[0]))  # fmt: skip
+
+    def _info_of(self, version: int) -> PublishedInfo | None:
         # While the store is out of reach, what it said of this version before still
         # holds; it is not asked again (a server that does not answer costs a timeout).
         last = self._last_info
@@ -137,10 +185,9 @@ class DataService:
             return last
         try:
             info = self._published_info(version)
-        except DBAPIError as exc:
+        except (SQLAlchemyError, OSError):
             if not known:
                 raise
-            self._store_failed(exc)
             return last
         self._last_info = info
         return info
@@ -180,11 +227,24 @@ class DataService:
     def contiguity(self, level: str) -> Contiguity | None:
         """The saved neighbours of a level; built first if the boundaries are there but
         nothing was saved (ensure_ready normally has)."""
-        found = load_contiguity(self.settings.weights_dir, level)
+        found = self._saved_contiguity(level)
         if found is None and self.settings.raw_dir is not None:
             build_weights(self.settings.raw_dir, self.settings.weights_dir)
             found = load_contiguity(self.settings.weights_dir, level)
         return found
+
+    def _saved_contiguity(self, level: str) -> Contiguity | None:
+        """The saved neighbours, read once per build of them (kept in the one cache
+        under the saved files' manifest, which changes with every build)."""
+        manifest = self.settings.weights_dir / WEIGHTS_MANIFEST
+        try:
+            stamp = manifest.stat()
+        except OSError:
+            return None
+        built = f"weights@{stamp.st_mtime_ns}.{stamp.st_size}"
+        return self.views.get_or_compute(
+            built, ("contiguity", level), lambda: load_contiguity(self.settings.weights_dir, level)
+        )
 
     def lsoa_layer(self, borough_code: str) -> dict | None:
         if self.settings.raw_dir is None:

@@ -97,7 +97,9 @@ class Settings:
     upload_max_files: int = 10
     secure_cookies: bool = True
     celery_queue: str = "wec"
-    cache_threshold: int = 500
+    cache_threshold: int = 5000
+    # The most each process keeps in its own memory (pickled views), in MB.
+    cache_local_mb: int = 384
     # "production" (any value but "development") refuses a weak SECRET_KEY.
     environment: str = "production"
     # Whether SECRET_KEY was given (in development a random one is made per process).
@@ -157,7 +159,8 @@ class Settings:
             secure_cookies=_flag(env.get("WEC_SECURE_COOKIES"), True),
             celery_queue=env.get("WEC_CELERY_QUEUE") or "wec",
             # Views kept in each process's own cache before the oldest are dropped.
-            cache_threshold=int(env.get("WEC_CACHE_THRESHOLD", "500")),
+            cache_threshold=int(env.get("WEC_CACHE_THRESHOLD", "5000")),
+            cache_local_mb=int(env.get("WEC_CACHE_LOCAL_MB") or "384"),
             environment=environment,
             secret_key_set=bool(env.get("SECRET_KEY")),
             proxy_hops=int(env.get("WEC_PROXY_HOPS") or "0"),

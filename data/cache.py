@@ -15,9 +15,12 @@ deployment never reads a view pickled by older code.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import logging
-from collections.abc import Callable, Hashable
+import threading
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
@@ -26,6 +29,9 @@ log = logging.getLogger(__name__)
 # flask-caching's backends return None for a missing key, so None cannot be cached
 # as itself: it is stored as this marker.
 _NONE = "__wec_none__"
+# Inside `refreshing()`, a view found in the cache is written back, so that it is kept
+# for a whole timeout again (the warm-up's passes keep the published version's views).
+_REFRESH: contextvars.ContextVar[bool] = contextvars.ContextVar("wec_refresh", default=False)
 
 
 class Backend(Protocol):
@@ -44,27 +50,79 @@ def view_key(*parts: Hashable) -> str:
     return text[:80] + "#" + hashlib.sha256(text.encode()).hexdigest()
 
 
+@contextlib.contextmanager
+def refreshing() -> Iterator[None]:
+    """Within this block (in this thread), a view found in the cache is kept anew."""
+    token = _REFRESH.set(True)
+    try:
+        yield
+    finally:
+        _REFRESH.reset(token)
+
+
 class ViewCache:
-    """Derived views of one store, by data version; a None backend keeps nothing."""
+    """Derived views of one store, by data version; a None backend keeps nothing.
+
+    A view being worked out in this process is worked out once: other threads asking
+    for it meanwhile wait for it and read it from the cache, so a crowd arriving at a
+    view nobody has seen yet costs one computation, not one per thread.
+    """
 
     def __init__(self, backend: Backend | None, namespace: str = "wec") -> None:
         self.backend = backend
         self.namespace = namespace
+        self._lock = threading.Lock()
+        self._computing: dict[str, threading.Event] = {}
+
+    def key(self, version: str, parts: tuple) -> str:
+        return f"{self.namespace}:v{version}:{view_key(*parts)}"
+
+    def get(self, version: str, parts: tuple) -> Any:
+        """The kept answer of a view, or None when there is none (or the cache failed)."""
+        if self.backend is None:
+            return None
+        found = self._read(self.key(version, parts), parts)
+        return None if found is None or (isinstance(found, str) and found == _NONE) else found
+
+    def put(self, version: str, parts: tuple, value: Any, timeout: int | None = None) -> None:
+        """Keep an answer worked out elsewhere (a whole callback answer, say)."""
+        if self.backend is not None:
+            self._write(self.key(version, parts), parts, value, timeout)
 
     def get_or_compute(self, version: str, parts: tuple, compute: Callable[[], T]) -> T:
         if self.backend is None:
             return compute()
-        key = f"{self.namespace}:v{version}:{view_key(*parts)}"
+        key = self.key(version, parts)
+        while True:
+            found = self._read(key, parts)
+            if found is not None:
+                if _REFRESH.get():
+                    self._write(key, parts, found)
+                return None if isinstance(found, str) and found == _NONE else found
+            with self._lock:
+                running = self._computing.get(key)
+                if running is None:
+                    mine = self._computing[key] = threading.Event()
+                    break
+            running.wait()  # then read what the other thread kept (or compute, if it failed)
         try:
-            found = self.backend.get(key)
+            value = compute()
+            self._write(key, parts, _NONE if value is None else value)
+        finally:
+            with self._lock:
+                del self._computing[key]
+            mine.set()
+        return value
+
+    def _read(self, key: str, parts: tuple) -> Any:
+        try:
+            return self.backend.get(key)  # type: ignore[union-attr]
         except Exception:  # a cache that fails must never fail the page
             log.warning("view cache unreadable; computing %s", parts[0], exc_info=True)
-            found = None
-        if found is not None:
-            return None if isinstance(found, str) and found == _NONE else found
-        value = compute()
+            return None
+
+    def _write(self, key: str, parts: tuple, value: Any, timeout: int | None = None) -> None:
         try:
-            self.backend.set(key, _NONE if value is None else value)
+            self.backend.set(key, value, timeout)  # type: ignore[union-attr]
         except Exception:
             log.warning("view cache unwritable; %s not kept", parts[0], exc_info=True)
-        return value

@@ -40,7 +40,7 @@ from data.store import schema
 
 _PG_LOCK_KEY = 604_2018  # any constant: the advisory lock id for writers
 _PG_EXCLUSIVE_KEY = 604_2019  # held across a whole staff publish or rollback
-PG_CONNECT_TIMEOUT = 5  # seconds
+CONNECT_TIMEOUT = 3  # seconds to wait for PostgreSQL to accept a connection
 
 
 @dataclass(frozen=True)
@@ -111,10 +111,9 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    # A server that does not answer (not one that refuses) would hold a request for the
-    # operating system's TCP timeout, minutes; this many seconds is enough to connect.
-    return create_engine(url, pool_pre_ping=True,
-                         connect_args={"connect_timeout": PG_CONNECT_TIMEOUT})  # fmt: skip
+    # A server that stops answering (not one that refuses) must not hold a request
+    # for the operating system's TCP timeout: the app then serves the version it has.
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT})
 
 
 class Store:
@@ -562,6 +561,16 @@ class Store:
             return conn.execute(
                 select(schema.publication.c.version_id).where(schema.publication.c.id == 1)
             ).scalar()
+
+    def publication(self) -> tuple[int, dt.datetime] | None:
+        """The published version and when it was published (or rolled back to), in one
+        indexed read: the running app asks this once per request."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(schema.publication.c.version_id, schema.publication.c.published_at)
+                .where(schema.publication.c.id == 1)
+            ).first()  # fmt: skip
+        return None if row is None else (row.version_id, row.published_at)
 
     def previously_published(self) -> int | None:
         """The version that was public before the current one."""

@@ -77,9 +77,13 @@ def hotspot_status(
         return HotspotStatus(before=(Para(NOT_COVERED),))
     if contiguity is None:
         return HotspotStatus(before=(Para(NO_BOUNDARIES),))
+    # Kept in the one cache: picking one area out of five measures' results takes
+    # longer than the rest of a profile.
     if facts.level != "ward":
-        return _wards_within(ds, contiguity, facts)
-    return _ward(ds, contiguity, facts)
+        return ds.cached(("hotspot-status", facts.code, contiguity.level, contiguity.n),
+                         lambda: _wards_within(ds, contiguity, facts))  # fmt: skip
+    return ds.cached(("hotspot-status", facts.code, contiguity.level, contiguity.n),
+                     lambda: _ward(ds, contiguity, facts))  # fmt: skip
 
 
 def _ward(ds: Dataset, contiguity: Contiguity, facts: AreaFacts) -> HotspotStatus:

@@ -41,9 +41,14 @@ def perception_href(borough: str) -> str:
 
 
 def perception_panel(ds: Dataset | None, code: str | None) -> PerceptionPanel | None:
-    """The panel for a ward, borough or BCU; None when there is no such area."""
+    """The panel for a ward, borough or BCU; None when there is no such area (kept in
+    the one cache: it reads every survey measure's figures)."""
     if ds is None or not code:
         return None
+    return ds.cached(("perception-panel", code), lambda: _panel(ds, code))
+
+
+def _panel(ds: Dataset, code: str) -> PerceptionPanel | None:
     facts = area_facts(ds, code)
     if facts is None:
         return None

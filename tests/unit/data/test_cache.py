@@ -90,3 +90,95 @@ def test_what_the_cache_keeps_survives_pickling_as_redis_needs():
     cache = ViewCache(SimpleCache(threshold=10))
     value = cache.get_or_compute("v1", ("x",), lambda: {"rows": [1, 2, 3]})
     assert pickle.loads(pickle.dumps(value)) == value
+
+
+class CountingReads(SimpleCache):
+    """A backend that says how many reads it has answered."""
+
+    def __init__(self) -> None:
+        import threading
+
+        super().__init__(threshold=10)
+        self.reads = 0
+        self.changed = threading.Condition()
+
+    def get(self, key):
+        found = super().get(key)
+        with self.changed:
+            self.reads += 1
+            self.changed.notify_all()
+        return found
+
+
+def test_threads_asking_for_the_same_new_view_compute_it_once():
+    import threading
+
+    backend = CountingReads()
+    cache = ViewCache(backend)
+    release = threading.Event()
+    calls = []
+
+    def slow() -> str:
+        calls.append(1)
+        release.wait(30)
+        return "view"
+
+    answers = []
+
+    def ask() -> None:
+        answers.append(cache.get_or_compute("v1", ("x",), slow))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    # Every thread has looked in the cache and found nothing before the first finishes.
+    with backend.changed:
+        assert backend.changed.wait_for(lambda: backend.reads >= 4, timeout=30)
+    release.set()
+    for t in threads:
+        t.join(30)
+    assert answers == ["view"] * 4
+    assert calls == [1]
+
+
+def test_a_failed_computation_lets_the_next_caller_try_again():
+    cache = ViewCache(SimpleCache(threshold=10))
+
+    def broken() -> str:
+        raise ValueError("no")
+
+    with pytest.raises(ValueError, match="no"):
+        cache.get_or_compute("v1", ("x",), broken)
+    assert cache.get_or_compute("v1", ("x",), lambda: "fine") == "fine"
+
+
+def test_whole_answers_are_kept_and_read_by_version():
+    cache = ViewCache(SimpleCache(threshold=10))
+    assert cache.get("v1", ("answer", "abc")) is None
+    cache.put("v1", ("answer", "abc"), b"{}")
+    assert cache.get("v1", ("answer", "abc")) == b"{}"
+    assert cache.get("v2", ("answer", "abc")) is None
+    assert ViewCache(None).get("v1", ("answer", "abc")) is None
+
+
+class Recording(SimpleCache):
+    def __init__(self) -> None:
+        super().__init__(threshold=10)
+        self.writes: list[str] = []
+
+    def set(self, key, value, timeout=None):
+        self.writes.append(key)
+        return super().set(key, value, timeout)
+
+
+def test_a_warm_up_pass_keeps_the_views_it_finds_for_another_timeout():
+    from data.cache import refreshing
+
+    backend = Recording()
+    cache = ViewCache(backend)
+    cache.get_or_compute("v1", ("x",), lambda: 1)
+    cache.get_or_compute("v1", ("x",), lambda: 2)
+    assert len(backend.writes) == 1  # found: not written again
+    with refreshing():
+        assert cache.get_or_compute("v1", ("x",), lambda: 3) == 1
+    assert len(backend.writes) == 2  # found inside a warm-up pass: written again
