@@ -18,7 +18,7 @@ from callbacks import (
     young_people,
 )
 from callbacks import map as map_page
-from dashboard import auth, headers, logs
+from dashboard import auth, headers, logs, static
 from dashboard.background import background_manager
 from dashboard.limits import BodyCap
 from dashboard.services import DataService, web_file
@@ -32,11 +32,24 @@ from layouts.shell import shell
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-def index_string(dash_default: str) -> str:
+def index_string(dash_default: str, plotly_src: str | None = None) -> str:
     """Dash's page with its language set and without its <footer>: Dash wraps its scripts
-    in a footer, a second "contentinfo" landmark beside the site's own footer."""
+    in a footer, a second "contentinfo" landmark beside the site's own footer.
+
+    With `plotly_src`, plotly.js is fetched with the page's other scripts and run as soon
+    as the page is read (deferred), while Dash asks for the first view, rather than only
+    once a graph is drawn (which is when Dash would fetch it)."""
     page = dash_default.replace("<html>", '<html lang="en-GB">')
+    if plotly_src:
+        page = page.replace(
+            "{%css%}", f'{{%css%}}\n        <script src="{plotly_src}" defer></script>'
+        )
     return page.replace("<footer>", '<div class="dash-scripts">').replace("</footer>", "</div>")
+
+
+def validation_layout() -> html.Div:
+    """Every page's components, so Dash can check each callback against them."""
+    return html.Div([shell(), *(html.Div(render(page, {}, page.path)) for page in PAGES)])
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Dash:
@@ -52,7 +65,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         update_title=None,
         # Compress callback responses and scripts (plotly.js is 4.6 MB uncompressed).
         compress=True,
-        suppress_callback_exceptions=False,
+        # Every callback is checked against every page's components in development and
+        # by the tests (tests/integration/test_callbacks_wired.py); a production page
+        # does not carry every page's layout for the browser to check it again.
+        suppress_callback_exceptions=not settings.development,
         background_callback_manager=manager,
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
@@ -78,12 +94,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                  staff_body_limit=settings.staff_body_max_bytes)  # fmt: skip
     app.server.extensions["wec_accounts"] = accounts
     app.server.extensions["wec"] = service
-    app.index_string = index_string(app.index_string)
-    app.layout = shell
-    # Every page's components, so Dash can check each callback against them.
-    app.validation_layout = html.Div(
-        [shell(), *(html.Div(render(page, {}, page.path)) for page in PAGES)]
+    app.index_string = index_string(
+        app.index_string, static.plotly_script(app.config.requests_pathname_prefix)
     )
+    app.layout = shell
+    if settings.development:
+        app.validation_layout = validation_layout()
+    static.install(app, settings.data_dir / "static")
 
     @app.server.route("/geo/<path:name>")
     def geo_file(name: str):
