@@ -14,11 +14,12 @@ Figures, all from the browser's own clock (`performance.now()`, the event's time
   to `plotly_afterplot` and the animation frame after it; plotly.js emits afterplot
   only once MapLibre has rendered with every tile loaded (`resolveOnRender`), so this
   is the new colours on the screen; measure changes and period changes on the ward map,
-  median and p90;
+  median and p90, and how much of it is the wait for the server's answer;
 - load: from the start of navigation to the first frame at which the map is drawn
   (every visible trace's features are in MapLibre's loaded tiles and MapLibre has loaded them all);
   cold (a new browser profile: nothing cached) and warm (the same page again in the same
-  browser), median and p90, with the bytes over the wire.
+  browser), median and p90, with the bytes over the wire, when the page's scripts had
+  run and when the last callback answer before the map was drawn arrived.
 The servers are warmed first (each view asked for once, each page loaded once), so the
 figures are the browser's and the transfer's, not the first computation of a view.
 Targets (issue 11): a measure change at least 3x faster than the usual build; the map
@@ -187,28 +188,47 @@ def quiet(driver) -> None:
             ),
         )
     except TimeoutException:
-        state = driver.execute_script(
-            "return [location.href, window.__wec && window.__wec.drawn,"
-            " !!document.querySelector('[data-dash-is-loading=\"true\"]'),"
-            " !!document.querySelector('.js-plotly-plot')];"
-        )
-        raise TimeoutException(f"not quiet: url, drawn, loading, graph = {state}") from None
-    time.sleep(0.3)
+        raise TimeoutException(f"not quiet: {stuck(driver)}") from None
+
+
+def stuck(driver) -> dict:
+    """What a page that did not settle was doing: for the message of a failed wait."""
+    return driver.execute_script(
+        "var g = document.querySelector('.js-plotly-plot');"
+        "var s = g && g._fullLayout && g._fullLayout.map && g._fullLayout.map._subplot;"
+        "var m = s && s.map;"
+        "return {url: location.href, drawn: window.__wec && window.__wec.drawn,"
+        " loading: !!document.querySelector('[data-dash-is-loading=\"true\"]'),"
+        " graph: !!g, map: !!m, loaded: !!(m && m.loaded()),"
+        " traces: g && (g._fullData || []).map(t => [t.name, t.visible, t._length,"
+        "   m && m.getSource('source-' + t.uid) ? m.querySourceFeatures('source-' + t.uid).length"
+        "   : null])};"
+    )
 
 
 def load(driver, url: str) -> dict:
-    """Open `url` and return when its map is drawn: ms from navigation start, bytes."""
+    """Open `url` and return when its map is drawn (ms from navigation start), when the
+    page's scripts had run (DOMContentLoaded), when the last answer of a callback before
+    the map was drawn arrived, and the bytes and requests."""
     driver.get("about:blank")
     driver.get(url)
     script = "var w = window.__wec; return w && w.drawn > 0 && w.drawn;"
-    drawn = until(driver, lambda d: d.execute_script(script))
-    sizes = driver.execute_script(
+    try:
+        drawn = until(driver, lambda d: d.execute_script(script), timeout=90)
+    except TimeoutException:
+        print(f"  a load of {url} did not draw the map in 90 s: {stuck(driver)}")
+        return None
+    found = driver.execute_script(
         "var n = performance.getEntriesByType('navigation')[0];"
         "var r = performance.getEntriesByType('resource');"
+        "var answers = r.filter(e => e.name.indexOf('_dash-update-component') >= 0"
+        "                            && e.responseEnd <= arguments[0]).map(e => e.responseEnd);"
         "return [n.transferSize + r.reduce((s, e) => s + e.transferSize, 0), r.length + 1,"
-        " n.decodedBodySize];"
+        " n.decodedBodySize, n.domContentLoadedEventEnd, Math.max(0, ...answers)];",
+        drawn,
     )
-    return {"ms": drawn, "bytes": sizes[0], "requests": sizes[1], "html": sizes[2]}
+    return {"ms": drawn, "bytes": found[0], "requests": found[1], "html": found[2],
+            "ready": found[3], "answer": found[4]}  # fmt: skip
 
 
 def repaint(driver, act: Callable[[], None]) -> dict:
@@ -328,7 +348,9 @@ def bench_load(pages: list, scratch: Path, loads: int) -> None:
         for page in pages:
             driver = chrome(scratch / f"cold-{page.name}-{i}".replace(" ", "-"))
             try:
-                cold[page.name].append(load(driver, page.url))
+                found = load(driver, page.url)
+                if found:
+                    cold[page.name].append(found)
             finally:
                 driver.quit()
     for page in pages:
@@ -337,20 +359,31 @@ def bench_load(pages: list, scratch: Path, loads: int) -> None:
             for _ in range(2):  # fills the HTTP cache and the script cache
                 load(driver, page.url)
             for _ in range(loads):
-                warm[page.name].append(load(driver, page.url))
+                found = load(driver, page.url)
+                if found:
+                    warm[page.name].append(found)
         finally:
             driver.quit()
     for label, found in (("cold (empty cache)", cold), ("warm (cached)", warm)):
-        print(f"\nload to map drawn, {label}, {loads} loads each:")
+        print(f"\nload to map drawn, {label}, {loads} loads each (loads that never drew left out):")
         for page in pages:
             rows = found[page.name]
+            if len(rows) < loads:
+                print(f"  {page.name:<12} {loads - len(rows)} of {loads} loads never drew the map")
+            if not rows:
+                continue
             kb = statistics.median(r["bytes"] for r in rows) / 1024
             print(f"  {page.name:<12} {summary([r['ms'] for r in rows])}   "
                   f"{kb:>7,.0f} KB over the wire in {rows[0]['requests']} requests, "
                   f"page HTML {rows[0]['html'] / 1024:,.0f} KB")  # fmt: skip
+            ready = summary([r["ready"] for r in rows])
+            print(f"  {'':<12} scripts run (DOMContentLoaded):   {ready}")
+            print(f"  {'':<12} last callback answer before drawn: "
+                  f"{summary([r['answer'] for r in rows])}")  # fmt: skip
         ours, usual = found[pages[0].name], found[pages[1].name]
-        print(f"  the usual build takes {ratio([r['ms'] for r in usual], [r['ms'] for r in ours])}"
-              " the dashboard's time")  # fmt: skip
+        if ours and usual:
+            times = ratio([r["ms"] for r in usual], [r["ms"] for r in ours])
+            print(f"  the usual build takes {times} the dashboard's time")
 
 
 def main() -> None:
