@@ -35,6 +35,7 @@ import plotly
 from dash import Dash
 from dash.fingerprint import build_fingerprint, check_fingerprint
 from flask import Response, request, send_file
+from flask.globals import request_ctx
 
 YEAR = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
@@ -43,6 +44,7 @@ COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/sv
 # brotli's best quality takes about 30 s for plotly.js on this kind of machine; 9 takes 2.
 BEST_QUALITY_UP_TO = 512 * 1024
 PLOTLY_JS = "package_data/plotly.min.js"
+SERVED = "wec.static_file"
 
 
 def plotly_script(prefix: str = "/") -> str:
@@ -60,7 +62,6 @@ def install(app: Dash, cache_dir: Path) -> None:
     assets = f"{prefix}{app.config.assets_url_path.strip('/')}/"
     favicon = f"{prefix}_favicon.ico"
 
-    @app.server.before_request
     def _static_file():
         if request.method not in ("GET", "HEAD"):
             return None
@@ -74,7 +75,23 @@ def install(app: Dash, cache_dir: Path) -> None:
             found = Path(dash.__file__).parent / "favicon.ico", bool(request.args.get("v"))
         if found is None:
             return None
+        request.environ[SERVED] = True
         return send(*found, cache_dir)
+
+    def _not_per_cookie(response: Response) -> Response:
+        # Flask adds `Vary: Cookie` to any response of a request whose hooks looked at
+        # the session (flask-login's after_request always does). Every page sets a new
+        # CSRF cookie, so a browser would ask for each script again (a 304 round trip)
+        # on every page, though it is cached for a year. A static file does not depend
+        # on the session.
+        if request.environ.get(SERVED):
+            request_ctx.session.accessed = False
+        return response
+
+    # The file is answered before the other hooks run, and the session marked unread
+    # after all of them (after_request hooks run last registered first).
+    app.server.before_request_funcs.setdefault(None, []).insert(0, _static_file)
+    app.server.after_request_funcs.setdefault(None, []).insert(0, _not_per_cookie)
 
 
 def suite_file(app: Dash, fingerprinted: str) -> tuple[Path, bool] | None:

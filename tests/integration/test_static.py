@@ -85,6 +85,18 @@ def test_a_script_is_compressed_once_and_kept_for_a_year(site, monkeypatch):
     assert made == ["br", "gzip"]
 
 
+def test_a_script_is_not_kept_per_cookie(site):
+    """Every page sets a new CSRF cookie: a script that varied by Cookie would be asked
+    for again (a 304 round trip each) on every page, though cached for a year."""
+    client, page, _ = site
+    assert "Set-Cookie" in client.get("/map").headers  # the browser now holds a cookie
+    for src in (static.plotly_script(), script(page, r"/dash_renderer\.v")):
+        response = client.get(src, headers=BR)
+        assert response.headers["Cache-Control"] == static.YEAR
+        vary = {v.strip().lower() for v in response.headers["Vary"].split(",")}
+        assert vary == {"accept-encoding"}
+
+
 def test_an_address_without_a_version_is_revalidated_and_not_sent_again(site):
     client, _, _ = site
     first = client.get("/_dash-component-suites/dash/dcc/async-graph.js", headers=BR)
