@@ -75,7 +75,7 @@ def install(app: Dash, cache_dir: Path) -> None:
             found = Path(dash.__file__).parent / "favicon.ico", bool(request.args.get("v"))
         if found is None:
             return None
-        request.environ[SERVED] = True
+        not_per_cookie()
         return send(*found, cache_dir)
 
     def _not_per_cookie(response: Response) -> Response:
@@ -94,11 +94,24 @@ def install(app: Dash, cache_dir: Path) -> None:
     app.server.after_request_funcs.setdefault(None, []).insert(0, _not_per_cookie)
 
 
+def not_per_cookie() -> None:
+    """Mark the current request's answer as the same for every visitor: it is sent
+    without `Vary: Cookie` (see `install`)."""
+    request.environ[SERVED] = True
+
+
 def suite_file(app: Dash, fingerprinted: str) -> tuple[Path, bool] | None:
     """A component package's file Dash would serve, and whether its address is
     versioned; None for anything Dash has not registered."""
     package, _, rest = fingerprinted.partition("/")
     path_in_package, versioned = check_fingerprint(rest)
+    if not app.registered_paths:
+        # Dash registers the files it may serve while it writes a page, in the process
+        # that writes it. A browser's first script requests can reach a worker that has
+        # written no page yet, which would refuse them all (a 500, "not a registered
+        # library", and a page that never starts): register them as a page would.
+        app._generate_scripts_html()
+        app._generate_css_dist_html()
     if path_in_package not in app.registered_paths.get(package, ()):
         return None
     module = sys.modules.get(package)

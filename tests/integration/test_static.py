@@ -97,6 +97,17 @@ def test_a_script_is_not_kept_per_cookie(site):
         assert vary == {"accept-encoding"}
 
 
+def test_a_worker_that_has_written_no_page_yet_serves_the_scripts(site, tmp_path):
+    """Under gunicorn a browser's script requests can reach another worker than the
+    page did: each must serve them before it has written a page itself."""
+    _, page, _ = site
+    fresh = make_app(tmp_path).server.test_client()
+    for src in (script(page, r"/react-dom@18\.v"), script(page, r"/dash_renderer\.v")):
+        response = fresh.get(src, headers=BR)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == static.YEAR
+
+
 def test_an_address_without_a_version_is_revalidated_and_not_sent_again(site):
     client, _, _ = site
     first = client.get("/_dash-component-suites/dash/dcc/async-graph.js", headers=BR)
