@@ -71,7 +71,7 @@ def drawing(ds: Dataset, urls: Urls, view: presenter.MapView, drawn: object) -> 
     if url is None:
         figure = {}
     elif before.get("drawn") == now:
-        figure = map_patch(view.paint)
+        figure = map_patch(url, borough_url or url, view.paint)
     else:
         figure = map_figure(url, borough_url or url, view.paint)
     return {

@@ -27,7 +27,7 @@ from callbacks import (
     young_people,
 )
 from callbacks import map as map_page
-from dashboard import answers, api, auth, callback_requests, headers, logs, pdf
+from dashboard import answers, api, auth, callback_requests, headers, logs, pdf, static
 from dashboard.background import background_manager
 from dashboard.limits import BodyCap
 from dashboard.services import DataService, StoreUnavailableError, web_file
@@ -49,13 +49,26 @@ FEED_LINK = (
 )
 
 
-def index_string(dash_default: str) -> str:
+def index_string(dash_default: str, plotly_src: str | None = None) -> str:
     """Dash's page with its language set, the release feed linked from its head, and
     without its <footer>: Dash wraps its scripts in a footer, a second "contentinfo"
-    landmark beside the site's own footer."""
+    landmark beside the site's own footer.
+
+    With `plotly_src`, plotly.js is fetched with the page's other scripts and run as soon
+    as the page is read (deferred), while Dash asks for the first view, rather than only
+    once a graph is drawn (which is when Dash would fetch it)."""
     page = dash_default.replace("<html>", '<html lang="en-GB">')
     page = page.replace("</head>", f"    {FEED_LINK}\n    </head>", 1)
+    if plotly_src:
+        page = page.replace(
+            "{%css%}", f'{{%css%}}\n        <script src="{plotly_src}" defer></script>'
+        )
     return page.replace("<footer>", '<div class="dash-scripts">').replace("</footer>", "</div>")
+
+
+def validation_layout() -> html.Div:
+    """Every page's components, so Dash can check each callback against them."""
+    return html.Div([shell(), *(html.Div(render(page, {}, page.path)) for page in PAGES)])
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Dash:
@@ -76,7 +89,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         update_title=None,
         # Compress callback responses and scripts (plotly.js is 4.6 MB uncompressed).
         compress=True,
-        suppress_callback_exceptions=False,
+        # Every callback is checked against every page's components in development and
+        # by the tests (tests/integration/test_callbacks_wired.py); a production page
+        # does not carry every page's layout for the browser to check it again.
+        suppress_callback_exceptions=not settings.development,
         background_callback_manager=manager,
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
@@ -108,12 +124,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     # The public API and the open data download: GET only, exempt from CSRF.
     api.install(server, service)
     app.server.extensions["wec"] = service
-    app.index_string = index_string(app.index_string)
-    app.layout = shell
-    # Every page's components, so Dash can check each callback against them.
-    app.validation_layout = html.Div(
-        [shell(), *(html.Div(render(page, {}, page.path)) for page in PAGES)]
+    app.index_string = index_string(
+        app.index_string, static.plotly_script(app.config.requests_pathname_prefix)
     )
+    app.layout = shell
+    if settings.development:
+        app.validation_layout = validation_layout()
+    static.install(app, settings.data_dir / "static")
 
     @app.server.route("/geo/<path:name>")
     def geo_file(name: str):
@@ -128,6 +145,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             response.headers["Content-Encoding"] = "gzip"
         response.headers["Vary"] = "Accept-Encoding"
         response.headers["Cache-Control"] = IMMUTABLE
+        static.not_per_cookie()
         return response
 
     @app.server.route(FEED_PATH)

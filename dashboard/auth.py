@@ -578,6 +578,20 @@ def install(
             return redirect(f"{SIGN_IN_PATH}?next={request.path}")
         return None
 
+    def _public_answers_leave_the_session(response: Response) -> Response:
+        # flask-login's session protection marks an anonymous session changed on every
+        # request (its "_fresh" flag), so every public callback's answer would set the
+        # session cookie again. An answer still on its way when the visitor signs in
+        # would then put the old anonymous session (and its CSRF token) back over the new
+        # one, and the staff page would be refused. Nothing a callback does changes an
+        # anonymous session: its answer does not send the cookie.
+        if request.path.endswith("/_dash-update-component") and signed_in_name() is None:
+            session.modified = False
+        return response
+
+    # After every other hook (they run last registered first), flask-login's included.
+    server.after_request_funcs.setdefault(None, []).insert(0, _public_answers_leave_the_session)
+
     @server.after_request
     def _csrf_cookie(response: Response) -> Response:
         if request.method == "GET" and response.mimetype == "text/html":

@@ -1,15 +1,34 @@
 """A choropleth from its paint: the figure drawn once per level and boundary file, then
-only new values as a dash.Patch.
+only its traces again, as a dash.Patch, when the values change.
 
 The boundaries travel once: every trace's `geojson` is the URL of a content-hashed file
 the browser caches for a year, and hover labels take each area's name from the file's
 own properties, so names never travel with the values.
 
-Areas are split between traces by what their hover must say: figures on enough events
-and on too few ("unreliable"), changes that are statistically significant or not, areas
-with no figure and the areas not covered. A sentence is then written once, in its
-trace's hover template, instead of once per area; changing the measure, period or value
-sends each trace's area codes, values and a few numbers for the hover.
+At most five traces, top first, each only when it has something to show:
+
+    chosen boroughs   black outlines of the boroughs a view narrows to    (borough file)
+    outlines          black: significant changes (thin), the chosen area   (level file)
+    borough lines     grey borough boundaries over wards; white halos      (borough file)
+                      under the chosen boroughs' outlines
+    no figure         greys: no figure (darker), not covered (lighter)     (level file)
+    values            every area with a figure, in its class's colour      (level file)
+
+The values trace carries every figure with a stepped colour scale (each class its own
+colour); whether a figure rests on few events and whether a change is significant is
+written into each area's hover (customdata) rather than splitting the areas between
+traces. The greys share one trace with a two-step scale, each area's reason in its
+hover. The chosen area's white halo is its own boundary line in the values or greys
+trace, drawn wider.
+
+Why so few, and why in this order: on every update plotly.js sets the data of every
+trace again, and MapLibre removes and re-adds the layers of every trace whose `below`
+is the same as another trace's (by default all of them share ""), which cost more than
+anything else in a repaint. So each trace has a fixed `uid` and is placed, with an
+explicit `below`, under the trace listed before it: no two share a `below`, and a
+repaint with the same traces sets new data in the layers the map already has. (An
+empty trace would be made invisible by plotly.js, which then ignores its `below`:
+so empty traces are left out, and a Patch sends the list of traces.)
 """
 
 from __future__ import annotations
@@ -24,17 +43,18 @@ from presenters.common.map_paint import (
     NAME,
     NO_DATA_COLOUR,
     NOT_COVERED_COLOUR,
+    OUTLINE_COLOUR,
     MapPaint,
     class_colours,
+    hover_notes,
+    no_figure_words,
     stepped_colourscale,
 )
 
-# The perception page reads these from here until it is ported (its `figures.`).
 __all__ = [
     "DOWNLOAD_IMAGE",
     "FIT_MAP",
     "NAME",
-    "NOT_COVERED",
     "NOT_COVERED_COLOUR",
     "NO_DATA_COLOUR",
     "MapPaint",
@@ -44,6 +64,7 @@ __all__ = [
     "map_patch",
     "stepped_colourscale",
     "trace_values",
+    "traces",
 ]
 
 # Fits a map to the areas in focus for its size on the screen (dashboard/assets/map.js):
@@ -53,160 +74,129 @@ FIT_MAP = ClientsideFunction("wec", "fitMap")
 DOWNLOAD_IMAGE = ClientsideFunction("wec", "downloadImage")
 
 CLEAR = "rgba(0,0,0,0)"
-# The values traces: (unreliable, significant) for each, in trace order.
-VALUE_TRACES = ((False, False), (False, True), (True, False), (True, True))
-NO_FIGURE, NONE_BEFORE, NOT_COVERED = 4, 5, 6
-SIGNIFICANT, BOROUGH_LINES, HALO, SELECTED, FOCUS_HALO, FOCUS = range(7, 13)
-TRACE_NAMES = (
-    "values",
-    "values, significant change",
-    "values on few events",
-    "values on few events, significant change",
-    "no figure",
-    "none in the previous period",
-    "not covered",
-    "significant change",
-    "borough boundaries",
-    "chosen area halo",
-    "chosen area",
-    "chosen boroughs halo",
-    "chosen boroughs",
-)
-# Outline traces: which paint field gives their locations, and whether they are drawn
-# from the borough boundaries (on either map) rather than the level's own.
-OUTLINES = (
-    (SIGNIFICANT, "significant", False, "#000000", 1.6),
-    (BOROUGH_LINES, "borough_lines", True, "#3b3b3b", 1.2),
-    (HALO, "selected", False, "#ffffff", 7),
-    (SELECTED, "selected", False, "#000000", 3),
-    (FOCUS_HALO, "focus_boroughs", True, "#ffffff", 7),
-    (FOCUS, "focus_boroughs", True, "#000000", 3),
-)
-NOT_COVERED_HOVER = (
-    f"{NAME}<br>Not covered: policed by the City of London Police, so the MPS publishes no "
-    "data<extra></extra>"
-)
+# The traces' names, top first.
+CHOSEN_BOROUGHS, OUTLINES, BOROUGH_LINES = "chosen boroughs", "outlines", "borough lines"
+NO_FIGURE, VALUES = "no figure", "values"
+ORDER = (CHOSEN_BOROUGHS, OUTLINES, BOROUGH_LINES, NO_FIGURE, VALUES)
+BOROUGH_TRACES = (CHOSEN_BOROUGHS, BOROUGH_LINES)
+# The MapLibre layer plotly.js makes for a trace's fill (see `below`).
+LAYER = "plotly-trace-layer-{uid}-fill"
+
+# Lines: (colour, width).
+AREA_LINE = 0.5
+HALO = ("#ffffff", 7.0)
+CHOSEN = (OUTLINE_COLOUR, 3.0)
+SIGNIFICANT = (OUTLINE_COLOUR, 1.6)
+BOROUGH = ("#3b3b3b", 1.2)
+# The greys' scale: 0 is no figure, 1 is not covered.
+GREY_SCALE = [[0, NO_DATA_COLOUR], [0.5, NO_DATA_COLOUR], [0.5, NOT_COVERED_COLOUR],
+              [1, NOT_COVERED_COLOUR]]  # fmt: skip
+NO_FIGURE_HOVER = f"{NAME}<br>%{{customdata}}<extra></extra>"
+OUTLINE = {"colorscale": [[0, CLEAR], [1, CLEAR]], "showscale": False, "hoverinfo": "skip"}
+FIXED = {
+    VALUES: {"showscale": False},
+    NO_FIGURE: {"colorscale": GREY_SCALE, "zmin": 0, "zmax": 1, "showscale": False,
+                "hovertemplate": NO_FIGURE_HOVER},
+    OUTLINES: {**OUTLINE, "marker": {"line": {"color": OUTLINE_COLOUR}}},
+    BOROUGH_LINES: OUTLINE,
+    CHOSEN_BOROUGHS: {**OUTLINE, "marker": {"line": {"color": CHOSEN[0]}}},
+}  # fmt: skip
 
 
-def trace_values(paint: MapPaint) -> dict[int, dict]:
-    """What each trace shows: its areas, their values and its hover template."""
-    out: dict[int, dict] = {}
-    for trace, (unreliable, significant) in enumerate(VALUE_TRACES):
-        keep = [
-            z is not None and u == unreliable and s == significant
-            for z, u, s in zip(paint.z, paint.unreliable, paint.significant_flags, strict=True)
-        ]
-        notes = paint.significant_note if significant else paint.not_significant_note
-        notes += paint.unreliable_note if unreliable else ""
-        out[trace] = {
-            "locations": _pick(paint.codes, keep),
-            "z": _pick(paint.z, keep),
-            "customdata": _pick(paint.customdata, keep),
-            "hovertemplate": paint.hovertemplate.replace("<extra>", notes + "<extra>"),
+def uid(name: str) -> str:
+    return name.replace(" ", "-")
+
+
+def _lines(codes: Sequence[str], width: float, colour: str, halo: set[str]):
+    """Each area's boundary line: a wide white halo for the chosen areas, the usual
+    line elsewhere; single values when none is chosen."""
+    if not halo.intersection(codes):
+        return colour, width
+    return ([HALO[0] if c in halo else colour for c in codes],
+            [HALO[1] if c in halo else width for c in codes])  # fmt: skip
+
+
+def trace_values(paint: MapPaint) -> dict[str, dict]:
+    """What each trace shows, by name: its areas, values, hover and lines."""
+    has = [z is not None for z in paint.z]
+    notes = hover_notes(paint)
+    halo = set(paint.selected)
+    codes = _pick(paint.codes, has)
+    colour, width = _lines(codes, AREA_LINE, paint.line_colour, halo)
+    # [rank, count in words, the previous count or a caveat, notes]
+    items = zip(_pick(paint.customdata, has), _pick(notes, has), strict=True)
+    out: dict[str, dict] = {
+        VALUES: {
+            "locations": codes,
+            "z": _pick(paint.z, has),
+            "customdata": [[*item, *[""] * (3 - len(item)), note] for item, note in items],
+            "hovertemplate": paint.hovertemplate.replace("<extra>", "%{customdata[3]}<extra>"),
+            "colorscale": paint.colorscale,
+            "zmin": paint.zmin,
+            "zmax": paint.zmax,
+            "marker": {"line": {"color": colour, "width": width}},
         }
-    reasons = {
-        r
-        for r, c in zip(paint.reason, paint.reason_count, strict=True)
-        if r is not None and c is None
     }
-    fixed = [
-        r is not None and c is None and not nc
-        for r, c, nc in zip(paint.reason, paint.reason_count, paint.not_covered, strict=True)
-    ]
-    single = len(reasons) == 1
+    grey = [not h for h in has]
+    codes = _pick(paint.codes, grey)
+    colour, width = _lines(codes, AREA_LINE, "#ffffff", halo)
     out[NO_FIGURE] = {
-        "locations": _pick(paint.codes, fixed),
-        "z": [0] * sum(fixed),
-        # One reason for every such area (the usual case) is written once.
-        "customdata": None if single else _pick(paint.reason, fixed),
-        "hovertemplate": f"{NAME}<br>{next(iter(reasons)) if single else '%{customdata}'}"
-        "<extra></extra>",
+        "locations": codes,
+        "z": [int(nc) for nc in _pick(paint.not_covered, grey)],
+        "customdata": _pick(no_figure_words(paint), grey),
+        "marker": {"line": {"color": colour, "width": width}},
     }
-    before = [c is not None for c in paint.reason_count]
-    out[NONE_BEFORE] = {
-        "locations": _pick(paint.codes, before),
-        "z": [0] * sum(before),
-        "customdata": _pick(paint.reason_count, before),
-        "hovertemplate": f"{NAME}<br>{paint.none_before_template}<extra></extra>",
-    }
-    out[NOT_COVERED] = {
-        "locations": _pick(paint.codes, paint.not_covered),
-        "z": [1] * sum(paint.not_covered),
-    }
+    significant = [c for c in paint.significant if c not in halo]
+    out[OUTLINES] = _outline([*significant, *paint.selected],
+                             [SIGNIFICANT[1]] * len(significant)
+                             + [CHOSEN[1]] * len(paint.selected))  # fmt: skip
+    focus = set(paint.focus_boroughs)
+    lines = list(dict.fromkeys([*paint.borough_lines, *paint.focus_boroughs]))
+    colour, width = _lines(lines, BOROUGH[1], BOROUGH[0], focus)
+    out[BOROUGH_LINES] = _outline(lines, width, colour)
+    out[CHOSEN_BOROUGHS] = _outline(list(paint.focus_boroughs), CHOSEN[1])
     return out
+
+
+def _outline(locations: list[str], width, colour=None) -> dict:
+    if isinstance(width, list) and len(set(width)) == 1:
+        width = width[0]
+    line = {"width": width} if colour is None else {"width": width, "color": colour}
+    return {"locations": locations, "z": [0] * len(locations), "marker": {"line": line}}
 
 
 def _pick(values: Sequence, keep: Sequence[bool]) -> list:
     return [v for v, k in zip(values, keep, strict=True) if k]
 
 
-def _trace(geojson_url: str, name: str, **kwargs) -> dict:
-    return {
-        "type": "choroplethmap",
-        "geojson": geojson_url,
-        "featureidkey": "id",
-        "name": name,
-        **kwargs,
-    }
-
-
-def _outline(geojson_url: str, name: str, locations: list[str], colour: str, width: float):
-    return _trace(
-        geojson_url,
-        name,
-        locations=locations,
-        z=[0] * len(locations),
-        colorscale=[[0, CLEAR], [1, CLEAR]],
-        showscale=False,
-        hoverinfo="skip",
-        marker={"line": {"color": colour, "width": width}},
-    )
-
-
-def _flat(colour: str) -> list[list]:
-    return [[0, colour], [1, colour]]
+def traces(geojson_url: str, borough_url: str, paint: MapPaint) -> list[dict]:
+    """The map's traces, top first, each placed under the one before it; plain dicts
+    (plotly's graph objects would validate every value again, which costs more than
+    building them; tests check them with go.Figure)."""
+    values = trace_values(paint)
+    out: list[dict] = []
+    for name in ORDER:
+        shown = values[name]
+        if not shown["locations"]:
+            continue
+        fixed = FIXED[name]
+        line = {**fixed.get("marker", {}).get("line", {}), **shown["marker"]["line"]}
+        out.append({
+            "type": "choroplethmap",
+            "uid": uid(name),
+            "name": name,
+            "below": LAYER.format(uid=out[-1]["uid"]) if out else "",
+            "geojson": borough_url if name in BOROUGH_TRACES else geojson_url,
+            "featureidkey": "id",
+            **fixed,
+            **shown,
+            "marker": {"line": line},
+        })  # fmt: skip
+    return out
 
 
 def map_figure(geojson_url: str, borough_url: str, paint: MapPaint) -> dict:
-    """The whole map for one level; sent again only when the level changes.
-
-    A plain dict: plotly's graph objects would validate every value again, which
-    costs more than building the figure (tests check it with go.Figure).
-    """
-    values = trace_values(paint)
-    data = [
-        _trace(
-            geojson_url,
-            TRACE_NAMES[trace],
-            colorscale=paint.colorscale,
-            zmin=paint.zmin,
-            zmax=paint.zmax,
-            showscale=False,
-            marker={"line": {"width": 0.5, "color": paint.line_colour}},
-            **values[trace],
-        )
-        for trace in range(len(VALUE_TRACES))
-    ]
-    for trace, colour in (
-        (NO_FIGURE, NO_DATA_COLOUR),
-        (NONE_BEFORE, NO_DATA_COLOUR),
-        (NOT_COVERED, NOT_COVERED_COLOUR),
-    ):
-        extra = {"hovertemplate": NOT_COVERED_HOVER} if trace == NOT_COVERED else {}
-        data.append(
-            _trace(
-                geojson_url,
-                TRACE_NAMES[trace],
-                colorscale=_flat(colour),
-                showscale=False,
-                marker={"line": {"width": 0.5, "color": "#ffffff"}},
-                **values[trace],
-                **extra,
-            )
-        )
-    for trace, field_name, boroughs, colour, width in OUTLINES:
-        url = borough_url if boroughs else geojson_url
-        data.append(_outline(url, TRACE_NAMES[trace], getattr(paint, field_name), colour, width))
+    """The whole map for one level; sent again only when the level changes."""
     layout = {
         "map": {"style": "white-bg", "center": LONDON_CENTRE, "zoom": LONDON_ZOOM},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
@@ -217,25 +207,14 @@ def map_figure(geojson_url: str, borough_url: str, paint: MapPaint) -> dict:
         # Keeps a person's pan and zoom while values change underneath.
         "uirevision": "map",
     }
-    return {"data": data, "layout": layout}
+    return {"data": traces(geojson_url, borough_url, paint), "layout": layout}
 
 
-def map_patch(paint: MapPaint) -> Patch:
-    """Only the values, colours and words of the current map; never its geometry."""
+def map_patch(geojson_url: str, borough_url: str, paint: MapPaint) -> Patch:
+    """The traces again, on the boundary files the browser already has (their URLs, never
+    their geometry), and nothing of the layout (where the map is fitted stays)."""
     patch = Patch()
-    for trace, values in trace_values(paint).items():
-        target = patch["data"][trace]
-        for name, value in values.items():
-            target[name] = value
-        if trace < len(VALUE_TRACES):
-            target["colorscale"] = paint.colorscale
-            target["zmin"] = paint.zmin
-            target["zmax"] = paint.zmax
-            target["marker"]["line"]["color"] = paint.line_colour
-    for trace, field_name, _, _, _ in OUTLINES:
-        locations = getattr(paint, field_name)
-        patch["data"][trace]["locations"] = locations
-        patch["data"][trace]["z"] = [0] * len(locations)
+    patch["data"] = traces(geojson_url, borough_url, paint)
     return patch
 
 

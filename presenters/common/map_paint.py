@@ -45,6 +45,9 @@ LONDON_ZOOM = 8.7
 # names never travel with the values.
 NAME = "<b>%{properties.name}</b>"
 NOT_COVERED_WORDS = "Not covered: the City of London Police area"
+NOT_COVERED_HOVER = (
+    "Not covered: policed by the City of London Police, so the MPS publishes no data"
+)
 NO_RANK = "-"
 
 VALUE_WORDS = {
@@ -84,7 +87,8 @@ class MapPaint:
     not_covered: list[bool]
     reason: list[str | None]
     reason_count: list[int | None]
-    none_before_template: str = ""
+    # The hover of an area with none in the previous period: "{count}" is the count now.
+    none_before_words: str = ""
     significant: list[str] = field(default_factory=list)
     selected: list[str] = field(default_factory=list)  # the chosen area, at the map's level
     borough_lines: list[str] = field(default_factory=list)  # boroughs drawn over wards
@@ -472,7 +476,7 @@ def _paint(
         not_covered=(frame["status"] == queries.NOT_COVERED).tolist(),
         reason=reasons,
         reason_count=reason_counts,
-        none_before_template=f"No % change: no {unit} before, %{{customdata:,}} now",
+        none_before_words=f"No % change: no {unit} before, {{count}} now",
         significant=frame.loc[flags, "code"].tolist(),
     )
 
@@ -482,6 +486,40 @@ def outcome_interval_words(low: float, high: float, no_interval: str) -> str:
     if no_interval:
         return f"No interval: {no_interval}"
     return f"95% interval {words.percent(low, 1)} to {words.percent(high, 1)}"
+
+
+def hover_notes(paint: MapPaint) -> list[str]:
+    """What each area's hover adds after its figure and rank ("" for none): whether a
+    change is statistically significant, and whether the figure rests on too few events.
+    Areas without a figure get ""."""
+    out = []
+    for z, unreliable, significant in zip(
+        paint.z, paint.unreliable, paint.significant_flags, strict=True
+    ):
+        if z is None:
+            out.append("")
+            continue
+        note = paint.significant_note if significant else paint.not_significant_note
+        out.append(note + (paint.unreliable_note if unreliable else ""))
+    return out
+
+
+def no_figure_words(paint: MapPaint) -> list[str | None]:
+    """Why each area without a figure has none, as its hover says it; None for the areas
+    with a figure."""
+    out: list[str | None] = []
+    for z, reason, count, not_covered in zip(
+        paint.z, paint.reason, paint.reason_count, paint.not_covered, strict=True
+    ):
+        if z is not None:
+            out.append(None)
+        elif not_covered:
+            out.append(NOT_COVERED_HOVER)
+        elif count is not None:
+            out.append(paint.none_before_words.format(count=words.number(count)))
+        else:
+            out.append(reason or "No data")
+    return out
 
 
 def _grey_reason(row, value: str, available: bool) -> str:

@@ -78,12 +78,20 @@ def public_map_month(driver, base: str) -> str:
     return text(driver, "map-heading")
 
 
-def sign_in(driver, base: str) -> None:
-    # Cookies belong to the host, not the port: start each test's session afresh.
-    driver.delete_all_cookies()
-    driver.get(f"{base}/staff/sign-in")
-    wait(driver, lambda d: d.find_elements(By.ID, "username"))
-    driver.find_element(By.ID, "username").send_keys("alice")
-    driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait(driver, lambda d: "Signed in as alice" in text(d, "staff-who"))
+def sign_in(driver, base: str, next_path: str = "/staff", timeout: float = 120) -> None:
+    """Sign in as alice with a session started afresh (cookies belong to the host, not
+    the port). Should the form be refused by its CSRF check (400), as a person would,
+    this signs in again."""
+    for _ in range(3):
+        driver.delete_all_cookies()
+        driver.get(f"{base}/staff/sign-in?next={next_path}")
+        wait(driver, lambda d: d.find_elements(By.ID, "username"))
+        driver.find_element(By.ID, "username").send_keys("alice")
+        driver.find_element(By.ID, "password").send_keys(PASSWORD)
+        driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        outcome = wait(driver, lambda d: "signed in" if "Signed in as alice" in text(d, "staff-who")
+                       else "refused" if "400 Bad Request" in d.page_source else None,
+                       timeout)  # fmt: skip
+        if outcome == "signed in":
+            return
+    raise AssertionError("the sign-in form was refused three times")

@@ -60,14 +60,34 @@ def heading(driver) -> str:
 
 
 def plotted(driver) -> dict[str, float]:
-    """Area code -> the value the map draws for it, over its four values traces."""
-    traces = driver.execute_script(
-        f"return {GRAPH}._fullData.slice(0, 4)"
-        ".map(d => [Array.from(d.locations || []), Array.from(d.z || [])]);"
+    """Area code -> the value the map draws for it, from its values trace."""
+    locations, z = driver.execute_script(
+        f"const d = {GRAPH}._fullData.find(t => t.name === 'values');"
+        " return [Array.from(d.locations || []), Array.from(d.z || [])];"
     )
-    if any(len(locations) != len(z) for locations, z in traces):
+    if len(locations) != len(z):
         return {}  # caught between two updates; the caller waits and asks again
-    return {c: v for locations, z in traces for c, v in zip(locations, z, strict=True)}
+    return dict(zip(locations, z, strict=True))
+
+
+def not_covered(driver) -> list[str]:
+    """The areas drawn in the not-covered grey (z 1 of the greys' trace)."""
+    return driver.execute_script(
+        f"const d = {GRAPH}._fullData.find(t => t.name === 'no figure');"
+        " return Array.from(d.locations).filter((c, i) => d.z[i] === 1);"
+    )
+
+
+# Counts the layers MapLibre is asked to add from now on (a repaint should add none).
+COUNT_LAYERS_ADDED = f"""
+const map = {GRAPH}._fullLayout.map._subplot.map;
+window.wecLayersAdded = 0;
+if (!map.wecCounting) {{
+  const add = map.addLayer.bind(map);
+  map.addLayer = function () {{ window.wecLayersAdded += 1; return add(...arguments); }};
+  map.wecCounting = true;
+}}
+"""
 
 
 def trace_locations(driver, name: str) -> list[str]:
@@ -115,7 +135,8 @@ def downloaded(driver, folder: Path, suffix: str) -> Path:
 def test_controls_change_the_map_values_without_resending_geometry(browser, live_server, dataset):
     open_map(browser, live_server + "/map?measure=knife_crime&level=ward")
     assert plotted(browser) == expected(dataset, "knife_crime", "ward", "r12", "count")
-    assert len(trace_locations(browser, "not covered")) == 25  # the City: never zero
+    assert len(not_covered(browser)) == 25  # the City: never zero
+    browser.execute_script(COUNT_LAYERS_ADDED)
 
     choose(browser, "map-measure", "knife_crime_injury")
     wait(browser, lambda d: "with injury" in heading(d))
@@ -133,6 +154,8 @@ def test_controls_change_the_map_values_without_resending_geometry(browser, live
         "/map?measure=knife_crime_injury&level=ward&period=m&value=rate"
     )
     assert geometry_downloads(browser) == 1  # the boundaries came once, values since
+    # Each change set new values in the layers the map already had: none was added again.
+    assert browser.execute_script("return window.wecLayersAdded;") == 0
     assert console_errors(browser) == []
 
 
@@ -157,7 +180,7 @@ def test_drill_find_download_share_and_follow_to_a_profile(browser, live_server,
     box = browser.find_element(By.ID, "map-find")
     box.send_keys(str(ward["name"]), Keys.ENTER)
     wait(browser, lambda d: ward["name"] in text_of(d, "map-selected"))
-    wait(browser, lambda d: trace_locations(d, "chosen area") == [CLAPHAM_COMMON])
+    wait(browser, lambda d: trace_locations(d, "outlines") == [CLAPHAM_COMMON])
     shared = browser.current_url
     assert f"area={CLAPHAM_COMMON}" in shared
     assert "by rate per 1,000 residents" in text_of(browser, "map-selected")

@@ -57,7 +57,7 @@ def driver():
 PREVIEW_LOCATIONS = """
 const gd = document.querySelector('#staff-preview-map .js-plotly-plot');
 if (!gd || !gd.data) { return null; }
-const shown = gd.data.slice(0, 4).flatMap((t) => t.locations || []);
+const shown = gd.data.filter((t) => t.name === 'values').flatMap((t) => t.locations);
 return shown.length ? shown : null;
 """
 

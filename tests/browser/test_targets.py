@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 
 from data.store.store import Store
 from tests.browser.conftest import axe_violations, console_errors
-from tests.browser.staff_helpers import PASSWORD, text, wait
+from tests.browser.staff_helpers import PASSWORD, sign_in, text, wait
 
 pytestmark = pytest.mark.browser
 
@@ -52,16 +52,6 @@ def staff_live(published):
 def no_serious_violations(driver) -> None:
     found = axe_violations(driver)
     assert not found, [(v["id"], v["nodes"][0]["html"][:150]) for v in found]
-
-
-def sign_in(driver, base: str) -> None:
-    driver.delete_all_cookies()
-    driver.get(f"{base}/staff/sign-in?next=/staff")
-    wait(driver, lambda d: d.find_elements(By.ID, "username"))
-    driver.find_element(By.ID, "username").send_keys("alice")
-    driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait(driver, lambda d: "Signed in as alice" in text(d, "staff-who"), 120)
 
 
 def outcomes_text(driver) -> str:

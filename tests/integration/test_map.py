@@ -110,31 +110,29 @@ def patch_operations(patch: Patch) -> list[dict]:
     return patch.to_plotly_json()["operations"]
 
 
-def patched(patch: Patch, trace: int, prop: str):
-    for op in patch_operations(patch):
-        if op["location"] == ["data", trace, prop]:
-            return op["params"]["value"]
-    raise KeyError(prop)
+def patched(patch: Patch, trace: str, prop: str):
+    """A property of the trace named `trace` in a Patch of the map's traces."""
+    (op,) = patch_operations(patch)
+    assert op["location"] == ["data"]
+    return next(t for t in op["params"]["value"] if t["name"] == trace)[prop]
 
 
-def by_area(traces: list[tuple[list, list]]) -> dict[str, float]:
-    """Area code -> value over the values traces; an area may be in one trace only."""
-    out: dict[str, float] = {}
-    for locations, z in traces:
-        for code, value in zip(locations, z, strict=True):
-            assert code not in out
-            out[code] = value
-    return out
+def by_area(locations: list, z: list) -> dict[str, float]:
+    """Area code -> value of the values trace; an area appears once."""
+    assert len(set(locations)) == len(locations)
+    return dict(zip(locations, z, strict=True))
 
 
 def patched_values(patch: Patch) -> dict[str, float]:
-    return by_area([(patched(patch, t, "locations"), patched(patch, t, "z"))
-                    for t in range(len(figures.VALUE_TRACES))])  # fmt: skip
+    return by_area(patched(patch, figures.VALUES, "locations"),
+                   patched(patch, figures.VALUES, "z"))  # fmt: skip
 
 
 def figure_values(fig: go.Figure) -> dict[str, float]:
-    return by_area([(list(fig.data[t].locations), list(fig.data[t].z))
-                    for t in range(len(figures.VALUE_TRACES))])  # fmt: skip
+    values = [t for t in fig.data if t.name == figures.VALUES]
+    if not values:
+        return {}
+    return by_area(list(values[0].locations), list(values[0].z))
 
 
 def trace_of(fig: go.Figure, name: str):
@@ -151,24 +149,37 @@ def table_rows(page: Page) -> list[list[str]]:
 def test_a_shared_link_opens_its_view_with_the_published_values(dataset):
     page = Page(dataset, "?measure=knife_crime&level=ward&period=r12&value=rate")
     fig = page.figure
-    assert all(t.geojson == URLS["ward"] for t in fig.data[:7])
+    level_traces = (figures.VALUES, figures.NO_FIGURE)
+    assert all(trace_of(fig, t).geojson == URLS["ward"] for t in level_traces)
     assert fig.layout.map.style == "white-bg"
     assert figure_values(fig) == expected_values(dataset, "knife_crime", "ward", "r12", "rate")
-    reliable, low = fig.data[0], fig.data[2]
-    assert "Fewer than 10 offences: unreliable" in low.hovertemplate
-    assert "unreliable" not in reliable.hovertemplate
-    assert "%{properties.name}" in reliable.hovertemplate  # names come with the boundaries
+    values = trace_of(fig, figures.VALUES)
+    assert "%{properties.name}" in values.hovertemplate  # names come with the boundaries
+    assert values.hovertemplate.endswith("%{customdata[3]}<extra></extra>")
+    # The fourth item of an area's hover data says when its figure rests on few events.
     frame = queries.map_values(dataset, measure="knife_crime", level="ward", period="r12").frame
     few = frame.loc[(frame["status"] == queries.OK) & (frame["count"] < 10), "code"]
-    assert sorted(low.locations) == sorted(few)
+    notes = dict(zip(values.locations, (c[3] for c in values.customdata), strict=True))
+    assert sorted(c for c, n in notes.items() if "Fewer than 10 offences: unreliable" in n) == (
+        sorted(few)
+    )
     assert len(few) > 0
-    not_covered = trace_of(fig, "not covered")
-    assert len(not_covered.locations) == 25  # the City's wards: not covered, never zero
-    assert set(not_covered.z) == {1}
-    assert not trace_of(fig, "no figure").locations
+    greys = trace_of(fig, figures.NO_FIGURE)
+    # The City's wards: not covered (the lighter grey), never zero; no ward lacks a figure.
+    assert len(greys.locations) == 25
+    assert set(greys.z) == {1}
+    assert set(greys.customdata) == {
+        "Not covered: policed by the City of London Police, so the MPS publishes no data"
+    }
+    # A trace for each part of the map that shows something, top first, each under the
+    # one before it (none shares a place among the map's layers).
+    assert [t.name for t in fig.data] == ["borough lines", "no figure", "values"]
+    assert [t.below for t in fig.data] == [
+        "", "plotly-trace-layer-borough-lines-fill", "plotly-trace-layer-no-figure-fill"
+    ]  # fmt: skip
     # Wards sit under the borough boundaries, drawn from the borough file.
-    assert fig.data[figures.BOROUGH_LINES].geojson == URLS["borough"]
-    assert len(fig.data[figures.BOROUGH_LINES].locations) == 33
+    assert trace_of(fig, figures.BOROUGH_LINES).geojson == URLS["borough"]
+    assert len(trace_of(fig, figures.BOROUGH_LINES).locations) == 33
     assert page.state == MapState("knife_crime", "ward", "r12", "rate")
     # Opening a link writes nothing back: the browser's history keeps its entry.
     assert page.out["search"] is no_update
@@ -186,11 +197,12 @@ def test_a_new_measure_or_period_sends_only_values(dataset, name, value, measure
     page = Page(dataset, "?measure=knife_crime&level=ward")
     patch = page.choose(name, value)["figure"]
     assert isinstance(patch, Patch)
-    operations = patch_operations(patch)
-    assert all(op["location"][0] == "data" for op in operations)
-    assert not any(
-        "geojson" in op["location"] or "geojson" in json.dumps(op["params"]) for op in operations
-    )
+    # The traces again, on the boundary files' URLs: no geometry, nothing of the layout.
+    (operation,) = patch_operations(patch)
+    assert operation["location"] == ["data"]
+    sent = operation["params"]["value"]
+    assert {t["geojson"] for t in sent} == {URLS["ward"], URLS["borough"]}
+    assert '"coordinates"' not in json.dumps(sent)
     assert patched_values(patch) == expected_values(dataset, measure, "ward", period, "count")
     assert (page.state.measure, page.state.period) == (measure, period)
     assert f"period={period}" in page.search
@@ -229,7 +241,7 @@ def test_switching_level_sends_a_new_figure_and_refits_the_map(dataset):
     assert first_focus["codes"] is None
     assert first_focus["url"] == URLS["borough"]
     page.choose("level", "ward")
-    assert page.figure.data[0].geojson == URLS["ward"]
+    assert trace_of(page.figure, figures.VALUES).geojson == URLS["ward"]
     assert page.out["focus"]["url"] == URLS["ward"]
     # The same view again changes nothing on the map's position.
     again = page.choose("value", "count")
@@ -257,23 +269,35 @@ def test_hover_says_value_rank_by_rate_reliability_and_caveat(dataset):
     assert len(low) > 0
     assert all(layer.paint.unreliable[i] for i in low)
     assert layer.paint.unreliable_note == "<br>Fewer than 10 offences: unreliable"
+    for level in ("ward", "borough"):
+        change = map_layer(dataset, "knife_crime", level, "r12", "change")
+        traces = figures.trace_values(change.paint)
+        values = traces[figures.VALUES]
+        flagged = change.frame.set_index("code")["significance"]
+        for code, item in zip(values["locations"], values["customdata"], strict=True):
+            significant = flagged[code].startswith("Significant")
+            assert ("<br>A statistically significant change" in item[3]) == significant
+            assert ("<br>Not statistically significant" in item[3]) == (not significant)
+        # Significant changes are outlined on the map, thinner than a chosen area.
+        significant = change.frame.loc[
+            change.frame["significance"].str.startswith("Significant"), "code"
+        ].tolist()
+        assert change.paint.significant == significant
+        assert traces[figures.OUTLINES]["locations"] == significant
+    assert significant, "some borough's change is significant"
+    assert traces[figures.OUTLINES]["marker"]["line"]["width"] == figures.SIGNIFICANT[1]
     change = map_layer(dataset, "knife_crime", "ward", "r12", "change")
-    traces = figures.trace_values(change.paint)
-    assert "A statistically significant change" in traces[1]["hovertemplate"]
-    assert "Not statistically significant" in traces[0]["hovertemplate"]
-    flagged = change.frame.set_index("code")["significance"]
-    assert all(flagged[c].startswith("Significant") for c in traces[1]["locations"])
-    assert not any(flagged[c].startswith("Significant") for c in traces[0]["locations"])
-    none_before = traces[figures.NONE_BEFORE]
-    assert "no offences before, %{customdata:,} now" in none_before["hovertemplate"]
-    previous = change.frame.set_index("code").loc[none_before["locations"]]
-    assert (previous["previous"] == 0).all()
-    assert none_before["customdata"] == previous["count"].astype(int).tolist()
-    # Significant changes are outlined on the map.
-    significant = change.frame.loc[
-        change.frame["significance"].str.startswith("Significant"), "code"
-    ].tolist()
-    assert change.paint.significant == significant
+    greys = figures.trace_values(change.paint)[figures.NO_FIGURE]
+    by_code = change.frame.set_index("code")
+    before = [(c, w) for c, w in zip(greys["locations"], greys["customdata"], strict=True)
+              if by_code.loc[c, "status"] == queries.OK]  # fmt: skip
+    assert before, "some ward had no offences in the previous period"
+    for code, text in before:
+        count = int(by_code.loc[code, "count"])
+        if by_code.loc[code, "previous"] == 0 and count > 0:
+            assert text == f"No % change: no offences before, {count:,} now"
+        else:
+            assert text == "None in either period"
 
 
 def test_ranks_on_the_map_are_by_rate_whatever_is_shown(dataset):
@@ -351,9 +375,12 @@ def test_a_measure_without_data_says_so_and_invents_nothing(dataset):
     assert "upload" in text  # the measure's `arrival` text
     fig = page.figure
     assert figure_values(fig) == {}
-    assert len(trace_of(fig, "no figure").locations) == 679
-    assert "No data for this measure and period" in trace_of(fig, "no figure").hovertemplate
-    assert len(trace_of(fig, "not covered").locations) == 25
+    greys = trace_of(fig, "no figure")
+    words = dict(zip(greys.locations, zip(greys.z, greys.customdata, strict=True), strict=True))
+    assert len(words) == 679 + 25
+    nc = "Not covered: policed by the City of London Police, so the MPS publishes no data"
+    assert sorted(set(words.values())) == [(0, "No data for this measure and period"), (1, nc)]
+    assert sum(z for z, _ in words.values()) == 25
     assert page.state.measure == "gun_crime"
     page.do("table")
     assert "No figures" in page.text("table")
@@ -473,7 +500,15 @@ def test_clicking_a_borough_shows_its_wards_and_back_returns(dataset):
     assert sorted(out["focus"]["codes"]) == sorted(lambeth_wards)
     assert out["back_hidden"] is False
     assert "borough=E09000022" in page.search
-    assert list(page.figure.data[figures.FOCUS].locations) == [LAMBETH]  # outlined
+    fig = page.figure
+    assert list(trace_of(fig, figures.CHOSEN_BOROUGHS).locations) == [LAMBETH]  # outlined
+    assert trace_of(fig, figures.CHOSEN_BOROUGHS).geojson == URLS["borough"]
+    # over a white halo, drawn wider under it with the other borough boundaries
+    lines = trace_of(fig, figures.BOROUGH_LINES)
+    halo = dict(zip(lines.locations, zip(lines.marker.line.color, lines.marker.line.width,
+                                         strict=True), strict=True))  # fmt: skip
+    assert halo[LAMBETH] == figures.HALO
+    assert {v for c, v in halo.items() if c != LAMBETH} == {figures.BOROUGH}
     page.do("table")
     assert page.out["table_hidden"] is False
     assert len(table_rows(page)) == len(lambeth_wards)
@@ -512,7 +547,16 @@ def test_finding_a_ward_zooms_to_it_and_links_to_its_profile(dataset):
     assert page.state.area == BRIXTON_WINDRUSH
     assert page.state.level == "ward"
     assert out["focus"]["codes"] == [BRIXTON_WINDRUSH]
-    assert list(page.figure.data[figures.SELECTED].locations) == [BRIXTON_WINDRUSH]
+    fig = page.figure
+    outlines = trace_of(fig, figures.OUTLINES)
+    assert list(outlines.locations) == [BRIXTON_WINDRUSH]
+    assert outlines.marker.line.width == figures.CHOSEN[1]
+    # over a white halo: its own boundary line in the values trace, drawn wide and white
+    values = trace_of(fig, figures.VALUES)
+    lines = dict(zip(values.locations, zip(values.marker.line.color, values.marker.line.width,
+                                           strict=True), strict=True))  # fmt: skip
+    assert lines[BRIXTON_WINDRUSH] == figures.HALO
+    assert {v for c, v in lines.items() if c != BRIXTON_WINDRUSH} == {("#ffffff", 0.5)}
     assert out["find_value"] == "Brixton Windrush (ward in Lambeth)"
     panel = page.text("selected")
     assert f"/area/{BRIXTON_WINDRUSH}" in panel

@@ -64,6 +64,31 @@ def session_cookie(client) -> str:
 # -- sessions ------------------------------------------------------------------------
 
 
+def _router_answer(app, client):
+    key = next(k for k in app.callback_map if "page-content" in k)
+    body = {"output": key,
+            "outputs": [{"id": p.split(".")[0], "property": p.split(".")[1]}
+                        for p in key.strip(".").split("...")],
+            "inputs": [{"id": "url", "property": "pathname", "value": "/about"}],
+            "state": [{"id": "url", "property": "search", "value": ""}],
+            "changedPropIds": ["url.pathname"]}  # fmt: skip
+    return client.post("/_dash-update-component", json=body, headers=csrf(client))
+
+
+def test_a_public_answer_late_after_sign_in_leaves_the_new_session(app):
+    # A page's callback answer still on its way when its visitor signs in must not put
+    # the old anonymous session back: the staff page would fail its CSRF checks.
+    client = app.server.test_client()
+    client.get("/about")
+    anonymous = session_cookie(client)
+    answer = _router_answer(app, client)
+    assert answer.status_code == 200
+    assert not [c for c in answer.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert sign_in(client).status_code == 302
+    # Signed in, a callback answer may send the session again (it is refreshed).
+    assert session_cookie(client) != anonymous
+
+
 def test_a_cookie_kept_from_before_sign_out_opens_nothing(app):
     client = client_of(app)
     assert sign_in(client).status_code == 302
