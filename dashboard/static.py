@@ -34,7 +34,7 @@ import dash
 import plotly
 from dash import Dash
 from dash.fingerprint import build_fingerprint, check_fingerprint
-from flask import Response, request, send_file
+from flask import Response, abort, request, send_file
 from flask.globals import request_ctx
 
 YEAR = "public, max-age=31536000, immutable"
@@ -67,12 +67,15 @@ def install(app: Dash, cache_dir: Path) -> None:
             return None
         path = request.path
         found = None
-        if path.startswith(suites):
-            found = suite_file(app, path[len(suites) :])
-        elif path.startswith(assets):
-            found = asset_file(app, path[len(assets) :])
-        elif path == favicon:
-            found = Path(dash.__file__).parent / "favicon.ico", bool(request.args.get("v"))
+        try:
+            if path.startswith(suites):
+                found = suite_file(app, path[len(suites) :])
+            elif path.startswith(assets):
+                found = asset_file(app, path[len(assets) :])
+            elif path == favicon:
+                found = Path(dash.__file__).parent / "favicon.ico", bool(request.args.get("v"))
+        except (ValueError, OSError):  # a NUL byte, a name too long: no such file
+            abort(404)
         if found is None:
             return None
         not_per_cookie()

@@ -73,3 +73,21 @@ def dataset(published):
     from dashboard.services import DataService
 
     return DataService(published).dataset()
+
+
+def own_redis_db(url: str, db: int) -> str:
+    """`url` (the test Redis) on database `db`, emptied first. Dash keys a background
+    callback's result by its inputs and code, so two tests (or a benchmark run before
+    them) that check upload 1 of a fresh store with one Redis database could read each
+    other's result; each test that runs checks on Celery has a database of its own."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import redis
+
+    own = urlunsplit(urlsplit(url)._replace(path=f"/{db}"))
+    client = redis.Redis.from_url(own)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
+    return own

@@ -26,6 +26,7 @@ from tests.browser.staff_helpers import (
     text,
     wait,
 )
+from tests.conftest import own_redis_db
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
@@ -40,6 +41,7 @@ def celery_server(tmp_path_factory, raw_dir):
         if os.environ.get("CI"):
             pytest.fail("WEC_TEST_REDIS_URL is not set; scripts/test starts Redis and sets it")
         pytest.skip("no Redis here: run scripts/services and set WEC_TEST_REDIS_URL")
+    redis_url = own_redis_db(redis_url, 11)
     data_dir = tmp_path_factory.mktemp("staff-celery")
     # A queue of its own, so no other test run's worker takes these jobs.
     env = staff_env(data_dir, raw_dir, REDIS_URL=redis_url,

@@ -49,6 +49,13 @@ def staff_live(published):
         store.dispose()
 
 
+@pytest.fixture(autouse=True)
+def signed_out_after(browser):
+    """The browser is shared by the session's tests: leave it signed out."""
+    yield
+    browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
+
+
 def no_serious_violations(driver) -> None:
     found = axe_violations(driver)
     assert not found, [(v["id"], v["nodes"][0]["html"][:150]) for v in found]

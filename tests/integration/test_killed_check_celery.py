@@ -28,6 +28,7 @@ from data.readers import SourceFile
 from data.store.store import Store
 from geo.register import area_register
 from tests import official
+from tests.conftest import own_redis_db
 from tests.integration.servers import PASSWORD, app_env
 from tests.integration.test_killed_check import (
     STALL_SECONDS,
@@ -88,6 +89,7 @@ def celery_app(tmp_path, raw_dir, published):
         if os.environ.get("CI"):
             pytest.fail("WEC_TEST_REDIS_URL is not set; scripts/test starts Redis and sets it")
         pytest.skip("no Redis here: run scripts/services and set WEC_TEST_REDIS_URL")
+    redis_url = own_redis_db(redis_url, 13)
     env = app_env(tmp_path, published.web_dir, WEC_RAW_DIR=str(raw_dir), REDIS_URL=redis_url,
                   WEC_CELERY_QUEUE=f"wec-test-{uuid.uuid4().hex[:8]}",
                   WEC_CHECK_STALL_SECONDS=str(STALL_SECONDS))  # fmt: skip

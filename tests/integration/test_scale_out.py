@@ -45,6 +45,7 @@ from data.readers import SourceFile
 from data.store.store import Store
 from geo.register import area_register
 from tests import official
+from tests.conftest import own_redis_db
 from tests.integration.servers import (
     app_env,
     csrf_headers,
@@ -58,6 +59,7 @@ from tests.integration.test_killed_check import _body, _key
 pytestmark = pytest.mark.postgres
 REPO = Path(__file__).resolve().parents[2]
 UPDATE = "/_dash-update-component"
+REDIS_DB = 12  # a database of its own (tests/conftest.py own_redis_db)
 
 
 class Proxy:
@@ -142,6 +144,7 @@ def topology(tmp_path, raw_dir, published, postgres_url, monkeypatch):
         if os.environ.get("CI"):
             pytest.fail("WEC_TEST_REDIS_URL is not set; scripts/test starts Redis and sets it")
         pytest.skip("no Redis here: run scripts/services and set WEC_TEST_REDIS_URL")
+    redis_url = own_redis_db(redis_url, REDIS_DB)
     # Outages are retried after a moment rather than seconds, so the test is quick.
     monkeypatch.setattr(services, "STORE_RETRY", 0.2)
     monkeypatch.setattr(cache_module, "RETRY_AFTER", 0.2)
@@ -304,7 +307,7 @@ def _kept_in_redis(service) -> int:
     proxy)."""
     import redis
 
-    client = redis.Redis.from_url(os.environ["WEC_TEST_REDIS_URL"])
+    client = redis.Redis.from_url(os.environ["WEC_TEST_REDIS_URL"], db=REDIS_DB)
     return sum(1 for _ in client.scan_iter(match=f"{service.views.namespace}:*", count=1000))
 
 
