@@ -91,3 +91,11 @@ def own_redis_db(url: str, db: int) -> str:
     finally:
         client.close()
     return own
+
+
+def redis_db_url(url: str, db: int) -> str:
+    """`url` naming Redis database `db` (redis-py takes the URL's database over a `db=`
+    argument)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(url)._replace(path=f"/{db}"))

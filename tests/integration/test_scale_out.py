@@ -45,7 +45,7 @@ from data.readers import SourceFile
 from data.store.store import Store
 from geo.register import area_register
 from tests import official
-from tests.conftest import own_redis_db
+from tests.conftest import own_redis_db, redis_db_url
 from tests.integration.servers import (
     app_env,
     csrf_headers,
@@ -307,7 +307,7 @@ def _kept_in_redis(service) -> int:
     proxy)."""
     import redis
 
-    client = redis.Redis.from_url(os.environ["WEC_TEST_REDIS_URL"], db=REDIS_DB)
+    client = redis.Redis.from_url(redis_db_url(os.environ["WEC_TEST_REDIS_URL"], REDIS_DB))
     return sum(1 for _ in client.scan_iter(match=f"{service.views.namespace}:*", count=1000))
 
 
