@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,15 @@ def axe_violations(driver, impacts=("serious", "critical")) -> list[dict]:
 
 def console_errors(driver) -> list[str]:
     return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def saved_file(folder: Path, suffix: str, timeout: float = 60) -> Path:
+    """The first file Chrome saved in `folder` ending in `suffix`, once it is whole
+    (Chrome writes a .crdownload file and renames it when done)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        done = next(iter(sorted(folder.glob(f"*{suffix}"))), None)
+        if done is not None:
+            return done
+        time.sleep(0.1)
+    raise AssertionError(f"no {suffix} file arrived in {folder}")

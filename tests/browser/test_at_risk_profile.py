@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +13,7 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 from data import funnel, queries
-from tests.browser.conftest import axe_violations, console_errors
+from tests.browser.conftest import axe_violations, console_errors, saved_file
 
 pytestmark = pytest.mark.browser
 
@@ -94,13 +93,7 @@ def shown_rows(driver, n: int) -> list[list[str]]:
 
 
 def downloaded(folder: Path, timeout: float = 20) -> Path:
-    end = time.time() + timeout
-    while time.time() < end:
-        done = [p for p in folder.glob("*.csv") if not p.name.endswith(".crdownload")]
-        if done:
-            return done[0]
-        time.sleep(0.1)
-    raise AssertionError(f"no CSV arrived in {folder}")
+    return saved_file(folder, ".csv", timeout)
 
 
 def test_the_ranking_follows_the_choices_and_the_address(browser, live_server, dataset, tmp_path):

@@ -5,7 +5,6 @@ its picture, and a click saves a PNG of the report size."""
 from __future__ import annotations
 
 import struct
-import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import axe_violations, console_errors
+from tests.browser.conftest import axe_violations, console_errors, saved_file
 
 pytestmark = pytest.mark.browser
 
@@ -89,11 +88,7 @@ def test_a_chart_is_saved_as_a_png_of_the_report_size(browser, narrow_phone, liv
     )
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
     button.click()
-    end, saved = time.time() + 30, []
-    while time.time() < end and not saved:
-        saved = list(tmp_path.glob("*.png"))
-        time.sleep(0.2)
-    assert saved, "no picture was saved"
+    saved = [saved_file(tmp_path, ".png", 30)]
     assert saved[0].name.startswith(f"area-{LAMBETH.lower()}-trend-knife-crime")
     assert png_size(saved[0]) == (1200, 750)
     assert not [e for e in console_errors(browser) if "favicon" not in e]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import io
 import urllib.request
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,7 +15,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from data import queries
-from tests.browser.conftest import axe_violations, console_errors
+from tests.browser.conftest import axe_violations, console_errors, saved_file
 
 pytestmark = pytest.mark.browser
 
@@ -128,11 +127,6 @@ def geometry_downloads(driver) -> int:
     )
 
 
-def downloaded(driver, folder: Path, suffix: str) -> Path:
-    """A file Chrome saved: it writes to a .crdownload file and renames it when done."""
-    return wait(driver, lambda _: next(folder.glob(f"*{suffix}"), None))
-
-
 def test_controls_change_the_map_values_without_resending_geometry(browser, live_server, dataset):
     open_map(browser, live_server + "/map?measure=knife_crime&level=ward")
     assert plotted(browser) == expected(dataset, "knife_crime", "ward", "r12", "count")
@@ -191,7 +185,7 @@ def test_drill_find_download_share_and_follow_to_a_profile(browser, live_server,
         "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
     )
     browser.find_element(By.CSS_SELECTOR, "button[data-csv-for='map-table']").click()
-    csv_path = downloaded(browser, tmp_path, ".csv")
+    csv_path = saved_file(tmp_path, ".csv")
     csv = pd.read_csv(io.StringIO(csv_path.read_text(encoding="utf-8-sig")))
     frame = queries.map_values(dataset, measure="knife_crime", level="ward", period="r12",
                                value="rate").frame.set_index("code")  # fmt: skip
@@ -213,7 +207,7 @@ def test_drill_find_download_share_and_follow_to_a_profile(browser, live_server,
 
     # The map as a picture, with a name that says what it shows.
     browser.find_element(By.ID, "map-image-button").click()
-    png = downloaded(browser, tmp_path, ".png")
+    png = saved_file(tmp_path, ".png")
     assert png.name == csv_path.name.replace(".csv", ".png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

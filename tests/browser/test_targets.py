@@ -9,8 +9,6 @@ the target is cleared again at the end, so other tests see none."""
 from __future__ import annotations
 
 import threading
-import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -19,7 +17,7 @@ from selenium.webdriver.support.select import Select
 from werkzeug.serving import make_server
 
 from data.store.store import Store
-from tests.browser.conftest import axe_violations, console_errors
+from tests.browser.conftest import axe_violations, console_errors, saved_file
 from tests.browser.staff_helpers import PASSWORD, sign_in, text, wait
 
 pytestmark = pytest.mark.browser
@@ -122,16 +120,6 @@ def test_staff_set_a_target_that_the_public_pages_read_rates_against(staff_live,
     assert not [e for e in console_errors(browser) if "favicon" not in e]
 
 
-def downloaded(folder: Path, timeout: float = 20) -> Path:
-    end = time.time() + timeout
-    while time.time() < end:
-        done = [p for p in folder.glob("*.csv") if not p.name.endswith(".crdownload")]
-        if done:
-            return done[0]
-        time.sleep(0.1)
-    raise AssertionError(f"no CSV arrived in {folder}")
-
-
 HAS_ROWS = "return !!document.querySelector('#risk-table td')"
 
 
@@ -156,7 +144,7 @@ def test_a_ranking_filtered_to_one_borough_downloads_what_it_shows(
         "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
     )
     browser.find_element(By.CSS_SELECTOR, "button[data-csv-for='risk-table']").click()
-    csv = pd.read_csv(downloaded(tmp_path), encoding="utf-8-sig")
+    csv = pd.read_csv(saved_file(tmp_path, ".csv", 20), encoding="utf-8-sig")
     assert list(csv["Area"]) == [r[0] for r in rows]  # the rows shown, no footer rows
     assert set(csv["Borough"]) == {"Lambeth"}
     no_serious_violations(browser)

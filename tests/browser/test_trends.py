@@ -5,7 +5,6 @@ for what it shows, and the page passes axe on a laptop and at 390 px."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,7 +16,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from data.overview import ROLLING
 from presenters import trends
 from presenters.trends import TrendsState
-from tests.browser.conftest import axe_violations, console_errors
+from tests.browser.conftest import axe_violations, console_errors, saved_file
 
 pytestmark = pytest.mark.browser
 
@@ -39,10 +38,6 @@ def open_trends(driver, url: str, panels: int) -> None:
     driver.set_script_timeout(60)
     driver.get(url)
     wait(driver, lambda d: d.execute_script(TRACES) == [panels] * len(MEASURES))
-
-
-def downloaded(driver, folder: Path, suffix: str) -> Path:
-    return wait(driver, lambda _: next((p for p in folder.glob(f"*{suffix}")), None))
 
 
 def test_a_borough_adds_its_panel_and_both_downloads_say_what_they_show(
@@ -69,7 +64,7 @@ def test_a_borough_adds_its_panel_and_both_downloads_say_what_they_show(
     browser.find_element(
         By.CSS_SELECTOR, "button[data-csv-for='trends-table-possession_of_weapons']"
     ).click()
-    csv_path = downloaded(browser, tmp_path, ".csv")
+    csv_path = saved_file(tmp_path, ".csv")
     assert csv_path.name == model.filename
     csv = pd.read_csv(io.StringIO(csv_path.read_text(encoding="utf-8-sig")))
     assert list(csv.columns) == model.headings
@@ -80,7 +75,7 @@ def test_a_borough_adds_its_panel_and_both_downloads_say_what_they_show(
         By.CSS_SELECTOR, "button.chart-png[data-chart-for='trends-chart-possession_of_weapons']"
     )
     button.click()
-    png = downloaded(browser, tmp_path, ".png")
+    png = saved_file(tmp_path, ".png")
     assert png.name == model.filename.replace(".csv", ".png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert axe_violations(browser) == []
