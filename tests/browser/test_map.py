@@ -154,6 +154,111 @@ def test_controls_change_the_map_values_without_resending_geometry(browser, live
     assert console_errors(browser) == []
 
 
+# What the screen shows inside each of the values trace's areas that is in view: for each
+# area, the pixel at its centroid (read from the map's WebGL canvas in the frame MapLibre
+# has just drawn, so before anything is composited over it) beside the colour plotly.js
+# worked out for its value, blended with the white ground by the layer's opacity. Only
+# areas whose centroid pixel MapLibre itself says is that area, and whose pixels round it
+# are all one colour, are kept. Read once the map has every tile in.
+SCREEN_COLOURS = f"""
+const done = arguments[arguments.length - 1];
+const gd = {GRAPH};
+const map = gd._fullLayout.map._subplot.map;
+const trace = gd._fullData.find(t => t.name === 'values');
+const cd = gd.calcdata.find(c => c[0].trace.uid === trace.uid);
+const fill = 'plotly-trace-layer-' + trace.uid + '-fill';
+// MapLibre numbers the areas in the order plotly.js gave them: the boundary file's.
+const file = window.PlotlyGeoAssets[trace.geojson].features;
+const drawn = cd.filter(pt => pt.fOut);
+const place = new Map(drawn.map(pt => [pt, file.indexOf(pt.fIn)]));
+const order = drawn.slice().sort((a, b) => place.get(a) - place.get(b));
+const number = new Map(order.map((pt, i) => [pt, i + 1]));
+const canvas = map.getCanvas();
+const ratio = canvas.width / canvas.clientWidth;
+const rgb = c => {{
+  const m = String(c).match(/[0-9.]+/g);
+  if (String(c)[0] === '#') {{
+    const h = c.slice(1);
+    return [0, 2, 4].map(i => parseInt(h.slice(i, i + 2), 16));
+  }}
+  return m.slice(0, 3).map(Number);
+}};
+const read = () => {{
+  const gl = canvas.getContext('webgl2') || canvas.getContext('webgl');
+  const opacity = map.getPaintProperty(fill, 'fill-opacity');
+  const alpha = typeof opacity === 'number' ? opacity : 1;
+  const out = [];
+  drawn.forEach(pt => {{
+    if (!pt.ct || isNaN(pt.ct[0])) {{ return; }}
+    const p = map.project(pt.ct);
+    if (p.x < 5 || p.y < 5 || p.x > canvas.clientWidth - 5 || p.y > canvas.clientHeight - 5) {{
+      return;
+    }}
+    const hit = map.queryRenderedFeatures([p.x, p.y], {{layers: [fill]}});
+    if (!hit.length || hit[0].id !== number.get(pt)) {{ return; }}
+    // A 5 x 5 block round the centroid, kept only if all one colour: inside the area,
+    // clear of its boundary lines.
+    const block = new Uint8Array(4 * 25);
+    gl.readPixels(Math.round(p.x * ratio) - 2, canvas.height - 1 - Math.round(p.y * ratio) - 2,
+                  5, 5, gl.RGBA, gl.UNSIGNED_BYTE, block);
+    const px = block.slice(48, 52);
+    for (let k = 0; k < 25; k++) {{
+      for (let c = 0; c < 3; c++) {{
+        if (Math.abs(block[4 * k + c] - px[c]) > 2) {{ return; }}
+      }}
+    }}
+    const want = rgb(pt.fOut.properties.fc).map(v => Math.round(v * alpha + 255 * (1 - alpha)));
+    out.push([pt.loc, Array.from(px.slice(0, 3)), want]);
+  }});
+  done(out);
+}};
+// Once every tile is in and drawn, a frame drawn again is read as it is drawn.
+const settled = () => {{
+  map.once('render', read);
+  map.triggerRepaint();
+}};
+if (map.loaded() && map.areTilesLoaded() && !map.isMoving()) {{ settled(); }}
+else {{ map.once('idle', settled); }}
+"""
+REPAINTS = f"return Object.assign({{}}, {GRAPH}._fullLayout.map._subplot.map.__wecRepaint);"
+
+
+def screen_colours(driver) -> dict[str, tuple[list[int], list[int]]]:
+    return {
+        code: (shown, want) for code, shown, want in driver.execute_async_script(SCREEN_COLOURS)
+    }
+
+
+def off_by(shown: list[int], want: list[int]) -> int:
+    return max(abs(a - b) for a, b in zip(shown, want, strict=True))
+
+
+def test_a_change_of_measure_repaints_the_screen_from_the_boundaries_it_has(browser, live_server,
+                                                                          dataset):  # fmt: skip
+    """A measure change gives MapLibre the new colours as feature state, on the
+    boundaries it already has (dashboard/assets/map_repaint.js), and the screen shows
+    them: each area's pixel is the colour of its new value."""
+    open_map(browser, live_server + "/map?measure=knife_crime&level=ward")
+    before = screen_colours(browser)
+    assert len(before) >= 100, len(before)
+    wrong = {c: pair for c, pair in before.items() if off_by(*pair) > 2}
+    assert not wrong, (len(wrong), list(wrong.items())[:5])
+    repaints = browser.execute_script(REPAINTS)
+
+    choose(browser, "map-measure", "knife_crime_injury")
+    wait(browser, lambda d: plotted(d) == expected(dataset, "knife_crime_injury", "ward", "r12",
+                                                   "count"))  # fmt: skip
+    wait(browser, lambda d: d.execute_script(REPAINTS)["state"] > repaints["state"])
+    after = screen_colours(browser)
+    wrong = {c: pair for c, pair in after.items() if off_by(*pair) > 2}
+    assert not wrong, list(wrong.items())[:5]
+    changed = [c for c in after.keys() & before.keys() if off_by(after[c][0], before[c][0]) > 2]
+    assert len(changed) >= 20, len(changed)  # the new colours are on the screen
+    # ... and MapLibre was not given the boundaries again.
+    assert browser.execute_script(REPAINTS)["whole"] == repaints["whole"]
+    assert console_errors(browser) == []
+
+
 def test_drill_find_download_share_and_follow_to_a_profile(browser, live_server, dataset, tmp_path):
     open_map(browser, live_server + "/map?measure=knife_crime&level=borough&value=rate")
     london_zoom = browser.execute_script(f"return {GRAPH}.layout.map.zoom;")
