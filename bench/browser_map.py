@@ -310,7 +310,7 @@ def bench_repaint(pages: list, scratch: Path, measures: list[str], changes: int)
             for page in pages:
                 repaint(drivers[page.name], lambda p=page, m=m: p.measure(drivers[p.name], m))
         for kind, choices in (("measure", measures), ("period", list(PERIODS))):
-            if kind == "period":
+            if kind == "period" and measures[changes % len(measures)] != measures[0]:
                 for page in pages:  # back to the first measure for the period changes
                     repaint(drivers[page.name],
                             lambda p=page: p.measure(drivers[p.name], measures[0]))  # fmt: skip
@@ -353,16 +353,18 @@ def bench_load(pages: list, scratch: Path, loads: int) -> None:
                     cold[page.name].append(found)
             finally:
                 driver.quit()
-    for page in pages:
-        driver = chrome(scratch / f"warm-{page.name}".replace(" ", "-"))
-        try:
+    drivers = {p.name: chrome(scratch / f"warm-{p.name}".replace(" ", "-")) for p in pages}
+    try:
+        for page in pages:
             for _ in range(2):  # fills the HTTP cache and the script cache
-                load(driver, page.url)
-            for _ in range(loads):
-                found = load(driver, page.url)
+                load(drivers[page.name], page.url)
+        for _ in range(loads):  # alternating, as the cold loads
+            for page in pages:
+                found = load(drivers[page.name], page.url)
                 if found:
                     warm[page.name].append(found)
-        finally:
+    finally:
+        for driver in drivers.values():
             driver.quit()
     for label, found in (("cold (empty cache)", cold), ("warm (cached)", warm)):
         print(f"\nload to map drawn, {label}, {loads} loads each (loads that never drew left out):")
