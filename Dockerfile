@@ -11,6 +11,7 @@ COPY layouts ./layouts
 COPY callbacks ./callbacks
 COPY data ./data
 COPY geo ./geo
+COPY presenters ./presenters
 RUN /opt/wec/bin/pip wheel --no-cache-dir --no-deps --no-build-isolation --wheel-dir /wheels . \
     && /opt/wec/bin/pip install --no-cache-dir --no-deps /wheels/*.whl
 

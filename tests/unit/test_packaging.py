@@ -1,6 +1,6 @@
-"""The wheel the Dockerfile builds carries the whole app: every package of the layers
-and the stylesheets and scripts in dashboard/assets (without them the installed app
-had no CSS, no table download and no staff script)."""
+"""The wheel the Dockerfile builds carries the whole app: every package of the layers,
+the stylesheets and scripts in dashboard/assets (without them the installed app
+had no CSS, no table download and no staff script) and the page's plotly.js."""
 
 from __future__ import annotations
 
@@ -102,3 +102,19 @@ def test_the_lock_files_pin_every_dependency_with_hashes_and_are_what_installs()
     compose = (REPO / "compose.yaml").read_text()
     assert ":/data/raw:ro" in compose
     assert all(f"\n  {service}:" in compose for service in ("app", "worker", "postgres", "redis"))
+
+
+def test_the_wheel_carries_the_pages_plotly(wheel):
+    assert "dashboard/vendor/plotly-wec.min.js" in wheel
+
+
+def test_the_dockerfile_builds_the_wheel_from_every_package():
+    """The image's wheel is built from what the Dockerfile copies: a package left out
+    there is missing from the image though the wheel built here has it."""
+    copied = set()
+    for line in (REPO / "Dockerfile").read_text().splitlines():
+        parts = line.split()
+        if parts[:1] == ["COPY"] and not parts[1].startswith("--"):
+            copied.update(p.rstrip("/") for p in parts[1:-1])
+    missing = [p for p in _packages() if p not in copied]
+    assert not missing, f"the Dockerfile does not copy {missing}"
