@@ -15,8 +15,13 @@ gets a new address), the favicon with Dash's `?v=`. Any other address (Dash's la
 loaded chunks, plotly.js as Dash itself asks for it) is revalidated with its ETag: a
 304 and no body while it has not changed.
 
-`plotly_script` names plotly.js by its version and modification time, for the page to
-load it at once (deferred) rather than after the first callback has drawn a graph.
+The page's plotly.js is not the whole of it that the plotly package ships (4.8 MB, every
+trace type) but a bundle of the same version with only the trace types the dashboard
+draws (`PLOTLY_TRACES`: 3.0 MB, built by scripts/plotly-bundle into dashboard/vendor/):
+less for a phone to fetch and for every browser to compile and run before the first
+map. `plotly_script` names it by its content, for the page to load it at once
+(deferred) rather than after the first callback has drawn a graph; Dash's own copy is
+still served should anything ask for it.
 """
 
 from __future__ import annotations
@@ -44,11 +49,21 @@ COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/sv
 # brotli's best quality takes about 30 s for plotly.js on this kind of machine; 9 takes 2.
 BEST_QUALITY_UP_TO = 512 * 1024
 PLOTLY_JS = "package_data/plotly.min.js"
+PLOTLY_BUNDLE = Path(__file__).parent / "vendor" / "plotly-wec.min.js"
+# The trace types in PLOTLY_BUNDLE (bundle/plotly/entry.js registers them).
+PLOTLY_TRACES = ("scatter", "bar", "choroplethmap")
+PLOTLY_PATH = "_wec/plotly-{digest}.min.js"
 SERVED = "wec.static_file"
 
 
 def plotly_script(prefix: str = "/") -> str:
-    """The address of the plotly.js that Dash serves, with its version in the name."""
+    """The address of the page's plotly.js, named by its content."""
+    digest = hashlib.sha256(PLOTLY_BUNDLE.read_bytes()).hexdigest()[:16]
+    return prefix + PLOTLY_PATH.format(digest=digest)
+
+
+def dash_plotly_script(prefix: str = "/") -> str:
+    """The address of the whole plotly.js that Dash serves, with its version in the name."""
     path = Path(plotly.__file__).parent / PLOTLY_JS
     fingerprint = build_fingerprint(PLOTLY_JS, plotly.__version__, int(path.stat().st_mtime))
     return f"{prefix}_dash-component-suites/plotly/{fingerprint}"
@@ -61,6 +76,8 @@ def install(app: Dash, cache_dir: Path) -> None:
     suites = f"{prefix}_dash-component-suites/"
     assets = f"{prefix}{app.config.assets_url_path.strip('/')}/"
     favicon = f"{prefix}_favicon.ico"
+    bundle = plotly_script(prefix)
+    own = prefix + PLOTLY_PATH.partition("/")[0] + "/"
 
     def _static_file():
         if request.method not in ("GET", "HEAD"):
@@ -74,6 +91,10 @@ def install(app: Dash, cache_dir: Path) -> None:
                 found = asset_file(app, path[len(assets) :])
             elif path == favicon:
                 found = Path(dash.__file__).parent / "favicon.ico", bool(request.args.get("v"))
+            elif path == bundle:
+                found = PLOTLY_BUNDLE, True
+            elif path.startswith(own):
+                abort(404)  # another build's address: not this one's page
         except (ValueError, OSError):  # a NUL byte, a name too long: no such file
             abort(404)
         if found is None:

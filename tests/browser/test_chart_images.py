@@ -7,11 +7,13 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+import plotly
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from dashboard import static
 from tests.browser.conftest import axe_violations, console_errors, saved_file
 
 pytestmark = pytest.mark.browser
@@ -62,10 +64,24 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", head[16:24])
 
 
+# The trace types the page's plotly.js knows, and those its graphs draw.
+TRACE_TYPES = """
+return {known: Object.keys(Plotly.PlotSchema.get().traces), version: Plotly.version,
+        drawn: Array.from(document.querySelectorAll('.js-plotly-plot'))
+                 .flatMap(gd => (gd.data || []).map(t => t.type || 'scatter'))};
+"""
+
+
 @pytest.mark.parametrize("path", list(PAGES))
 def test_every_chart_carries_its_title_source_and_version(browser, live_server, dataset, path):
     browser.get(live_server + path)
     buttons = drawn_buttons(browser, PAGES[path])
+    # The page's plotly.js (a bundle of only these, dashboard/static.py) draws them all.
+    types = browser.execute_script(TRACE_TYPES)
+    assert sorted(types["known"]) == sorted(static.PLOTLY_TRACES)
+    assert types["version"] == plotly.offline.get_plotlyjs_version()
+    assert types["drawn"]
+    assert set(types["drawn"]) <= set(static.PLOTLY_TRACES), types["drawn"]
     version = f"Data version {dataset.version_id}"
     for graph_id, title, footer in buttons:
         if title == "not drawn":  # a chart the view leaves empty has nothing to save
