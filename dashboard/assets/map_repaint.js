@@ -19,11 +19,22 @@
    picture download are plotly.js's own and unchanged: plotly.js still computes every
    update in full; only MapLibre's copy of unchanged boundaries is spared.
 
-   Installed on plotly.js's choroplethmap module as soon as plotly.js is on the page
-   (it is deferred and runs after this file), before any map is made. */
+   Two more savings on the same sources: a trace whose areas are all filled with a clear
+   colour (the outline traces) has its fill layer hidden, so MapLibre neither
+   triangulates nor draws it; and each tile carries a smaller margin of geometry from
+   beyond its edges (BUFFER).
+
+   plotly.js's own functions cannot be replaced, so the page's `Plotly` is a copy whose
+   newPlot and react note each map as soon as plotly.js has made it, before it has any
+   source (plotly.js is deferred and runs after this file: the copy is made when it sets
+   window.Plotly). */
 (function () {
   "use strict";
   var STATED = ["fc", "mlc", "mlw", "mo", "mo2"];
+  // Each tile's margin of boundaries from beyond its edges, in pixels of a 512-pixel tile
+  // (MapLibre's default is 128): enough for the widest line drawn (7 px), and a quarter
+  // of the geometry to cut, triangulate and draw twice along every tile edge.
+  var BUFFER = 32;
   var COLOURS = {"fill-color": true, "line-color": true};
 
   function isCollection(data) {
@@ -64,6 +75,16 @@
     });
   }
 
+  // Whether every area of a collection is filled with a clear colour (alpha 0): an
+  // outline-only trace, whose fill layer then draws nothing.
+  var CLEAR = /^rgba\([^)]*,\s*0(\.0*)?\)$/;
+  function allClear(features) {
+    return features.length > 0 && features.every(function (f) {
+      var fc = f.properties && f.properties.fc;
+      return typeof fc === "string" && CLEAR.test(fc);
+    });
+  }
+
   // A paint value that reads a feature's property reads its feature state first.
   function stated(name, value) {
     var property = null;
@@ -88,6 +109,19 @@
     // How each source's data went to MapLibre: as feature state, or whole.
     var counts = map.__wecRepaint = {state: 0, whole: 0};
     var known = {};  // source id -> what MapLibre has of it (remembered)
+    var clear = {};  // source id -> whether its fill draws nothing (allClear)
+    var fills = {};  // source id -> its fill layers' ids
+
+    // A fill that draws nothing is hidden, so MapLibre neither triangulates its areas
+    // in every tile nor draws them; shown again if its areas get a colour.
+    var setLayoutProperty = map.setLayoutProperty;
+    function noteClear(id, isClear) {
+      if (!!clear[id] === isClear) { return; }
+      clear[id] = isClear;
+      (fills[id] || []).forEach(function (layerId) {
+        setLayoutProperty.call(map, layerId, "visibility", isClear ? "none" : "visible");
+      });
+    }
 
     function keepSource(id, source) {
       var setData = source.setData;
@@ -104,6 +138,7 @@
               Object.assign(last, changed);
             }
           });
+          noteClear(id, allClear(data.features));
           counts.state += 1;
           return this;
         }
@@ -114,6 +149,7 @@
         known[id] = remembered(data);
         map.removeFeatureState({source: id});
         counts.whole += 1;
+        noteClear(id, allClear(data.features));
         return setData.call(this, numbered(data));
       };
     }
@@ -131,7 +167,8 @@
       var ours = spec && spec.type === "geojson" && isCollection(spec.data);
       if (ours) {
         known[id] = remembered(spec.data);
-        spec = Object.assign({}, spec, {data: numbered(spec.data)});
+        clear[id] = allClear(spec.data.features);
+        spec = Object.assign({}, spec, {data: numbered(spec.data), buffer: BUFFER});
       }
       var out = addSource.call(this, id, spec);
       var source = ours ? this.getSource(id) : null;
@@ -141,15 +178,39 @@
     var removeSource = map.removeSource;
     map.removeSource = function (id) {
       delete known[id];
+      delete clear[id];
       return removeSource.apply(this, arguments);
     };
     var addLayer = map.addLayer;
     map.addLayer = function (layer) {
       var args = Array.prototype.slice.call(arguments);
-      if (layer && layer.paint && known[layer.source]) {
-        args[0] = Object.assign({}, layer, {paint: statedPaint(layer.paint)});
+      if (layer && known[layer.source]) {
+        var changed = {paint: statedPaint(layer.paint)};
+        if (layer.type === "fill") {
+          fills[layer.source] = (fills[layer.source] || []).concat([layer.id]);
+          if (clear[layer.source]) {
+            changed.layout = Object.assign({}, layer.layout, {visibility: "none"});
+          }
+        }
+        args[0] = Object.assign({}, layer, changed);
       }
       return addLayer.apply(this, args);
+    };
+    var removeLayer = map.removeLayer;
+    map.removeLayer = function (layerId) {
+      Object.keys(fills).forEach(function (id) {
+        fills[id] = fills[id].filter(function (f) { return f !== layerId; });
+      });
+      return removeLayer.apply(this, arguments);
+    };
+    map.setLayoutProperty = function (layerId, name, value) {
+      var args = Array.prototype.slice.call(arguments);
+      var layer = this.getLayer(layerId);
+      if (name === "visibility" && value === "visible" && layer && layer.type === "fill" &&
+          clear[layer.source]) {
+        args[2] = "none";
+      }
+      return setLayoutProperty.apply(this, args);
     };
     var setPaintProperty = map.setPaintProperty;
     map.setPaintProperty = function (layerId, name, value) {

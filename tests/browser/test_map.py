@@ -237,10 +237,19 @@ def test_a_change_of_measure_repaints_the_screen_from_the_boundaries_it_has(brow
                                                                           dataset):  # fmt: skip
     """A measure change gives MapLibre the new colours as feature state, on the
     boundaries it already has (dashboard/assets/map_repaint.js), and the screen shows
-    them: each area's pixel is the colour of its new value."""
+    them: each area's pixel is the colour of its new value (the values, borough lines
+    and greys traces all drawn, the borough lines' clear fill hidden)."""
     open_map(browser, live_server + "/map?measure=knife_crime&level=ward")
     before = screen_colours(browser)
     assert len(before) >= 100, len(before)
+    # The borough lines' fill is clear: hidden, never triangulated; their lines are drawn.
+    shown = browser.execute_script(
+        f"const map = {GRAPH}._fullLayout.map._subplot.map;"
+        "return Object.fromEntries(['values-fill', 'borough-lines-fill', 'borough-lines-line']"
+        ".map(k => [k, map.getLayoutProperty('plotly-trace-layer-' + k, 'visibility')]));"
+    )
+    assert shown == {"values-fill": "visible", "borough-lines-fill": "none",
+                     "borough-lines-line": "visible"}  # fmt: skip
     wrong = {c: pair for c, pair in before.items() if off_by(*pair) > 2}
     assert not wrong, (len(wrong), list(wrong.items())[:5])
     repaints = browser.execute_script(REPAINTS)
