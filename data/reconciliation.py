@@ -19,6 +19,7 @@ side by side, never added: the MPS files give the same offences once per level.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 
 import numpy as np
@@ -194,6 +195,15 @@ def reconcile(
     )
 
 
+def period_phrase(label: str) -> str:
+    """A period's label as it reads after "for" or "in": "the 12 months to February 2026",
+    "the financial year 2025-26", but "February 2026" and "April to June 2025" as they
+    are (a month's name keeps its capital and takes no "the")."""
+    if label.split(" ", 1)[0] in calendar.month_name[1:]:
+        return label
+    return f"the {label[0].lower()}{label[1:]}"
+
+
 def reconciliation_words(r: Reconciliation) -> str:
     """The view's reconciliation in plain words (see the module for what each part is)."""
     if not r.available:
@@ -204,14 +214,14 @@ def reconciliation_words(r: Reconciliation) -> str:
     if r.scope_level == "london":
         areas += " shown"
     add = "adds up" if n == 1 else "add up"
-    when = f"{r.period.label[0].lower()}{r.period.label[1:]}"
+    when = period_phrase(r.period.label)
     if r.total is None:
         return (
-            f"{areas[0].upper()}{areas[1:]} {add} to {r.shown:,} {r.noun} in the {when}; "
+            f"{areas[0].upper()}{areas[1:]} {add} to {r.shown:,} {r.noun} in {when}; "
             f"{r.scope_name} has no total of its own for this period to set them against."
         )
     whose = "London's total" if r.scope_level == "london" else f"{r.scope_name}'s own total"
-    head = f"{whose} for the {when} is {r.total:,} {r.noun}"
+    head = f"{whose} for {when} is {r.total:,} {r.noun}"
     diff = r.difference
     if diff == 0:
         return f"{head}; {areas} {add} to exactly that."

@@ -67,6 +67,17 @@ def test_the_words(ds):
     )
 
 
+def test_a_month_is_named_as_written_and_a_span_of_months_takes_the(ds):
+    """ "for February 2026", never "for the february 2026"."""
+    assert rc.reconcile(ds, "knife_crime", "ward", period="m").sentence.startswith(
+        "London's total for February 2026 is "
+    )
+    assert rc.period_phrase("February 2026") == "February 2026"
+    assert rc.period_phrase("April to June 2025") == "April to June 2025"
+    assert rc.period_phrase("12 months to February 2026") == "the 12 months to February 2026"
+    assert rc.period_phrase("financial year 2025-26") == "the financial year 2025-26"
+
+
 def test_the_rows_a_download_ends_with(ds):
     r = rc.reconcile(ds, "knife_crime", "ward", within=LAMBETH)
     assert r.rows() == [
