@@ -191,6 +191,28 @@ def quiet(driver) -> None:
         raise TimeoutException(f"not quiet: {stuck(driver)}") from None
 
 
+def opened(driver, url: str, tries: int = 3) -> None:
+    """Open `url` and wait until its map is drawn, loading it again if it never starts:
+    a gunicorn worker that has not yet written a page refuses Dash's scripts (a 500) in
+    the usual build, as in any Dash app; the dashboard serves them
+    (dashboard/static.py)."""
+    for attempt in range(tries):
+        driver.get(url)
+        try:
+            until(
+                driver,
+                lambda d: d.execute_script(
+                    "return !document.querySelector('[data-dash-is-loading=\"true\"]')"
+                    " && window.__wec && window.__wec.drawn > 0;"
+                ),
+                timeout=90,
+            )
+            return
+        except TimeoutException:
+            print(f"  {url} did not draw its map (try {attempt + 1}): {stuck(driver)}")
+    raise TimeoutException(f"{url} never drew its map in {tries} tries")
+
+
 def stuck(driver) -> dict:
     """What a page that did not settle was doing: for the message of a failed wait."""
     return driver.execute_script(
@@ -303,8 +325,7 @@ def bench_repaint(pages: list, scratch: Path, measures: list[str], changes: int)
     drivers = {p.name: chrome(scratch / f"repaint-{i}") for i, p in enumerate(pages)}
     try:
         for page in pages:
-            drivers[page.name].get(page.url)
-            quiet(drivers[page.name])
+            opened(drivers[page.name], page.url)
         # Warm-up: every view asked for once on both servers (not timed).
         for m in [*measures[1:], measures[0]]:
             for page in pages:
