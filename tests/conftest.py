@@ -3,8 +3,12 @@ WEC_RAW_DIR); it is never copied into this repository."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import secrets
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -43,17 +47,67 @@ def raw_dir() -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def published(raw_dir, tmp_path_factory):
-    """Settings for a store holding one published ingest of the real data.
+# -- built once per run ----------------------------------------------------------------
+# The xdist workers are separate processes. What is slow to build and the same for all
+# of them (the full ingest, the staff store) is built by the first process that asks,
+# under a file lock, into a folder every process of the run shares; each then works on
+# its own copy, so no test sees another's changes.
 
-    Built once per test process: the full ingest is the slow part of the suite.
-    """
-    from dashboard.services import ensure_ready
+
+def run_dir(tmp_path_factory) -> Path:
+    """A folder shared by every process of this test run: the controller's temporary
+    folder, which holds each xdist worker's own."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """`<run folder>/name`, made by `build(folder)` in the first process of the run to
+    ask; the others wait for it. A build that failed half way is made again."""
+    root = run_dir(tmp_path_factory)
+    folder = root / name
+    with _locked(root / f"{name}.lock"):
+        if not (folder / ".built").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            (folder / ".built").touch()
+    return folder
+
+
+def share_static(data_dir: Path, tmp_path_factory) -> None:
+    """The app's compressed static files (`<data dir>/static`, named by each file's path,
+    size and modification time) kept in one folder for the whole run: plotly.js and
+    Dash's scripts are compressed once, not once per app a browser opens (about 8 s of
+    a core each time). tests/integration/test_static.py keeps its own."""
+    shared = run_dir(tmp_path_factory) / "static"
+    shared.mkdir(exist_ok=True)
+    link = Path(data_dir) / "static"
+    if not link.exists():
+        link.symlink_to(shared, target_is_directory=True)
+
+
+def copy_store(template: Path, into: Path, tmp_path_factory) -> None:
+    """A data folder's copy of a template made by `built_once`, sharing the static files."""
+    skip = shutil.ignore_patterns(".built", "static", "background", "*.log")
+    shutil.copytree(template, into, dirs_exist_ok=True, ignore=skip)
+    share_static(into, tmp_path_factory)
+
+
+def published_settings(data_dir: Path, raw_dir: Path):
     from dashboard.settings import Settings
 
-    data_dir = tmp_path_factory.mktemp("published")
-    settings = Settings.from_env(
+    return Settings.from_env(
         {
             "WEC_DATA_DIR": str(data_dir),
             "WEC_RAW_DIR": str(raw_dir),
@@ -63,7 +117,30 @@ def published(raw_dir, tmp_path_factory):
             "WEC_WARM_VIEWS": "false",
         }
     )
-    ensure_ready(settings)
+
+
+@pytest.fixture(scope="session")
+def published(raw_dir, tmp_path_factory):
+    """Settings for a store holding one published ingest of the real data (first start,
+    as `ensure_ready` makes it: the version, the kept reads, the boundary files).
+
+    The full ingest is the slow part of the suite: it is made once per run and each
+    test process works on a copy of its own.
+    """
+    from dashboard.services import ensure_ready
+    from data.store.store import Store
+
+    def build(folder: Path) -> None:
+        settings = published_settings(folder, raw_dir)
+        store = Store(settings.database_url)
+        ensure_ready(settings, store)
+        store.dispose()
+
+    template = built_once(tmp_path_factory, "published", build)
+    data_dir = tmp_path_factory.mktemp("published")
+    copy_store(template, data_dir, tmp_path_factory)
+    settings = published_settings(data_dir, raw_dir)
+    ensure_ready(settings)  # finds the version published and the boundary files built
     return settings
 
 

@@ -33,7 +33,9 @@ R12 = ("2025-02", "2026-01")
 def gun(tmp_path_factory, raw_dir):
     """The staff app, the gun file (as uploaded) and the frame it was written from."""
     data_dir = tmp_path_factory.mktemp("gun-browser")
-    server, base, _ = serve_staff_app(data_dir, raw_dir, staff_env(data_dir, raw_dir))
+    server, base, _ = serve_staff_app(
+        tmp_path_factory, data_dir, raw_dir, staff_env(data_dir, raw_dir)
+    )
     frame = official.gun_file(raw_dir, until="2026-01")
     upload = data_dir / "MPS_MonthlyCrimeDashboard_OtherCrimeData.csv"
     upload.write_bytes(official.to_csv(frame))

@@ -35,7 +35,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, raw_dir):
     data_dir = tmp_path_factory.mktemp("staff-browser")
-    server, base, upload = serve_staff_app(data_dir, raw_dir, staff_env(data_dir, raw_dir))
+    server, base, upload = serve_staff_app(
+        tmp_path_factory, data_dir, raw_dir, staff_env(data_dir, raw_dir)
+    )
     yield server, base, upload
     server.shutdown()
 
