@@ -34,6 +34,34 @@ REPO = Path(__file__).resolve().parents[1]
 TEST_SECRET_KEY = os.environ.get("WEC_TEST_SECRET_KEY") or secrets.token_urlsafe(48)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashes():
+    """Argon2id at its lowest costs in the test processes. The app's hasher (the
+    library's recommended costs) takes about 0.15 s and both cores for each password
+    set or checked, and for the dummy hash each app makes as it starts; the tests sign
+    in hundreds of times. What costs are used does not change what the tests check;
+    the tests of the hashes themselves and of the throttle under parallel guesses use
+    the real hasher (`real_password_hashes`). Servers started as processes of their own
+    (gunicorn, Celery) keep the real one."""
+    from argon2 import PasswordHasher
+
+    from dashboard import auth
+
+    real = auth._hasher
+    auth._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield real
+    auth._hasher = real
+
+
+@pytest.fixture
+def real_password_hashes(quick_password_hashes, monkeypatch):
+    """The app's own password hasher, for this test."""
+    from dashboard import auth
+
+    monkeypatch.setattr(auth, "_hasher", quick_password_hashes)
+    return quick_password_hashes
+
+
 def _raw_dir() -> Path:
     configured = os.environ.get("WEC_RAW_DIR")
     return Path(configured) if configured else (REPO.parent / "shared" / "data" / "raw")
