@@ -204,3 +204,43 @@ def redis_db_url(url: str, db: int) -> str:
     from urllib.parse import urlsplit, urlunsplit
 
     return urlunsplit(urlsplit(url)._replace(path=f"/{db}"))
+
+
+# -- the order of the files ------------------------------------------------------------
+# scripts/test runs `pytest -n 2 --dist loadfile --no-loadscope-reorder`: xdist hands
+# whole files to the two workers in this order, each taking the next as it finishes. The
+# longest go first, so that the many short files even out the two workers' ends (xdist's
+# own order, most tests first, left the longest single-test files to the very end).
+# The first two need different stores (the staff store, the published one), so the two
+# workers make one each at the start rather than one waiting for the other.
+LONGEST_FIRST = (
+    "tests/browser/test_gun_measures.py",
+    "tests/browser/test_map.py",
+    "tests/browser/test_staff.py",
+    "tests/browser/test_at_risk_profile.py",
+    "tests/browser/test_staff_celery.py",
+    "tests/browser/test_text_is_text.py",
+    "tests/browser/test_perception.py",
+    "tests/integration/test_killed_check_celery.py",
+    "tests/integration/test_scale_out.py",
+    "tests/browser/test_chart_images.py",
+)
+FOLDERS_FIRST = ("tests/browser/", "tests/integration/", "tests/unit/")
+
+
+def _file_rank(path: str) -> tuple[int, int]:
+    if path in LONGEST_FIRST:
+        return 0, LONGEST_FIRST.index(path)
+    folder = next(
+        (i for i, f in enumerate(FOLDERS_FIRST) if path.startswith(f)), len(FOLDERS_FIRST)
+    )
+    return 1 + folder, 0
+
+
+def pytest_collection_modifyitems(config, items):
+    root = Path(str(config.rootpath))
+    ranks = {}
+    for item in items:
+        path = Path(str(item.path)).relative_to(root).as_posix()
+        ranks[item.nodeid] = _file_rank(path)
+    items.sort(key=lambda item: ranks[item.nodeid])  # stable: a file's tests keep their order
