@@ -59,6 +59,40 @@ def staff_store(tmp_path_factory, raw_dir) -> Path:
     return built_once(tmp_path_factory, "staff-store", build)
 
 
+GUN_UPLOAD = "MPS_MonthlyCrimeDashboard_OtherCrimeData.csv"
+
+
+def gun_store(tmp_path_factory, raw_dir) -> Path:
+    """The staff store with a gun file in the official long layout (tests/official.py
+    gun_file, HAND-MADE figures, to January 2026) uploaded, checked and published by a
+    member of staff through the staff page's own steps (data/refresh.py check_upload and
+    publish_upload), as version 2: made once per test run."""
+
+    def build(folder: Path) -> None:
+        from dashboard.settings import Settings
+        from data import refresh
+        from data.readcache import ReadCache
+        from data.store.store import Store
+        from geo.register import area_register
+
+        copy_store(staff_store(tmp_path_factory, raw_dir), folder, tmp_path_factory)
+        settings = Settings.from_env(staff_env(folder, raw_dir))
+        store = Store(settings.database_url)
+        reads = ReadCache(settings.reads_dir, refresh.READ_REVISION)
+        register = area_register(raw_dir)
+        content = official.to_csv(official.gun_file(raw_dir, until="2026-01"))
+        upload = store.add_upload([(GUN_UPLOAD, content)], actor="alice")
+        report = refresh.check_upload(store, upload, register, read=reads.read)
+        assert report.ok, report.errors[:3]
+        assert not report.failed
+        assert report.base_version == 1
+        done = refresh.publish_upload(store, upload, register, actor="alice", read=reads.read)
+        assert done.version_id == store.published_version_id() == 2
+        store.dispose()
+
+    return built_once(tmp_path_factory, "gun-store", build)
+
+
 def serve_staff_app(tmp_path_factory, data_dir, raw_dir, env: dict[str, str]):
     """A copy of the staff store (`staff_store`) in `data_dir`, an account, the app on a
     local port, and the February 2026 workbook, ready to upload."""
