@@ -136,9 +136,14 @@ def public_map_month(driver, base: str) -> str:
 def sign_in(driver, base: str, next_path: str = "/staff", timeout: float = 120) -> None:
     """Sign in as alice with a session started afresh (cookies belong to the host, not
     the port). Should the form be refused by its CSRF check (400), as a person would,
-    this signs in again."""
+    this signs in again.
+
+    The page open before is left first: a signed-in page's callback answer still on its
+    way (it refreshes the session cookie) would otherwise put back the cookie just
+    deleted, and the sign-in page would go straight to the staff page, signed in."""
     for _ in range(3):
-        driver.delete_all_cookies()
+        driver.get("about:blank")
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
         driver.get(f"{base}/staff/sign-in?next={next_path}")
         wait(driver, lambda d: d.find_elements(By.ID, "username"))
         driver.find_element(By.ID, "username").send_keys("alice")
