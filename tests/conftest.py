@@ -211,19 +211,25 @@ def redis_db_url(url: str, db: int) -> str:
 # whole files to the two workers in this order, each taking the next as it finishes. The
 # longest go first, so that the many short files even out the two workers' ends (xdist's
 # own order, most tests first, left the longest single-test files to the very end).
-# The first two need different stores (the staff store, the published one), so the two
+# The first two need different stores (the published one, the staff store), so the two
 # workers make one each at the start rather than one waiting for the other.
 LONGEST_FIRST = (
-    "tests/browser/test_gun_measures.py",
     "tests/browser/test_map.py",
     "tests/browser/test_staff.py",
+    "tests/browser/test_gun_measures.py",
+    "tests/integration/test_refresh_report.py",
     "tests/browser/test_at_risk_profile.py",
-    "tests/browser/test_staff_celery.py",
     "tests/browser/test_text_is_text.py",
     "tests/browser/test_perception.py",
+    "tests/integration/test_ingest.py",
     "tests/integration/test_killed_check_celery.py",
+    "tests/browser/test_targets.py",
+    "tests/browser/test_staff_celery.py",
+    "tests/browser/test_postcode_search.py",
+    "tests/browser/test_hotspots_young_people.py",
+    "tests/integration/test_refresh_publish.py",
+    "tests/integration/test_hotspots.py",
     "tests/integration/test_scale_out.py",
-    "tests/browser/test_chart_images.py",
 )
 FOLDERS_FIRST = ("tests/browser/", "tests/integration/", "tests/unit/")
 
