@@ -138,14 +138,20 @@ def sign_in(driver, base: str, next_path: str = "/staff", timeout: float = 120) 
     the port). Should the form be refused by its CSRF check (400), as a person would,
     this signs in again.
 
-    The page open before is left first: a signed-in page's callback answer still on its
-    way (it refreshes the session cookie) would otherwise put back the cookie just
-    deleted, and the sign-in page would go straight to the staff page, signed in."""
+    The page open before may still have answers on their way when it is left (Chrome
+    keeps a page it leaves in its back-forward cache, requests and all), and a signed-in
+    page's callback answer refreshes the session cookie: landing after the cookies are
+    cleared, it signs the browser in again, and the sign-in page goes straight to the
+    staff page. Then this clears the cookies and starts again."""
     for _ in range(3):
         driver.get("about:blank")
         driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
         driver.get(f"{base}/staff/sign-in?next={next_path}")
-        wait(driver, lambda d: d.find_elements(By.ID, "username"))
+        shown = wait(driver, lambda d: "form" if d.find_elements(By.ID, "username")
+                     else "signed in" if "Signed in as alice" in text(d, "staff-who")
+                     else None)  # fmt: skip
+        if shown == "signed in":
+            continue
         driver.find_element(By.ID, "username").send_keys("alice")
         driver.find_element(By.ID, "password").send_keys(PASSWORD)
         driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
@@ -154,4 +160,4 @@ def sign_in(driver, base: str, next_path: str = "/staff", timeout: float = 120) 
                        timeout)  # fmt: skip
         if outcome == "signed in":
             return
-    raise AssertionError("the sign-in form was refused three times")
+    raise AssertionError("no fresh sign-in in three tries (the form refused, or still signed in)")
