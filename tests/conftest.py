@@ -116,8 +116,9 @@ def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Pa
 def share_static(data_dir: Path, tmp_path_factory) -> None:
     """The app's compressed static files (`<data dir>/static`, named by each file's path,
     size and modification time) kept in one folder for the whole run: plotly.js and
-    Dash's scripts are compressed once, not once per app a browser opens (about 8 s of
-    a core each time). tests/integration/test_static.py keeps its own."""
+    Dash's scripts are compressed once, not once per app a browser opens (2 to 3 s of
+    a core each time, brotli at its best quality for the smaller ones).
+    tests/integration/test_static.py keeps its own."""
     shared = run_dir(tmp_path_factory) / "static"
     shared.mkdir(exist_ok=True)
     link = Path(data_dir) / "static"
