@@ -31,6 +31,7 @@ from data.readcache import ReadCache
 from data.store.store import Store
 from geo.register import area_register
 from tests import official
+from tests.conftest import built_once, copy_store
 
 SCRIPT = "<script>window.__pwned=1</script>"
 IMAGE = '<img src=x onerror="window.__pwned=2">'
@@ -87,7 +88,8 @@ def hostile_store(published_dir: Path, raw_dir: Path, into: Path) -> dict:
     published by a member of staff, and the register's markup names. Returns what the
     tests need: the store's folder, the upload, the ward renamed."""
     assert len(MEASURE) <= 200
-    shutil.copytree(published_dir, into, ignore=shutil.ignore_patterns("*.log", "background"))
+    skip = shutil.ignore_patterns("*.log", "background", "static", ".built")
+    shutil.copytree(published_dir, into, ignore=skip, dirs_exist_ok=True)
     store = Store(f"sqlite:///{into / 'wec.sqlite'}")
     reads = ReadCache(into / "reads", refresh.READ_REVISION)
     register = area_register(raw_dir)
@@ -107,6 +109,19 @@ def hostile_store(published_dir: Path, raw_dir: Path, into: Path) -> dict:
     store.dispose()
     return {"dir": into, "upload": upload, "ward": ward, "bcu": bcu,
             "version": version.version_id}  # fmt: skip
+
+
+def hostile_copy(tmp_path_factory, published_dir: Path, raw_dir: Path, into: Path) -> dict:
+    """`hostile_store`'s store, made once per test run (tests/conftest.py built_once) and
+    copied into `into` for each module that uses it."""
+
+    def build(folder: Path) -> None:
+        made = hostile_store(published_dir, raw_dir, folder)
+        (folder / "made.json").write_text(json.dumps({k: v for k, v in made.items() if k != "dir"}))
+
+    template = built_once(tmp_path_factory, "hostile-store", build)
+    copy_store(template, into, tmp_path_factory)
+    return {**json.loads((into / "made.json").read_text()), "dir": into}
 
 
 def as_json(outputs: object) -> object:

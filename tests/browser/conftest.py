@@ -65,9 +65,13 @@ def chrome(width: int = 1280, height: int = 900) -> webdriver.Chrome:
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
 
 
+_SHARED: list[webdriver.Chrome] = []
+
+
 @pytest.fixture(scope="session")
 def browser():
     driver = chrome()
+    _SHARED.append(driver)
     yield driver
     driver.quit()
 
@@ -75,8 +79,21 @@ def browser():
 @pytest.fixture(scope="session")
 def phone():
     driver = chrome(390, 844)
+    _SHARED.append(driver)
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _blank_between_modules():
+    """The session's browsers go from module to module: each module leaves them on a
+    blank page with an empty console. A page left open on a module's own server (a
+    background callback still polling it) would otherwise log that server's going away
+    in the next module's console, whose tests read it."""
+    yield
+    for driver in _SHARED:
+        driver.get("about:blank")
+        driver.get_log("browser")  # reading the log empties it
 
 
 @pytest.fixture

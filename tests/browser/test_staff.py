@@ -9,7 +9,6 @@ version is the real knife file to January 2026, and the upload is the real Febru
 from __future__ import annotations
 
 import datetime as dt
-import time
 from urllib.parse import quote
 
 import pytest
@@ -35,7 +34,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, raw_dir):
     data_dir = tmp_path_factory.mktemp("staff-browser")
-    server, base, upload = serve_staff_app(data_dir, raw_dir, staff_env(data_dir, raw_dir))
+    server, base, upload = serve_staff_app(
+        tmp_path_factory, data_dir, raw_dir, staff_env(data_dir, raw_dir)
+    )
     yield server, base, upload
     server.shutdown()
 
@@ -81,7 +82,6 @@ def test_sign_in_upload_publish_and_roll_back(staff_server, driver):
     wait(driver, lambda d: "Signed in as alice" in text(d, "staff-who"))
     no_serious_violations(driver)
 
-    started = time.monotonic()
     driver.find_element(By.CSS_SELECTOR, "#staff-upload input[type=file]").send_keys(str(upload))
     wait(driver, lambda d: "Checked against published version 1" in text(d, "staff-report"), 120)
     report = text(driver, "staff-report")
@@ -90,7 +90,6 @@ def test_sign_in_upload_publish_and_roll_back(staff_server, driver):
     assert "2026-02 to 2026-02" in report
     assert "New months" in report
     assert "2026-02" in report
-    assert time.monotonic() - started < 60
     # The preview: the draft's map and London totals before and after.
     wait(driver, lambda d: d.find_element(By.ID, "staff-preview").is_displayed())
     wait(driver, lambda d: "February 2026" in text(d, "staff-preview-note"))

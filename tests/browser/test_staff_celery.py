@@ -46,7 +46,7 @@ def celery_server(tmp_path_factory, raw_dir):
     # A queue of its own, so no other test run's worker takes these jobs.
     env = staff_env(data_dir, raw_dir, REDIS_URL=redis_url,
                     WEC_CELERY_QUEUE=f"wec-test-{uuid.uuid4().hex[:8]}")  # fmt: skip
-    server, base, upload = serve_staff_app(data_dir, raw_dir, env)
+    server, base, upload = serve_staff_app(tmp_path_factory, data_dir, raw_dir, env)
     log = data_dir / "worker.log"
     with log.open("wb") as out:
         worker = subprocess.Popen(

@@ -66,8 +66,8 @@ return Array.from(document.querySelectorAll('.js-plotly-plot')).map(p => p.textC
 def site(published, raw_dir, tmp_path_factory):
     from dashboard.app import create_app
 
-    made = hostile.hostile_store(published.data_dir, raw_dir,
-                                 tmp_path_factory.mktemp("hostile-browser") / "data")  # fmt: skip
+    into = tmp_path_factory.mktemp("hostile-browser") / "data"
+    made = hostile.hostile_copy(tmp_path_factory, published.data_dir, raw_dir, into)
     settings = published.with_(data_dir=made["dir"], secure_cookies=False,
                                database_url=f"sqlite:///{made['dir'] / 'wec.sqlite'}")  # fmt: skip
     app = create_app(settings)

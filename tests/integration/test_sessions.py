@@ -217,11 +217,12 @@ class CountingHasher:
 
 
 @pytest.fixture
-def accounts(store_url, monkeypatch):
+def accounts(store_url, monkeypatch, real_password_hashes):
+    # The real hasher: the throttle must hold while the checks take their real time.
     store = Store(store_url)
     accounts = auth.Accounts(store.engine)
     accounts.create("alice", PASSWORD)
-    counting = CountingHasher(auth._hasher)
+    counting = CountingHasher(real_password_hashes)
     monkeypatch.setattr(auth, "_hasher", counting)
     yield accounts, counting
     store.dispose()

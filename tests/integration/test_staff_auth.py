@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 
+import argon2
 import pytest
 from click.testing import CliRunner
 
@@ -202,10 +203,14 @@ def test_a_signed_in_session_has_safe_cookies_and_staff_pages_open(app, settings
     assert "SameSite=Lax" in cookie
 
 
-def test_passwords_are_stored_as_argon2id_hashes(app):
+def test_passwords_are_stored_as_argon2id_hashes(real_password_hashes, app):
+    # The library's recommended costs (RFC 9106, low memory), as the app's hasher says.
+    costs = argon2.profiles.RFC_9106_LOW_MEMORY
     accounts = app.server.extensions["wec_accounts"]
     (user,) = accounts.users()
-    assert user["password_hash"].startswith("$argon2id$")
+    assert user["password_hash"].startswith(
+        f"$argon2id$v=19$m={costs.memory_cost},t={costs.time_cost},p={costs.parallelism}$"
+    )
     assert PASSWORD not in user["password_hash"]
     with pytest.raises(auth.AccountError, match="12 characters"):
         accounts.create("bob", "short")

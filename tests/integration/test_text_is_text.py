@@ -38,8 +38,8 @@ from tests import text_safety as hostile
 
 @pytest.fixture(scope="module")
 def store(published, raw_dir, tmp_path_factory):
-    made = hostile.hostile_store(published.data_dir, raw_dir, tmp_path_factory.mktemp("hostile")
-                                 / "data")  # fmt: skip
+    into = tmp_path_factory.mktemp("hostile") / "data"
+    made = hostile.hostile_copy(tmp_path_factory, published.data_dir, raw_dir, into)
     settings = published.with_(data_dir=made["dir"],
                                database_url=f"sqlite:///{made['dir'] / 'wec.sqlite'}")  # fmt: skip
     service = DataService(settings)
