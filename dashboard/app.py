@@ -124,13 +124,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     # The public API and the open data download: GET only, exempt from CSRF.
     api.install(server, service)
     app.server.extensions["wec"] = service
-    app.index_string = index_string(
-        app.index_string, static.plotly_script(app.config.requests_pathname_prefix)
-    )
+    plotly_src = static.install(app, settings.data_dir / "static")
+    app.index_string = index_string(app.index_string, plotly_src)
     app.layout = shell
     if settings.development:
         app.validation_layout = validation_layout()
-    static.install(app, settings.data_dir / "static")
 
     @app.server.route("/geo/<path:name>")
     def geo_file(name: str):

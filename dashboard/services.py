@@ -294,15 +294,17 @@ def compress_web_files(web_dir: Path) -> list[Path]:
         if path.is_file() and path.suffix == ".geojson":
             packed = path.with_name(path.name + ".gz")
             if not packed.exists():
-                _write_atomically(packed, gzip.compress(path.read_bytes(), compresslevel=9,
+                write_atomically(packed, gzip.compress(path.read_bytes(), compresslevel=9,
                                                         mtime=0))  # fmt: skip
                 written.append(packed)
     return written
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
+def write_atomically(path: Path, content: bytes) -> None:
     """Write under a name no other thread or process uses, then rename: a reader sees
-    the whole file or none of it."""
+    the whole file or none of it, and two writers at once both succeed. Makes the folder
+    if need be."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:
@@ -330,5 +332,5 @@ def web_file(settings: Settings, name: str, *, gzip_ok: bool = False) -> tuple[P
         return path, False
     packed = path.with_name(path.name + ".gz")
     if not packed.exists():
-        _write_atomically(packed, gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
+        write_atomically(packed, gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
     return packed, True

@@ -29,9 +29,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import mimetypes
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import brotli
@@ -41,6 +39,8 @@ from dash import Dash
 from dash.fingerprint import build_fingerprint, check_fingerprint
 from flask import Response, abort, request, send_file
 from flask.globals import request_ctx
+
+from dashboard.services import write_atomically
 
 YEAR = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
@@ -69,9 +69,10 @@ def dash_plotly_script(prefix: str = "/") -> str:
     return f"{prefix}_dash-component-suites/plotly/{fingerprint}"
 
 
-def install(app: Dash, cache_dir: Path) -> None:
+def install(app: Dash, cache_dir: Path) -> str:
     """Serve `app`'s static files compressed once and with cache headers; Dash answers
-    whatever this does not recognise (and refuses what it does not know)."""
+    whatever this does not recognise (and refuses what it does not know). Returns the
+    address of the page's plotly.js (`plotly_script`), for the page to name."""
     prefix = app.config.requests_pathname_prefix
     suites = f"{prefix}_dash-component-suites/"
     assets = f"{prefix}{app.config.assets_url_path.strip('/')}/"
@@ -116,6 +117,7 @@ def install(app: Dash, cache_dir: Path) -> None:
     # after all of them (after_request hooks run last registered first).
     app.server.before_request_funcs.setdefault(None, []).insert(0, _static_file)
     app.server.after_request_funcs.setdefault(None, []).insert(0, _not_per_cookie)
+    return bundle
 
 
 def not_per_cookie() -> None:
@@ -169,7 +171,7 @@ def send(path: Path, versioned: bool, cache_dir: Path) -> Response:
     if encoding:
         body = cache_dir / f"{version[:24]}-{path.name}.{'br' if encoding == 'br' else 'gz'}"
         if not body.exists():
-            _write_atomically(body, compress(path.read_bytes(), encoding))
+            write_atomically(body, compress(path.read_bytes(), encoding))
     response = send_file(body, mimetype=mimetype, conditional=True,
                          etag=f"{version[:24]}-{encoding or 'identity'}",
                          last_modified=stat.st_mtime, max_age=None)  # fmt: skip
@@ -203,17 +205,3 @@ def _encoding(accepted: str) -> str | None:
         if offered.get(name, 0) > 0:
             return name
     return None
-
-
-def _write_atomically(path: Path, content: bytes) -> None:
-    """Write under a name no other thread or process uses, then rename: a reader sees
-    the whole file or none of it, and two first requests at once both succeed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
