@@ -177,7 +177,7 @@ def until(driver, predicate: Callable, timeout: float = 240):
     return WebDriverWait(driver, timeout, 0.05).until(predicate)
 
 
-def quiet(driver) -> None:
+def quiet(driver, timeout: float = 240) -> None:
     """Wait until Dash has no callback running and the map is drawn."""
     try:
         until(
@@ -186,6 +186,7 @@ def quiet(driver) -> None:
                 "return !document.querySelector('[data-dash-is-loading=\"true\"]')"
                 " && window.__wec && window.__wec.drawn > 0;"
             ),
+            timeout,
         )
     except TimeoutException:
         raise TimeoutException(f"not quiet: {stuck(driver)}") from None
@@ -199,17 +200,10 @@ def opened(driver, url: str, tries: int = 3) -> None:
     for attempt in range(tries):
         driver.get(url)
         try:
-            until(
-                driver,
-                lambda d: d.execute_script(
-                    "return !document.querySelector('[data-dash-is-loading=\"true\"]')"
-                    " && window.__wec && window.__wec.drawn > 0;"
-                ),
-                timeout=90,
-            )
+            quiet(driver, timeout=90)
             return
-        except TimeoutException:
-            print(f"  {url} did not draw its map (try {attempt + 1}): {stuck(driver)}")
+        except TimeoutException as stopped:
+            print(f"  {url} did not draw its map (try {attempt + 1}): {stopped.msg}")
     raise TimeoutException(f"{url} never drew its map in {tries} tries")
 
 
