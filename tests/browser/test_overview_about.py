@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import time
 from contextlib import contextmanager
 
 import pytest
@@ -16,7 +15,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from data import queries
 from data.overview import ROLLING
 from presenters import overview
-from tests.browser.conftest import AXE, axe_violations, console_errors
+from tests.browser.conftest import AXE, axe_violations, console_errors, saved_file
 
 pytestmark = pytest.mark.browser
 
@@ -137,10 +136,8 @@ def test_the_rolling_view_its_table_and_its_download_agree(browser, live_server,
     assert [f"{int(v):,}" for v in plotted] == [r[1] for r in rows[1:]]
 
     browser.find_element(By.CSS_SELECTOR, "button[data-csv-for='overview-table']").click()
-    deadline = time.monotonic() + 20
-    target = tmp_path / f"london-knife-crime-rolling-v{dataset.version_id}.csv"
-    while not target.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    target = saved_file(tmp_path, ".csv", timeout=20)
+    assert target.name == f"london-knife-crime-rolling-v{dataset.version_id}.csv"
     downloaded = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
     assert downloaded[0] == rows[0]
     assert [[r[0], *(f"{int(v):,}" for v in r[1:])] for r in downloaded[1:]] == rows[1:]
